@@ -1,0 +1,1 @@
+"""briefing: sourced YAML fact sheets -> a cross-linked briefing site and PDFs."""

@@ -1,0 +1,49 @@
+"""Source locations, problems and the package's small exception hierarchy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """A place in a content file: path relative to the project root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, at a location, with a message that says how to fix it."""
+
+    loc: Loc
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.message}"
+
+
+class BriefingError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class ContentError(BriefingError):
+    """The content has problems; carries all of them, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TemplateProblem(BriefingError):
+    """A template failed to render; the message names the template and line."""
+
+
+class SiteBuildError(BriefingError):
+    """The site engine failed or warned; the previous site was kept."""

@@ -1,0 +1,135 @@
+"""Stage 3, link: index every id, resolve [[refs]] and id fields, collect backlinks.
+
+Two passes: first every sheet id (and each sheet's statement ids) is indexed with its
+location, then every reference is resolved against that index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from briefing import records
+from briefing.errors import Problem
+from briefing.validate import REF, suggest
+
+# [[target]] or [[target|label]]; the target is checked against REF after matching.
+LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
+
+
+@dataclass(frozen=True, order=True)
+class Backlink:
+    """A sheet (and statement, if any) that refers to another sheet."""
+
+    sheet_id: str
+    statement_id: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The linked corpus: sheets in a stable order, an id index and backlinks."""
+
+    sheets: tuple[records.Sheet, ...]
+    by_id: MappingProxyType[str, records.Sheet]
+    backlinks: MappingProxyType[str, tuple[Backlink, ...]]
+
+    def of_kind(self, kind: str) -> tuple[records.Sheet, ...]:
+        """Sheets of one kind ('actor'), sorted by id."""
+        return tuple(s for s in self.sheets if s.kind == kind)
+
+    def statement(self, target: str) -> records.Statement:
+        """The statement named by 'sheet-id#statement-id' (already resolved)."""
+        sheet_id, _, statement_id = target.partition("#")
+        return next(s for s in self.by_id[sheet_id].statements if s.id == statement_id)
+
+
+def iter_refs(value: Any, statement_id: str = "") -> Iterator[tuple[records.Ref, str]]:
+    """Every reference in a record, as Ref, with the statement it sits in ('' for none).
+
+    [[links]] inside Text values are returned as Refs located at their text.
+    """
+    if isinstance(value, records.Ref):
+        yield value, statement_id
+    elif isinstance(value, records.Text):
+        for match in LINK.finditer(value.value):
+            yield records.Ref(match.group(1).strip(), value.loc, ("[[",)), statement_id
+    elif isinstance(value, records.Statement):
+        for field in dataclasses.fields(value):
+            yield from iter_refs(getattr(value, field.name), value.id)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from iter_refs(getattr(value, field.name), statement_id)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from iter_refs(item, statement_id)
+
+
+def index(sheets: Iterable[records.Sheet]) -> tuple[dict[str, records.Sheet], list[Problem]]:
+    """First pass: id -> sheet; duplicate ids are problems at the later file."""
+    by_id: dict[str, records.Sheet] = {}
+    problems = []
+    for sheet in sorted(sheets, key=lambda s: s.path):
+        first = by_id.get(sheet.id)
+        if first is not None:
+            problems.append(
+                Problem(
+                    sheet.loc,
+                    f"duplicate id '{sheet.id}': also used by {first.path}; "
+                    "ids are unique across all kinds",
+                )
+            )
+            continue
+        by_id[sheet.id] = sheet
+    return by_id, problems
+
+
+def resolve(
+    ref: records.Ref, by_id: dict[str, records.Sheet], unchecked: frozenset[str]
+) -> str | None:
+    """Why a reference does not resolve, or None if it does."""
+    if ref.targets == ("[[",) and not REF.fullmatch(ref.target):
+        return (
+            f"'[[{ref.target}]]' is not a reference; write [[id]], [[id|label]] "
+            "or [[id#statement-id]]"
+        )
+    sheet = by_id.get(ref.sheet_id)
+    if sheet is None:
+        if ref.sheet_id in unchecked:
+            return None  # that sheet has its own problems already
+        return f"unknown reference '{ref.sheet_id}'" + suggest(ref.sheet_id, by_id)
+    if ref.statement_id:
+        ids = [s.id for s in sheet.statements]
+        if ref.statement_id not in ids:
+            return f"unknown statement '{ref.statement_id}' in '{sheet.id}'" + suggest(
+                ref.statement_id, ids
+            )
+    kinds = [k for k in ref.targets if k not in ("[[", "statement")]
+    if kinds and sheet.kind not in kinds:
+        return f"'{ref.sheet_id}' is a {sheet.kind}, but this field names a {' or '.join(kinds)}"
+    return None
+
+
+def link(
+    sheets: Iterable[records.Sheet], unchecked: Iterable[str] = ()
+) -> tuple[Corpus, list[Problem]]:
+    """Index, then resolve every reference; ids in unchecked are not reported as unknown."""
+    by_id, problems = index(sheets)
+    skip = frozenset(unchecked)
+    found: dict[str, set[Backlink]] = defaultdict(set)
+    for sheet in by_id.values():
+        for ref, statement_id in iter_refs(sheet):
+            why = resolve(ref, by_id, skip)
+            if why is not None:
+                problems.append(Problem(ref.loc, why))
+            elif ref.sheet_id != sheet.id and ref.sheet_id in by_id:
+                found[ref.sheet_id].add(Backlink(sheet.id, statement_id))
+    order = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
+    backlinks = {target: tuple(sorted(links)) for target, links in sorted(found.items())}
+    return Corpus(ordered, MappingProxyType(by_id), MappingProxyType(backlinks)), problems

@@ -1,0 +1,50 @@
+"""MkDocs hook: adds the generated pages in memory (File.generated), never into docs/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+# MkDocs loads hooks by file path; make the package importable from the project root.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from briefing.errors import BriefingError  # noqa: E402
+from briefing.pipeline import Project, render_site_pages  # noqa: E402
+from briefing.views import FOLDERS  # noqa: E402
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Check and render the content, then add one page per sheet and the index pages."""
+    project = Project(Path(config.config_file_path).resolve().parent)
+    try:
+        pages = render_site_pages(project)
+    except BriefingError as error:
+        raise PluginError(f"the content has problems:\n{error}") from None
+    for path, markdown in pages.items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} would hide a generated page; rename or remove it")
+        files.append(File.generated(config, path, content=markdown))
+    return files
+
+
+def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:  # type: ignore[no-untyped-def]
+    """Point the edit action of a generated page at its YAML sheet, not at generated Markdown.
+
+    edit_uri is written for docs/ ('edit/main/docs/'); sheets live beside docs/ in content/.
+    """
+    if page.file.generated_by is None or not (config.repo_url and config.edit_uri):
+        return context
+    folder, _, name = page.file.src_uri.rpartition("/")
+    if folder in FOLDERS.values() and name != "index.md":
+        branch = config.edit_uri.strip("/").removesuffix("docs").strip("/")
+        sheet = f"content/{folder}/{name.removesuffix('.md')}.yaml"
+        page.edit_url = f"{config.repo_url.rstrip('/')}/{branch}/{sheet}"
+    else:
+        page.edit_url = None  # index pages are made from many sheets: nothing to edit
+    return context

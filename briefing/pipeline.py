@@ -1,0 +1,47 @@
+"""The orchestrator: one straight line through the stages, for build.py and the MkDocs hook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.errors import ContentError
+from briefing.link import link
+from briefing.load import load_corpus
+from briefing.render import render_pages
+from briefing.validate import validate
+from briefing.verify import Checked, verify
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's content, templates and site configuration live."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+
+def check(project: Project) -> Checked:
+    """Load all, validate all, link, verify; raise ContentError with every problem found."""
+    documents, problems = load_corpus(project.root, project.content)
+    sheets, invalid = validate(documents)
+    # Sheets that failed to load or validate are reported once, not again at every reference.
+    stems = (path.stem for path in project.content.glob("*/*.yaml"))
+    corpus, unresolved = link(sheets, unchecked=stems)
+    texts, unverified = verify(project.root, corpus)
+    problems = [*problems, *invalid, *unresolved, *unverified]
+    if problems:
+        raise ContentError(problems)
+    return Checked(corpus, texts)
+
+
+def render_site_pages(project: Project) -> dict[str, str]:
+    """Check, then render every generated page: docs-relative path -> Markdown."""
+    return render_pages(project.templates, check(project))

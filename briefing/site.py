@@ -1,0 +1,91 @@
+"""Stage 6, site: MkDocs + Material build into a temporary directory, swapped in on success.
+
+MkDocs empties site_dir before building and can leave half a site behind on an error, and
+`mkdocs build --strict -q` can exit 0 despite warnings. So the build goes to a sibling
+temporary directory, every warning from any 'mkdocs.*' logger fails it, and site/ is
+replaced only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from briefing.errors import SiteBuildError
+from briefing.pipeline import Project
+
+
+class _Collector(logging.Handler):
+    """Keeps every warning and error MkDocs or a plugin logs during one build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def _mkdocs_build(project: Project, out: Path, verbose: bool) -> list[str]:
+    """Run one strict MkDocs build into out; return every warning and error it logged."""
+    logger = logging.getLogger("mkdocs")
+    collector = _Collector()
+    extra = logging.StreamHandler() if verbose else None
+    logger.addHandler(collector)
+    if extra:
+        logger.addHandler(extra)
+    previous_level = logger.level
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(out), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as error:
+        collector.messages.append(f"error: {error}")
+    finally:
+        logger.removeHandler(collector)
+        if extra:
+            logger.removeHandler(extra)
+        logger.setLevel(previous_level)
+    return collector.messages
+
+
+def build_site(project: Project, site_dir: Path, verbose: bool = False) -> None:
+    """Build the whole site, then replace site_dir atomically; on any failure keep it as it was."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    try:
+        messages = _mkdocs_build(project, staging, verbose)
+        if messages:
+            raise SiteBuildError("\n".join(messages))
+        old = site_dir.with_name(f".site-old-{os.getpid()}")
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        # After a failure or an interrupt no temporary directory is left behind.
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def serve(project: Project, dev_addr: str) -> None:
+    """Live preview: MkDocs' server, watching content/ and templates/ (set in mkdocs.yml)."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    mkdocs_serve(config_file=str(project.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)

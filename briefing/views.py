@@ -1,0 +1,238 @@
+"""Records -> presentation-ready views, so that templates only print.
+
+Views hold text already escaped and linked (Markup) or plain strings that Jinja escapes;
+hrefs are computed by a Linker, so the site and the PDFs can place pages differently.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from briefing import records
+from briefing.contract import STATEMENT_KINDS
+from briefing.link import LINK, Corpus
+
+FOLDERS = {
+    "source": "sources",
+    "actor": "actors",
+    "relation": "relations",
+    "event": "events",
+    "briefing": "briefings",
+}
+KIND_LABELS = {
+    "reported": "Reported",
+    "attributed": "Attributed",
+    "quote": "Quote",
+    "assessment": "Assessment",
+    "forecast": "Forecast",
+}
+SECTION_TITLES = {
+    "briefing": "Briefings",
+    "actor": "Actors",
+    "relation": "Relations",
+    "event": "Events",
+    "source": "Sources",
+}
+
+
+def sheet_page(sheet: records.Sheet) -> str:
+    """The docs-relative path of a sheet's page."""
+    return f"{FOLDERS[sheet.kind]}/{sheet.id}.md"
+
+
+def page_url(path: str) -> str:
+    """A page's URL relative to the site root, with directory URLs ('actors/china/')."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+class Linker:
+    """Turns ids into hrefs relative to one page of the site."""
+
+    def __init__(self, corpus: Corpus, page_path: str) -> None:
+        self.corpus = corpus
+        self.here = page_url(page_path)
+
+    def url(self, site_url: str) -> str:
+        """A site-root-relative URL ('actors/china/#x'), made relative to this page."""
+        path, _, anchor = site_url.partition("#")
+        if path == self.here:
+            relative = "" if anchor else "./"
+        else:
+            relative = posixpath.relpath(path or ".", self.here or ".") + "/"
+        return relative + (f"#{anchor}" if anchor else "")
+
+    def href(self, target: str) -> str:
+        """The href of a sheet id or 'sheet-id#statement-id'."""
+        sheet_id, _, statement_id = target.partition("#")
+        site_url = page_url(sheet_page(self.corpus.by_id[sheet_id]))
+        return self.url(site_url + (f"#{statement_id}" if statement_id else ""))
+
+    def rich(self, text: records.Text | None) -> Markup:
+        """Plain text with [[refs]] -> escaped HTML with links; white space folded."""
+        if text is None:
+            return Markup("")
+        parts: list[str] = []
+        position = 0
+        value = text.value
+        for match in LINK.finditer(value):
+            parts.append(escape(value[position : match.start()]))
+            target, label = match.group(1).strip(), match.group(2)
+            title = label.strip() if label else self.corpus.by_id[target.partition("#")[0]].title
+            parts.append(Markup('<a href="{}">{}</a>').format(self.href(target), title))
+            position = match.end()
+        parts.append(escape(value[position:]))
+        return Markup(" ".join("".join(parts).split()))
+
+
+@dataclass(frozen=True)
+class FigureView:
+    value: str
+    unit: str
+    what: Markup
+    period: str
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """A statement ready to print: badge, text, attribution, quote and where it lives."""
+
+    anchor: str
+    kind: str
+    kind_label: str
+    kind_help: str
+    text: Markup
+    attributed_to: Markup | None
+    quote: str
+    source_title: str
+    source_href: str
+    figures: tuple[FigureView, ...]
+    as_of: str
+    note: Markup | None
+    sheet_title: str
+    sheet_href: str
+
+
+@dataclass(frozen=True)
+class SheetLink:
+    """A link to a sheet with its summary and a short label (type, date)."""
+
+    title: str
+    href: str
+    summary: Markup
+    label: str
+
+
+@dataclass(frozen=True)
+class BacklinkView:
+    title: str
+    href: str
+    kind: str
+    statement: Markup | None
+
+
+def statement_view(linker: Linker, sheet: records.Sheet, st: records.Statement) -> StatementView:
+    source = linker.corpus.by_id[st.source.target]
+    return StatementView(
+        anchor=st.id,
+        kind=st.kind,
+        kind_label=KIND_LABELS[st.kind],
+        kind_help=STATEMENT_KINDS[st.kind],
+        text=linker.rich(st.text),
+        attributed_to=linker.rich(st.attributed_to) if st.attributed_to else None,
+        quote=st.quote.value,
+        source_title=source.title,
+        source_href=linker.href(source.id),
+        figures=tuple(
+            FigureView(f.value, f.unit or "", linker.rich(f.what), f.period or "")
+            for f in st.figures
+        ),
+        as_of=st.as_of.value if st.as_of else "",
+        note=linker.rich(st.note) if st.note else None,
+        sheet_title=sheet.title,
+        sheet_href=linker.href(f"{sheet.id}#{st.id}"),
+    )
+
+
+def sheet_label(sheet: records.Sheet) -> str:
+    """The short label shown beside a sheet in lists."""
+    if isinstance(sheet, records.Actor):
+        return sheet.type
+    if isinstance(sheet, records.Event):
+        return sheet.date.value
+    if isinstance(sheet, records.Relation):
+        return ", ".join(sheet.types)
+    return sheet.kind
+
+
+def sheet_link(linker: Linker, sheet: records.Sheet) -> SheetLink:
+    return SheetLink(
+        sheet.title, linker.href(sheet.id), linker.rich(sheet.summary), sheet_label(sheet)
+    )
+
+
+def backlinks(linker: Linker, sheet_id: str) -> tuple[BacklinkView, ...]:
+    views = []
+    for backlink in linker.corpus.backlinks.get(sheet_id, ()):
+        source = linker.corpus.by_id[backlink.sheet_id]
+        if backlink.statement_id:
+            statement = linker.corpus.statement(f"{source.id}#{backlink.statement_id}")
+            views.append(
+                BacklinkView(
+                    source.title,
+                    linker.href(f"{source.id}#{statement.id}"),
+                    source.kind,
+                    linker.rich(statement.text),
+                )
+            )
+        else:
+            views.append(BacklinkView(source.title, linker.href(source.id), source.kind, None))
+    return tuple(views)
+
+
+def by_date(events: tuple[records.Sheet, ...]) -> list[records.Event]:
+    """Events in date order; a partial date ('2024') sorts before the days of that year."""
+    dated = [e for e in events if isinstance(e, records.Event)]
+    return sorted(dated, key=lambda e: (e.date.sort_key, e.id))
+
+
+def involving(corpus: Corpus, kind: str, actor_id: str) -> list[records.Sheet]:
+    """Relations or events whose 'actors' name actor_id."""
+    return [
+        s for s in corpus.of_kind(kind) if actor_id in [r.target for r in getattr(s, "actors", ())]
+    ]
+
+
+def statements(linker: Linker, sheet: records.Sheet) -> tuple[StatementView, ...]:
+    return tuple(statement_view(linker, sheet, st) for st in sheet.statements)
+
+
+def grouped_statements(
+    linker: Linker, sheet: records.Sheet
+) -> tuple[tuple[str, tuple[StatementView, ...]], ...]:
+    """Statements grouped by kind, in the order of STATEMENT_KINDS; empty groups left out."""
+    views = statements(linker, sheet)
+    return tuple(
+        (KIND_LABELS[kind], group)
+        for kind in STATEMENT_KINDS
+        if (group := tuple(v for v in views if v.kind == kind))
+    )
+
+
+def referenced(
+    linker: Linker, refs: tuple[records.Ref, ...]
+) -> tuple[StatementView | SheetLink, ...]:
+    """Section refs and key judgments: statements as statements, sheets as links."""
+    views: list[StatementView | SheetLink] = []
+    for ref in refs:
+        sheet = linker.corpus.by_id[ref.sheet_id]
+        if ref.statement_id:
+            views.append(statement_view(linker, sheet, linker.corpus.statement(ref.target)))
+        else:
+            views.append(sheet_link(linker, sheet))
+    return tuple(views)

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""briefing's command line: parses arguments, calls the library, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from briefing.errors import BriefingError, ContentError, SiteBuildError, TemplateProblem
+from briefing.pipeline import Project, check
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the briefing site from the YAML sheets in content/."
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parent,
+        help="project folder holding mkdocs.yml, content/ and templates/",
+    )
+    sub = parser.add_subparsers(dest="command")
+    build = sub.add_parser("build", help="check the content, then build site/ (the default)")
+    build.add_argument("--site-dir", type=Path, help="where to build (default: ROOT/site)")
+    build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    sub.add_parser("check", help="load, validate, link and verify every sheet; build nothing")
+    serve = sub.add_parser(
+        "serve", help="live preview that reloads on edits to sheets and templates"
+    )
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    args = parser.parse_args(argv)
+    args.command = args.command or "build"
+    return args
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Project(args.root.resolve())
+    started = time.perf_counter()
+    checked = check(project)
+    if args.command == "check":
+        sheets = len(checked.corpus.sheets)
+        statements = sum(len(s.statements) for s in checked.corpus.sheets)
+        elapsed = time.perf_counter() - started
+        print(f"ok: {sheets} sheets, {statements} statements checked in {elapsed:.2f} s")
+        return 0
+    if args.command == "serve":
+        from briefing.site import serve
+
+        serve(project, args.dev_addr)
+        return 0
+    from briefing.site import build_site
+
+    site_dir = args.site_dir or project.root / "site"
+    build_site(project, site_dir, verbose=args.verbose)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return run(args)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' * (count != 1)} found; nothing was built", file=sys.stderr)
+    except (TemplateProblem, SiteBuildError) as error:
+        print(f"{error}\nthe build failed; site/ was left as it was", file=sys.stderr)
+    except BriefingError as error:
+        print(error, file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
