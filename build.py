@@ -6,13 +6,48 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from briefing.errors import BriefingError, ContentError, SiteBuildError, TemplateProblem
 from briefing.pipeline import Project, check
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
+def cmd_check(project: Project, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    checked = check(project)
+    sheets = len(checked.corpus.sheets)
+    statements = sum(len(s.statements) for s in checked.corpus.sheets)
+    elapsed = time.perf_counter() - started
+    print(f"ok: {sheets} sheets, {statements} statements checked in {elapsed:.2f} s")
+    return 0
+
+
+def cmd_build(project: Project, args: argparse.Namespace) -> int:
+    from briefing.site import build_site
+
+    started = time.perf_counter()
+    checked = check(project)  # content problems are reported before MkDocs starts
+    site_dir = args.site_dir or project.root / "site"
+    build_site(project, site_dir, verbose=args.verbose)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
+    return 0
+
+
+def cmd_serve(project: Project, args: argparse.Namespace) -> int:
+    from briefing.site import serve
+
+    check(project)
+    serve(project, args.dev_addr)
+    return 0
+
+
+Command = Callable[[Project, argparse.Namespace], int]
+
+
+def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build the briefing site from the YAML sheets in content/."
     )
@@ -22,50 +57,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=Path(__file__).resolve().parent,
         help="project folder holding mkdocs.yml, content/ and templates/",
     )
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = sub.add_parser("build", help="check the content, then build site/ (the default)")
     build.add_argument("--site-dir", type=Path, help="where to build (default: ROOT/site)")
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    sub.add_parser("check", help="load, validate, link and verify every sheet; build nothing")
-    serve = sub.add_parser(
-        "serve", help="live preview that reloads on edits to sheets and templates"
-    )
+    build.set_defaults(run=cmd_build)
+    check_parser = sub.add_parser("check", help="load, validate, link and verify; build nothing")
+    check_parser.set_defaults(run=cmd_check)
+    serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    serve.set_defaults(run=cmd_serve)
     args = parser.parse_args(argv)
-    args.command = args.command or "build"
-    return args
-
-
-def run(args: argparse.Namespace) -> int:
-    project = Project(args.root.resolve())
-    started = time.perf_counter()
-    checked = check(project)
-    if args.command == "check":
-        sheets = len(checked.corpus.sheets)
-        statements = sum(len(s.statements) for s in checked.corpus.sheets)
-        elapsed = time.perf_counter() - started
-        print(f"ok: {sheets} sheets, {statements} statements checked in {elapsed:.2f} s")
-        return 0
-    if args.command == "serve":
-        from briefing.site import serve
-
-        serve(project, args.dev_addr)
-        return 0
-    from briefing.site import build_site
-
-    site_dir = args.site_dir or project.root / "site"
-    build_site(project, site_dir, verbose=args.verbose)
-    if not args.quiet:
-        elapsed = time.perf_counter() - started
-        print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
-    return 0
+    if args.command is None:  # plain `build.py` builds
+        args = parser.parse_args([*argv, "build"])
+    return args.run, args
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    command, args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        return run(args)
+        return command(Project(args.root.resolve()), args)
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -158,7 +158,9 @@ def load_bytes(tmp_path: Path, data: bytes) -> tuple[object, list[str]]:
     return document, [str(p) for p in problems]
 
 
-@pytest.mark.parametrize(("data", "expected"), [c[1:] for c in BAD_INPUT], ids=[c[0] for c in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("data", "expected"), [c[1:] for c in BAD_INPUT], ids=[c[0] for c in BAD_INPUT]
+)
 def test_bad_input_is_reported_exactly(tmp_path: Path, data: bytes, expected: list[str]) -> None:
     _, problems = load_bytes(tmp_path, data)
     assert problems == expected
@@ -173,7 +175,12 @@ def test_scalars_stay_text_with_locations(tmp_path: Path) -> None:
     assert isinstance(root, Mapping)
     values = {e.key: e.value for e in root.entries}
     assert {k: v.text for k, v in values.items()} == {  # type: ignore[union-attr]
-        "id": "NO", "yes": "on", "mode": "0755", "time": "1:30", "date": "2024-02-30", "null": "~",
+        "id": "NO",
+        "yes": "on",
+        "mode": "0755",
+        "time": "1:30",
+        "date": "2024-02-30",
+        "null": "~",
     }
     assert values["mode"].loc == Loc(P, 3, 7)
     assert root.entries[2].key_loc == Loc(P, 3, 1)
@@ -192,8 +199,10 @@ def test_alias_bomb_is_rejected_fast(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for n in range(1, 9):
         previous = chr(ord("a") + n - 1)
-        lines.append(f"{chr(ord('a') + n)}: &{chr(ord('a') + n)} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    document, problems = load_bytes(tmp_path, "\n".join(lines).encode())
+        lines.append(
+            f"{chr(ord('a') + n)}: &{chr(ord('a') + n)} [" + ", ".join([f"*{previous}"] * 9) + "]"
+        )
+    _, problems = load_bytes(tmp_path, "\n".join(lines).encode())
     assert problems[0] == f"{P}:1:4: anchors ('&a') are not allowed; remove it and repeat values"
     assert len(problems) == 9 + 8 * 9  # every anchor and every alias, nothing expanded
 
