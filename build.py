@@ -19,7 +19,8 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
     sheets = len(checked.corpus.sheets)
     statements = sum(len(s.statements) for s in checked.corpus.sheets)
     elapsed = time.perf_counter() - started
-    print(f"ok: {sheets} sheets, {statements} statements checked in {elapsed:.2f} s")
+    plural = "s" * (statements != 1)
+    print(f"ok: {sheets} sheets, {statements} statement{plural} checked in {elapsed:.2f} s")
     return 0
 
 

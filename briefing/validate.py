@@ -219,7 +219,7 @@ class Reader:
             if len(set(targets)) < 2:
                 self.fail(record.loc, "a relation ties at least two different actors in 'actors'")
         if isinstance(record, records.Source) and not TEXT_FILE.fullmatch(record.text):
-            self.fail(
+            return self.fail(
                 record.loc,
                 f"'text' must be the name of a .txt file beside the sheet, "
                 f"without folders (got '{record.text}')",

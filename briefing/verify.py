@@ -70,15 +70,15 @@ def closest_passage(quote: str, text: str) -> str:
     """The passage of text (normalised) most like quote, for a 'did you mean' hint."""
     width = len(quote)
     starts = [0] + [m.end() for m in re.finditer(r" ", text)]
-    best, best_ratio = "", 0.0
+    best, best_ratio = 0, 0.0
     for start in starts:
-        window = text[start : start + width]
-        matcher = difflib.SequenceMatcher(None, quote, window, autojunk=False)
+        matcher = difflib.SequenceMatcher(None, quote, text[start : start + width], autojunk=False)
         if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
             ratio = matcher.ratio()
             if ratio > best_ratio:
-                best, best_ratio = window, ratio
-    return best
+                best, best_ratio = start, ratio
+    end = text.find(" ", best + width - 1)  # finish the last word
+    return text[best : len(text) if end < 0 else end].strip()
 
 
 def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[Problem]]:

@@ -1,0 +1,98 @@
+"""Stage 4: quotes verified against the archived source text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import ContentError
+from briefing.pipeline import check
+from briefing.verify import normalise
+from conftest import SOURCE_TEXT, make_corpus
+
+A = "content/actors/iran.yaml"
+SHEET = """\
+id: iran
+name: Iran
+type: state
+summary: A state.
+statements:
+  - id: s
+    text: t
+    kind: reported
+    source: article
+    quote: {quote}
+"""
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Trade between China and Russia reached a record $240 billion last year.",
+        "reached a record $240 billion",
+        "'Trade   between China\n      and Russia'",  # white space folded
+        "“Ukrainian officials believe” the troops",  # curly quotes ignored at the ends
+        "could puncture energy markets",
+    ],
+    ids=["whole sentence", "part", "white space", "quotes", "hedge"],
+)
+def test_quotes_found_after_normalising(tmp_path: Path, quote: str) -> None:
+    text = "Ukrainian officials believe the troops are"
+    source = "content/sources/article.txt"
+    files = {A: SHEET.format(quote=quote)}
+    if "Ukrainian" in quote:
+        files[source] = f"{SOURCE_TEXT}“Ukrainian officials believe” the troops — {text}\n"
+    check(make_corpus(tmp_path, files))
+
+
+@pytest.mark.parametrize(
+    ("quote", "closest"),
+    [
+        (
+            "Trade between China and Russia reached a record $250 billion last year.",
+            "Trade between China and Russia reached a record $240 billion last year.",
+        ),
+        ("officials believed the troops", "officials believe the troops"),
+        (
+            "A wider war in the Middle East will puncture",
+            "A wider war in the Middle East could puncture",
+        ),
+    ],
+    ids=["one digit", "one letter", "hedge removed"],
+)
+def test_near_misses_fail_at_the_quote_with_the_closest_passage(
+    tmp_path: Path, quote: str, closest: str
+) -> None:
+    with pytest.raises(ContentError) as raised:
+        check(make_corpus(tmp_path, {A: SHEET.format(quote=quote)}))
+    assert [str(p) for p in raised.value.problems] == [
+        f"{A}:10:12: quote not found in source 'article' (content/sources/article.txt); "
+        f'closest passage: "{closest}"'
+    ]
+
+
+def test_missing_source_text_is_reported(tmp_path: Path) -> None:
+    project = make_corpus(tmp_path)
+    (project.content / "sources" / "article.txt").unlink()
+    with pytest.raises(ContentError) as raised:
+        check(project)
+    assert [str(p) for p in raised.value.problems] == [
+        "content/sources/article.yaml:1:1: source text 'content/sources/article.txt' not found; "
+        "archive the source's text beside the sheet under that name"
+    ]
+
+
+def test_exclusions_are_verified_too(tmp_path: Path) -> None:
+    sheet = (
+        "id: article\ntitle: A\nsummary: s\ntext: article.txt\n"
+        "excluded:\n  - quote: Not in the text.\n    reason: rhetoric\n"
+    )
+    with pytest.raises(ContentError) as raised:
+        check(make_corpus(tmp_path, {"content/sources/article.yaml": sheet}))
+    assert raised.value.problems[0].message.startswith("quote not found in source 'article'")
+
+
+def test_normalise_folds_typography_only() -> None:
+    assert normalise("“It’s  rickety—and\n it depends”…") == '"It\'s rickety-and it depends"...'
+    assert normalise("Could") != normalise("could")
