@@ -1,12 +1,15 @@
-"""Coverage: which sentences of each source no statement quote covers.
+"""Stage 4b, coverage: which sentences of each source no statement quote covers.
 
 Sentences. An archived text is split at line breaks first, so a title line is a sentence
 even without a full stop; then after '.', '!' or '?' (and any closing quotes or brackets)
 followed by white space, except when
   - the word before the stop is an initialism ('U.S.', 'U.N.', 'e.g.') or a title or
     abbreviation in ABBREVIATIONS ('Mr.', 'Gen.'): 'U.S. Defense Secretary' stays whole;
+  - the word before the stop is a single capital, an initial ('John F. Kennedy');
   - the next character is a lowercase letter ('the U.S. dollar', 'wait... what').
-A piece without a letter or digit is not a sentence.
+A piece without a letter or digit is not a sentence. An initialism that really ends a
+sentence ('...in the U.S. Then') joins it to the next: that errs towards longer sentences,
+which are harder, never easier, to cover.
 
 Coverage. Sentences and quotes are compared in the normalised text that the verify stage
 matches quotes against, so typography and white space never decide. Only letters and digits
