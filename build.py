@@ -37,6 +37,21 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(project: Project, args: argparse.Namespace) -> int:
+    from briefing.coverage import coverage, percent_label, report
+
+    results = coverage(check(project))
+    print("\n".join(report(results)))
+    below = [r for r in results if args.fail_under is not None and r.below(args.fail_under)]
+    for result in below:
+        print(
+            f"coverage of '{result.source_id}' is {percent_label(result.percent)}, "
+            f"under --fail-under {args.fail_under:g}",
+            file=sys.stderr,
+        )
+    return 1 if below else 0
+
+
 def cmd_serve(project: Project, args: argparse.Namespace) -> int:
     from briefing.site import serve
 
@@ -66,6 +81,16 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     build.set_defaults(run=cmd_build)
     check_parser = sub.add_parser("check", help="load, validate, link and verify; build nothing")
     check_parser.set_defaults(run=cmd_check)
+    cover = sub.add_parser(
+        "coverage", help="check, then show which source sentences no statement quotes"
+    )
+    cover.add_argument(
+        "--fail-under",
+        type=float,
+        metavar="N",
+        help="exit 1 if the coverage of any source is under N percent",
+    )
+    cover.set_defaults(run=cmd_coverage)
     serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)
