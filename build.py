@@ -44,6 +44,25 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(project: Project, args: argparse.Namespace) -> int:
+    from briefing import schema
+
+    if args.check:
+        stale = schema.stale_schemas(project.root) + schema.missing_modelines(project.root)
+        for message in stale:
+            print(message, file=sys.stderr)
+        if stale:
+            return 1
+        print(f"ok: {len(schema.expected_files())} schema files and every modeline up to date")
+        return 0
+    for name in schema.write_schemas(project.root):
+        print(f"wrote {name}")
+    if args.modelines:
+        for name in schema.add_modelines(project.root):
+            print(f"added the modeline to {name}")
+    return 0
+
+
 Command = Callable[[Project, argparse.Namespace], int]
 
 
@@ -68,6 +87,20 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)
+    schema = sub.add_parser(
+        "schema", help="write schema/<kind>.schema.json from briefing/contract.py"
+    )
+    schema.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a schema file or a sheet's modeline is out of date",
+    )
+    schema.add_argument(
+        "--modelines",
+        action="store_true",
+        help="also put the '# yaml-language-server: $schema=...' line atop every sheet",
+    )
+    schema.set_defaults(run=cmd_schema)
     args = parser.parse_args(argv)
     if args.command is None:  # plain `build.py` builds
         args = parser.parse_args([*argv, "build"])
