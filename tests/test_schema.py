@@ -50,6 +50,11 @@ def test_schema_files_are_up_to_date() -> None:
     assert schema.stale_schemas(ROOT) == [], "run `python build.py schema` and commit schema/"
 
 
+def test_every_sheet_starts_with_its_modeline() -> None:
+    missing = schema.missing_modelines(ROOT)
+    assert missing == [], "\n".join(missing)
+
+
 def test_schemas_are_valid_draft_07_and_rendered_deterministically() -> None:
     for folder in KINDS:
         generated = schema.kind_schema(folder)
@@ -364,3 +369,41 @@ def test_schema_command_writes_then_checks(tmp_path: Path, capsys: pytest.Captur
     assert capsys.readouterr().out == "ok: 5 schema files and every modeline up to date\n"
     assert main(["--root", str(root), "schema"]) == 0
     assert capsys.readouterr().out == ""  # nothing to rewrite
+
+
+def test_modelines_are_checked_added_and_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    root = tmp_path / "project"
+    actor_line = "# yaml-language-server: $schema=../../schema/actor.schema.json"
+    write_files(
+        root,
+        {
+            "content/actors/a.yaml": f"{actor_line}\nid: a\n",
+            "content/actors/b.yaml": "id: b\n",
+            "content/actors/c.yaml": b"# yaml-language-server: $schema=old.json\r\nid: c\r\n",
+            "content/events/d.yaml": f"{actor_line}\nid: d\n",
+            "content/notes.yaml": "not a sheet\n",
+        },
+    )
+    schema.write_schemas(root)
+    assert main(["--root", str(root), "schema", "--check"]) == 1
+    how = "run `python build.py schema --modelines` to add it"
+    assert capsys.readouterr().err.splitlines() == [
+        f"content/actors/b.yaml:1:1: the first line must be '{actor_line}'; {how}",
+        f"content/actors/c.yaml:1:1: the first line must be '{actor_line}'; {how}",
+        "content/events/d.yaml:1:1: the first line must be "
+        f"'# yaml-language-server: $schema=../../schema/event.schema.json'; {how}",
+    ]
+    assert main(["--root", str(root), "schema", "--modelines"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "added the modeline to content/actors/b.yaml",
+        "added the modeline to content/actors/c.yaml",
+        "added the modeline to content/events/d.yaml",
+    ]
+    assert (root / "content/actors/b.yaml").read_text() == f"{actor_line}\nid: b\n"
+    assert (root / "content/actors/c.yaml").read_bytes() == f"{actor_line}\r\nid: c\r\n".encode()
+    assert (root / "content/events/d.yaml").read_text() == (
+        "# yaml-language-server: $schema=../../schema/event.schema.json\nid: d\n"
+    )
+    assert main(["--root", str(root), "schema", "--check"]) == 0
