@@ -4,23 +4,48 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from briefing import report
 from briefing.errors import BriefingError, ContentError, SiteBuildError, TemplateProblem
 from briefing.pipeline import Project, check
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    checked = check(project)
+    try:
+        checked = check(project)
+    except ContentError as error:
+        if args.format != "github":
+            raise
+        for problem in error.problems:
+            print(report.annotation(problem))
+        step_summary(report.summary_markdown(error.problems))
+        print(problems_found(len(error.problems)), file=sys.stderr)
+        return 1
     sheets = len(checked.corpus.sheets)
     statements = sum(len(s.statements) for s in checked.corpus.sheets)
     elapsed = time.perf_counter() - started
-    print(f"ok: {sheets} sheets, {statements} statements checked in {elapsed:.2f} s")
+    ok = f"ok: {sheets} sheets, {statements} statements checked in {elapsed:.2f} s"
+    print(ok)
+    if args.format == "github":
+        step_summary(report.summary_markdown((), ok))
     return 0
+
+
+def step_summary(markdown: str) -> None:
+    """Append to GitHub's job summary when running in GitHub Actions."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        report.append_summary(Path(path), markdown)
+
+
+def problems_found(count: int) -> str:
+    return f"{count} problem{'s' * (count != 1)} found; nothing was built"
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
@@ -83,6 +108,13 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.set_defaults(run=cmd_build)
     check_parser = sub.add_parser("check", help="load, validate, link and verify; build nothing")
+    check_parser.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text: path:line:col: message (default); github: workflow annotations, "
+        "and a table in $GITHUB_STEP_SUMMARY when it is set",
+    )
     check_parser.set_defaults(run=cmd_check)
     serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
@@ -114,8 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(f"{count} problem{'s' * (count != 1)} found; nothing was built", file=sys.stderr)
+        print(problems_found(len(error.problems)), file=sys.stderr)
     except (TemplateProblem, SiteBuildError) as error:
         print(f"{error}\nthe build failed; site/ was left as it was", file=sys.stderr)
     except BriefingError as error:
