@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 import time
@@ -88,6 +89,20 @@ def cmd_schema(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(project: Project, args: argparse.Namespace) -> int:
+    from briefing.scaffold import new_sheet
+
+    made = new_sheet(project.root, args.kind, args.id, datetime.date.today())
+    for name in made.created:
+        print(f"created {name}")
+    if len(made.created) > 1:
+        print(f"paste the source's full text, as published, into {made.created[1]}")
+    print(f"fill in: {', '.join(made.fill_in)} (replace each TODO)")
+    print(f"optional, commented out: {', '.join(made.optional)}")
+    print("then run: python build.py check")
+    return 0
+
+
 Command = Callable[[Project, argparse.Namespace], int]
 
 
@@ -133,6 +148,10 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
         help="also put the '# yaml-language-server: $schema=...' line atop every sheet",
     )
     schema.set_defaults(run=cmd_schema)
+    new = sub.add_parser("new", help="write a new sheet that passes check, with TODOs to fill in")
+    new.add_argument("kind", metavar="KIND", help="source, actor, relation, event or briefing")
+    new.add_argument("id", metavar="ID", help="the new sheet's id, e.g. north-korea")
+    new.set_defaults(run=cmd_new)
     args = parser.parse_args(argv)
     if args.command is None:  # plain `build.py` builds
         args = parser.parse_args([*argv, "build"])
