@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import sys
 import time
@@ -103,6 +104,17 @@ def cmd_new(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(project: Project, args: argparse.Namespace) -> int:
+    from briefing.diff import diff_revisions
+
+    diff = diff_revisions(project.root, args.base, args.head)
+    if args.json:
+        print(json.dumps(diff.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(report.diff_markdown(diff), end="")
+    return 0
+
+
 Command = Callable[[Project, argparse.Namespace], int]
 
 
@@ -152,6 +164,18 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     new.add_argument("kind", metavar="KIND", help="source, actor, relation, event or briefing")
     new.add_argument("id", metavar="ID", help="the new sheet's id, e.g. north-korea")
     new.set_defaults(run=cmd_new)
+    diff = sub.add_parser(
+        "diff", help="fact changes between two git revisions, as Markdown for a PR comment"
+    )
+    diff.add_argument("base", metavar="BASE", help="the revision to compare from, e.g. main")
+    diff.add_argument(
+        "head",
+        metavar="HEAD",
+        nargs="?",
+        help="the revision to compare to (default: the working tree, as check sees it)",
+    )
+    diff.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    diff.set_defaults(run=cmd_diff)
     args = parser.parse_args(argv)
     if args.command is None:  # plain `build.py` builds
         args = parser.parse_args([*argv, "build"])
