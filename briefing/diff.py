@@ -159,7 +159,8 @@ def snapshot(root: Path, label: str) -> Snapshot:
     content = root / "content"
     documents, problems = load_corpus(root, content)
     sheets, invalid = validate(documents)
-    stems = {path.stem for path, _, _ in discover(root, content)[0]}
+    found = discover(root, content)[0]
+    stems = {path.stem for path, _, _ in found}
     corpus, unresolved = link(sheets, unchecked=stems)
     by_id = dict(corpus.by_id)
     refs: dict[RefKey, tuple[Loc, str | None]] = {}
@@ -167,8 +168,7 @@ def snapshot(root: Path, label: str) -> Snapshot:
         for ref, statement_id in iter_refs(sheet):
             why = resolve(ref, by_id, frozenset(stems))
             refs.setdefault((sheet.id, statement_id, ref.target), (ref.loc, why))
-    files = {shown for _, shown, _ in discover(root, content)[0]}
-    bad = sorted(files - {sheet.path for sheet in corpus.sheets})
+    bad = sorted({shown for _, shown, _ in found} - {sheet.path for sheet in corpus.sheets})
     return Snapshot(
         label,
         by_id,
