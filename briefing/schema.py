@@ -261,8 +261,8 @@ def add_modelines(root: Path) -> list[str]:
         data = path.read_bytes()
         line = modeline(folder).encode()
         first = _first_line(data)
-        if first == line:
-            continue
+        if first == line or data.startswith(b"\xef\xbb\xbf"):
+            continue  # a byte-order mark is for `check` to report, not to bury on line 2
         newline = b"\r\n" if data.split(b"\n", 1)[0].endswith(b"\r") else b"\n"
         if first.startswith(MODELINE_PREFIX.encode()):
             data = data.split(b"\n", 1)[1] if b"\n" in data else b""

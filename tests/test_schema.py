@@ -383,6 +383,7 @@ def test_modelines_are_checked_added_and_replaced(
             "content/actors/b.yaml": "id: b\n",
             "content/actors/c.yaml": b"# yaml-language-server: $schema=old.json\r\nid: c\r\n",
             "content/events/d.yaml": f"{actor_line}\nid: d\n",
+            "content/events/e.yaml": b"\xef\xbb\xbfid: e\n",
             "content/notes.yaml": "not a sheet\n",
         },
     )
@@ -393,6 +394,8 @@ def test_modelines_are_checked_added_and_replaced(
         f"content/actors/b.yaml:1:1: the first line must be '{actor_line}'; {how}",
         f"content/actors/c.yaml:1:1: the first line must be '{actor_line}'; {how}",
         "content/events/d.yaml:1:1: the first line must be "
+        f"'# yaml-language-server: $schema=../../schema/event.schema.json'; {how}",
+        "content/events/e.yaml:1:1: the first line must be "
         f"'# yaml-language-server: $schema=../../schema/event.schema.json'; {how}",
     ]
     assert main(["--root", str(root), "schema", "--modelines"]) == 0
@@ -406,4 +409,6 @@ def test_modelines_are_checked_added_and_replaced(
     assert (root / "content/events/d.yaml").read_text() == (
         "# yaml-language-server: $schema=../../schema/event.schema.json\nid: d\n"
     )
+    assert (root / "content/events/e.yaml").read_bytes() == b"\xef\xbb\xbfid: e\n"
+    (root / "content/events/e.yaml").unlink()
     assert main(["--root", str(root), "schema", "--check"]) == 0
