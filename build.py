@@ -4,24 +4,51 @@
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from briefing import report
 from briefing.errors import BriefingError, ContentError, SiteBuildError, TemplateProblem
 from briefing.pipeline import Project, check
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    checked = check(project)
+    try:
+        checked = check(project)
+    except ContentError as error:
+        if args.format != "github":
+            raise
+        for problem in error.problems:
+            print(report.annotation(problem))
+        step_summary(report.summary_markdown(error.problems))
+        print(problems_found(len(error.problems)), file=sys.stderr)
+        return 1
     sheets = len(checked.corpus.sheets)
     statements = sum(len(s.statements) for s in checked.corpus.sheets)
     elapsed = time.perf_counter() - started
     plural = "s" * (statements != 1)
-    print(f"ok: {sheets} sheets, {statements} statement{plural} checked in {elapsed:.2f} s")
+    ok = f"ok: {sheets} sheets, {statements} statement{plural} checked in {elapsed:.2f} s"
+    print(ok)
+    if args.format == "github":
+        step_summary(report.summary_markdown((), ok))
     return 0
+
+
+def step_summary(markdown: str) -> None:
+    """Append to GitHub's job summary when running in GitHub Actions."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        report.append_summary(Path(path), markdown)
+
+
+def problems_found(count: int) -> str:
+    return f"{count} problem{'s' * (count != 1)} found; nothing was built"
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
@@ -38,10 +65,11 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(project: Project, args: argparse.Namespace) -> int:
-    from briefing.coverage import coverage, percent_label, report
+    from briefing.coverage import coverage, percent_label
+    from briefing.coverage import report as coverage_report
 
     results = coverage(check(project))
-    print("\n".join(report(results)))
+    print("\n".join(coverage_report(results)))
     below = [r for r in results if args.fail_under is not None and r.below(args.fail_under)]
     for result in below:
         print(
@@ -57,6 +85,50 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> int:
 
     check(project)
     serve(project, args.dev_addr)
+    return 0
+
+
+def cmd_schema(project: Project, args: argparse.Namespace) -> int:
+    from briefing import schema
+
+    if args.check:
+        stale = schema.stale_schemas(project.root) + schema.missing_modelines(project.root)
+        for message in stale:
+            print(message, file=sys.stderr)
+        if stale:
+            return 1
+        print(f"ok: {len(schema.expected_files())} schema files and every modeline up to date")
+        return 0
+    for name in schema.write_schemas(project.root):
+        print(f"wrote {name}")
+    if args.modelines:
+        for name in schema.add_modelines(project.root):
+            print(f"added the modeline to {name}")
+    return 0
+
+
+def cmd_new(project: Project, args: argparse.Namespace) -> int:
+    from briefing.scaffold import new_sheet
+
+    made = new_sheet(project.root, args.kind, args.id, datetime.date.today())
+    for name in made.created:
+        print(f"created {name}")
+    if len(made.created) > 1:
+        print(f"paste the source's full text, as published, into {made.created[1]}")
+    print(f"fill in: {', '.join(made.fill_in)} (replace each TODO)")
+    print(f"optional, commented out: {', '.join(made.optional)}")
+    print("then run: python build.py check")
+    return 0
+
+
+def cmd_diff(project: Project, args: argparse.Namespace) -> int:
+    from briefing.diff import diff_revisions
+
+    diff = diff_revisions(project.root, args.base, args.head)
+    if args.json:
+        print(json.dumps(diff.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(report.diff_markdown(diff), end="")
     return 0
 
 
@@ -80,6 +152,13 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.set_defaults(run=cmd_build)
     check_parser = sub.add_parser("check", help="load, validate, link and verify; build nothing")
+    check_parser.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text: path:line:col: message (default); github: workflow annotations, "
+        "and a table in $GITHUB_STEP_SUMMARY when it is set",
+    )
     check_parser.set_defaults(run=cmd_check)
     cover = sub.add_parser(
         "coverage", help="check, then show which source sentences no statement quotes"
@@ -94,6 +173,36 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)
+    schema = sub.add_parser(
+        "schema", help="write schema/<kind>.schema.json from briefing/contract.py"
+    )
+    schema.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a schema file or a sheet's modeline is out of date",
+    )
+    schema.add_argument(
+        "--modelines",
+        action="store_true",
+        help="also put the '# yaml-language-server: $schema=...' line atop every sheet",
+    )
+    schema.set_defaults(run=cmd_schema)
+    new = sub.add_parser("new", help="write a new sheet that passes check, with TODOs to fill in")
+    new.add_argument("kind", metavar="KIND", help="source, actor, relation, event or briefing")
+    new.add_argument("id", metavar="ID", help="the new sheet's id, e.g. north-korea")
+    new.set_defaults(run=cmd_new)
+    diff = sub.add_parser(
+        "diff", help="fact changes between two git revisions, as Markdown for a PR comment"
+    )
+    diff.add_argument("base", metavar="BASE", help="the revision to compare from, e.g. main")
+    diff.add_argument(
+        "head",
+        metavar="HEAD",
+        nargs="?",
+        help="the revision to compare to (default: the working tree, as check sees it)",
+    )
+    diff.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    diff.set_defaults(run=cmd_diff)
     args = parser.parse_args(argv)
     if args.command is None:  # plain `build.py` builds
         args = parser.parse_args([*argv, "build"])
@@ -107,8 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(f"{count} problem{'s' * (count != 1)} found; nothing was built", file=sys.stderr)
+        print(problems_found(len(error.problems)), file=sys.stderr)
     except (TemplateProblem, SiteBuildError) as error:
         print(f"{error}\nthe build failed; site/ was left as it was", file=sys.stderr)
     except BriefingError as error:

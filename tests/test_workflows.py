@@ -1,0 +1,122 @@
+"""CI and editing tooling: GitHub workflows, the pre-commit hook, CONTRIBUTING.md."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
+# check-jsonschema is pinned in requirements.txt and installed beside this interpreter.
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+PINNED = re.compile(r"[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})")
+
+
+def read_yaml(path: Path) -> Any:
+    """YAML with every scalar as text, so the key 'on' stays 'on'."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def steps(workflow: Any) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def step_using(workflow: Any, action: str) -> dict[str, Any]:
+    return next(s for s in steps(workflow) if s.get("uses", "").startswith(action + "@"))
+
+
+def runs(workflow: Any) -> str:
+    return "\n".join(step.get("run", "") for step in steps(workflow))
+
+
+def test_there_are_two_workflows() -> None:
+    assert [path.name for path in WORKFLOWS] == ["pages.yml", "pr.yml"]
+
+
+@pytest.mark.parametrize(
+    "schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"]
+)
+def test_workflows_match_githubs_schema(schema: str) -> None:
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", schema, *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_full_version(path: Path) -> None:
+    uses = [step["uses"] for step in steps(read_yaml(path)) if "uses" in step]
+    assert uses
+    assert [u for u in uses if not PINNED.fullmatch(u)] == []
+
+
+def test_pull_request_workflow() -> None:
+    workflow = read_yaml(ROOT / ".github/workflows/pr.yml")
+    assert list(workflow["on"]) == ["pull_request"]
+    assert step_using(workflow, "actions/checkout")["with"]["fetch-depth"] == "0"
+    assert step_using(workflow, "actions/setup-python")["with"]["python-version"] == "3.11"
+    commands = runs(workflow)
+    for command in (
+        "make test",
+        ".venv/bin/python build.py check --format github",
+        "make site",
+        '.venv/bin/python build.py diff "origin/$BASE_REF" HEAD > fact-changes.md',
+    ):
+        assert command in commands
+    diff = next(s for s in steps(workflow) if s.get("id") == "diff")
+    assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}
+    assert step_using(workflow, "actions/upload-artifact")["with"]["path"] == "site/"
+    script = step_using(workflow, "actions/github-script")["with"]["script"]
+    assert "<!-- briefing-fact-changes -->" in script and "updateComment" in script
+    assert workflow["jobs"]["check"]["permissions"]["pull-requests"] == "write"
+
+
+def test_pages_workflow() -> None:
+    workflow = read_yaml(ROOT / ".github/workflows/pages.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert "make site" in runs(workflow)
+    assert step_using(workflow, "actions/upload-pages-artifact")["with"]["path"] == "site/"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    step_using(workflow, "actions/deploy-pages")
+
+
+def test_pre_commit_hook_checks_content_with_the_projects_venv() -> None:
+    config = read_yaml(ROOT / ".pre-commit-config.yaml")
+    [repo] = config["repos"]
+    [hook] = repo["hooks"]
+    assert (repo["repo"], hook["id"], hook["language"]) == ("local", "briefing-check", "system")
+    assert hook["entry"] == ".venv/bin/python build.py check"
+    assert hook["pass_filenames"] == "false"
+    files = re.compile(hook["files"])
+    for path in ("content/actors/china.yaml", "content/sources/a.txt", "templates/actor.md.j2"):
+        assert files.search(path), path
+    for path in ("README.md", "briefing/load.py", "docs/content/x.yaml"):
+        assert not files.search(path), path
+    # The entry works: run it with this interpreter in place of the repository's .venv.
+    command = hook["entry"].replace(".venv/bin/python", sys.executable).split()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_contributing_documents_every_command() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    build = (ROOT / "build.py").read_text(encoding="utf-8")
+    commands = re.findall(r'sub\.add_parser\(\s*"([a-z]+)"', build)
+    assert commands == ["build", "check", "serve", "schema", "new", "diff"]
+    for command in commands:
+        assert f"build.py {command}" in text, command
+    for make in ("make serve", "make check", "make test"):
+        assert make in text, make
