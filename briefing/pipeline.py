@@ -7,7 +7,7 @@ from pathlib import Path
 
 from briefing.errors import ContentError
 from briefing.link import link
-from briefing.load import load_corpus
+from briefing.load import KINDS, load_corpus
 from briefing.render import render_pages
 from briefing.validate import validate
 from briefing.verify import Checked, verify
@@ -33,7 +33,7 @@ def check(project: Project) -> Checked:
     documents, problems = load_corpus(project.root, project.content)
     sheets, invalid = validate(documents)
     # Sheets that failed to load or validate are reported once, not again at every reference.
-    stems = (path.stem for path in project.content.glob("*/*.yaml"))
+    stems = (path.stem for kind in KINDS for path in project.content.glob(f"{kind}/*.yaml"))
     corpus, unresolved = link(sheets, unchecked=stems)
     texts, unverified = verify(project.root, corpus)
     problems = [*problems, *invalid, *unresolved, *unverified]

@@ -16,7 +16,7 @@ from briefing.load import Document, Mapping, Node, Scalar, Sequence, describe
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 TEXT_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.txt")
 URL_SCHEMES = ("https", "http", "mailto")
@@ -69,6 +69,8 @@ class Reader:
         if field.shape == "list":
             return self.read_list(field, node)
         if field.shape == "object":
+            if isinstance(node, Scalar) and not node.text.strip():
+                return None  # 'publication:' left empty, like an empty list
             if not isinstance(node, Mapping):
                 return self.fail(
                     node.loc, f"'{field.name}' must be a mapping, not {describe(node)}"

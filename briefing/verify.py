@@ -66,17 +66,32 @@ class Checked:
     texts: MappingProxyType[str, SourceText]
 
 
-def closest_passage(quote: str, text: str) -> str:
-    """The passage of text (normalised) most like quote, for a 'did you mean' hint."""
+def closest_passage(quote: str, text: str, candidates: int = 8) -> str:
+    """The passage of text (normalised) most like quote, for a 'did you mean' hint.
+
+    Scoring every word position with difflib costs ~0.6 s per miss on a 5 KB text, so a
+    linear pass first ranks windows by how many of the quote's words they hold, and only
+    the best few are compared character by character.
+    """
+    words = text.split(" ")
+    starts = [0]
+    for word in words[:-1]:
+        starts.append(starts[-1] + len(word) + 1)
+    wanted = set(quote.split(" "))
+    size = min(len(quote.split(" ")), len(words))
+    shared = sum(word in wanted for word in words[:size])
+    ranked = [(shared, 0)]
+    for first in range(1, len(words) - size + 1):
+        shared += (words[first + size - 1] in wanted) - (words[first - 1] in wanted)
+        ranked.append((shared, first))
+    ranked.sort(key=lambda pair: (-pair[0], pair[1]))
     width = len(quote)
-    starts = [0] + [m.end() for m in re.finditer(r" ", text)]
-    best, best_ratio = 0, 0.0
-    for start in starts:
-        matcher = difflib.SequenceMatcher(None, quote, text[start : start + width], autojunk=False)
-        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = start, ratio
+    best, best_ratio = 0, -1.0
+    for _, first in ranked[:candidates]:
+        start = starts[first]
+        ratio = difflib.SequenceMatcher(None, quote, text[start : start + width]).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = start, ratio
     end = text.find(" ", best + width - 1)  # finish the last word
     return text[best : len(text) if end < 0 else end].strip()
 
