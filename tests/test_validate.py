@@ -115,6 +115,13 @@ BAD_SHEETS = [
         ],
     ),
     (
+        "non-ASCII digits in a date",
+        {E: "id: sanctions\ntitle: S\nsummary: s\ndate: \u0662\u0660\u0662\u0664\n"},
+        [
+            f"{E}:4:7: 'date' must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD (got '\u0662\u0660\u0662\u0664')"
+        ],
+    ),
+    (
         "bad url scheme",
         {
             "content/sources/article.yaml": "id: article\ntitle: A\nsummary: s\ntext: article.txt\npublication:\n  url: javascript:alert(1)\n"
@@ -222,6 +229,12 @@ def test_valid_sheets_become_typed_records(tmp_path: Path) -> None:
     assert isinstance(sanctions, Event)
     assert sanctions.date.value == "2024-10"
     assert sanctions.date.loc.line == 4
+
+
+def test_empty_optional_object_is_left_out(tmp_path: Path) -> None:
+    sheet = "id: article\ntitle: A\nsummary: s\ntext: article.txt\npublication:\n"
+    corpus = check(make_corpus(tmp_path, {"content/sources/article.yaml": sheet})).corpus
+    assert corpus.by_id["article"].publication is None  # type: ignore[attr-defined]
 
 
 def test_problems_from_several_files_are_all_reported_sorted(tmp_path: Path) -> None:
