@@ -75,11 +75,14 @@ def test_one_page_per_sheet_plus_indexes(pages: dict[str, str]) -> None:
         "briefings/overview.md",
         "events/index.md",
         "events/war.md",
+        "figures.md",
         "index.md",
+        "legend.md",
         "relations/china-russia-trade.md",
         "relations/index.md",
         "sources/article.md",
         "sources/index.md",
+        "timeline.md",
     ]
 
 
@@ -93,6 +96,10 @@ def test_one_page_per_sheet_plus_indexes(pages: dict[str, str]) -> None:
         "briefings/overview.md",
         "sources/article.md",
         "events/index.md",
+        "relations/index.md",
+        "timeline.md",
+        "figures.md",
+        "legend.md",
     ],
 )
 def test_golden_pages(pages: dict[str, str], path: str, request: pytest.FixtureRequest) -> None:
