@@ -80,19 +80,23 @@ def _parse(path: Path) -> _Collector:
     return collector
 
 
-def _target(site: Path, page: str, path: str) -> tuple[str | None, str]:
-    """The site-relative file a link path names, or None and why not."""
-    if path.startswith("/"):
-        joined = path.lstrip("/")
-    else:
-        joined = posixpath.join(posixpath.dirname(page), path)
+def _join(page: str, path: str) -> str:
+    """The site-relative path a link path names from a page (not yet checked)."""
+    joined = (
+        path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(page), path)
+    )
     normal = posixpath.normpath(joined) if joined else "."
+    return normal + "/" if path.endswith("/") and normal != "." else normal
+
+
+def _target(site: Path, normal: str) -> tuple[str | None, str]:
+    """The site-relative file a joined link path names, or None and why not."""
     if normal == ".." or normal.startswith("../"):
         return None, "points outside the site"
     file = site / normal
-    if path.endswith("/") or file.is_dir():
-        file = file / "index.html"
-        normal = posixpath.normpath(posixpath.join(normal, "index.html"))
+    if normal.endswith("/") or file.is_dir():
+        normal = posixpath.join(normal.rstrip("/"), "index.html").removeprefix("./")
+        file = site / normal
     if not file.is_file():
         return None, f"no such file ({normal})"
     return normal, ""
@@ -108,6 +112,15 @@ def check_links(site: Path) -> list[BrokenLink]:
             parsed[relative] = _parse(site / relative)
         return parsed[relative]
 
+    resolved: dict[str, tuple[str | None, str]] = {}
+
+    def target_of(page: str, path: str) -> tuple[str | None, str]:
+        # Many pages link to the same files (the nav, the assets): look each up once.
+        normal = _join(page, path)
+        if normal not in resolved:
+            resolved[normal] = _target(site, normal)
+        return resolved[normal]
+
     broken: list[BrokenLink] = []
     for html in sorted(site.rglob("*.html")):
         page = html.relative_to(site).as_posix()
@@ -121,7 +134,7 @@ def check_links(site: Path) -> list[BrokenLink]:
                 continue  # href="" or "?query": this page
             target = page
             if split.path:
-                found, why = _target(site, page, unquote(split.path))
+                found, why = target_of(page, unquote(split.path))
                 if found is None:
                     broken.append(BrokenLink(page, url, why))
                     continue
