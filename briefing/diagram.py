@@ -87,14 +87,18 @@ def graph(
     Around a center, a relation among several actors becomes one edge from the center to
     each of the others.
     """
-    wanted = None if only is None else set(only)
+    # Given `only`, just those relations are looked at (an actor page passes its own).
+    relations = (
+        corpus.of_kind("relation")
+        if only is None
+        else [corpus.by_id[i] for i in sorted(set(only)) if i in corpus.by_id]
+    )
     found: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-    for relation in corpus.of_kind("relation"):
-        assert isinstance(relation, records.Relation)
+    for relation in relations:
+        if not isinstance(relation, records.Relation):
+            continue
         ids = tuple(sorted({ref.target for ref in relation.actors}))
-        if (wanted is not None and relation.id not in wanted) or (
-            center is not None and center not in ids
-        ):
+        if center is not None and center not in ids:
             continue
         label = ", ".join(t.replace("-", " ") for t in relation.types)
         if center is None:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from briefing import records, views
 from briefing.contract import STATEMENT_KINDS
-from briefing.diagram import relation_diagram
+from briefing.diagram import graph, relation_diagram
 from briefing.verify import Checked, normalise
 from briefing.views import Linker
 
@@ -25,8 +25,45 @@ LEGEND = "legend.md"
 TAGS = "tags.md"  # hand-written (docs/tags.md): Material's tags plugin fills it
 # The home page leads with this briefing, or with the first briefing if there is none.
 LEAD_BRIEFING = "overview"
+# Above this many actors a diagram is too dense to read: the page says so instead.
+DIAGRAM_MAX_ACTORS = 40
 # Search ranks sheets above pages that merely mention their names (see docs/legend).
 SEARCH_BOOST = {"actor": 3, "relation": 2, "briefing": 2, "event": 1.5, "source": 1}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What many pages need, computed once per build (so no page costs O(corpus) to make)."""
+
+    checked: Checked
+    events: tuple[records.Event, ...]  # in date order
+    event_at: dict[str, int]
+    relations_of: dict[str, tuple[records.Sheet, ...]]  # actor id -> relations naming it
+    events_of: dict[str, tuple[records.Event, ...]]  # actor id -> events naming it, by date
+    coverage: dict[str, CoverageView]
+
+
+def shared(checked: Checked) -> Shared:
+    """Index the checked corpus once for the page builders."""
+    corpus = checked.corpus
+    events = tuple(views.by_date(corpus.of_kind("event")))
+    relations_of: dict[str, list[records.Sheet]] = {}
+    for relation in corpus.of_kind("relation"):
+        assert isinstance(relation, records.Relation)
+        for actor_id in dict.fromkeys(ref.target for ref in relation.actors):
+            relations_of.setdefault(actor_id, []).append(relation)
+    events_of: dict[str, list[records.Event]] = {}
+    for event in events:
+        for actor_id in dict.fromkeys(ref.target for ref in event.actors):
+            events_of.setdefault(actor_id, []).append(event)
+    return Shared(
+        checked=checked,
+        events=events,
+        event_at={event.id: at for at, event in enumerate(events)},
+        relations_of={k: tuple(v) for k, v in relations_of.items()},
+        events_of={k: tuple(v) for k, v in events_of.items()},
+        coverage=coverage_views(checked),
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +120,9 @@ def precision(date: records.PartialDate) -> str:
     return ("year", "month", "day")[date.value.count("-")]
 
 
-def timeline_entries(linker: Linker) -> tuple[TimelineEntry, ...]:
+def timeline_entries(
+    linker: Linker, events: tuple[records.Event, ...]
+) -> tuple[TimelineEntry, ...]:
     """Every event in date order; a year or month sorts before the days within it."""
     corpus = linker.corpus
     return tuple(
@@ -96,14 +135,14 @@ def timeline_entries(linker: Linker) -> tuple[TimelineEntry, ...]:
             event=views.sheet_link(linker, event),
             actors=tuple(views.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
         )
-        for event in views.by_date(corpus.of_kind("event"))
+        for event in events
     )
 
 
-def timeline_context(linker: Linker) -> dict[str, Any]:
+def timeline_context(linker: Linker, data: Shared) -> dict[str, Any]:
     """The timeline: events grouped by year, in date order."""
     years: dict[str, list[TimelineEntry]] = {}
-    for entry in timeline_entries(linker):
+    for entry in timeline_entries(linker, data.events):
         years.setdefault(entry.iso[:4], []).append(entry)
     return {"years": [(year, tuple(entries)) for year, entries in years.items()]}
 
@@ -167,7 +206,7 @@ def cited_quotes(linker: Linker, checked: Checked, source: records.Source) -> li
     ]
 
 
-def sheet_context(linker: Linker, checked: Checked, sheet: records.Sheet) -> dict[str, Any]:
+def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[str, Any]:
     """What every sheet page shows, plus what its kind adds."""
     corpus = linker.corpus
     context: dict[str, Any] = {
@@ -184,13 +223,12 @@ def sheet_context(linker: Linker, checked: Checked, sheet: records.Sheet) -> dic
         context["role"] = linker.rich(sheet.role) if sheet.role else None
         context["interests"] = [linker.rich(i) for i in sheet.interests]
         context["relations"] = [
-            views.sheet_link(linker, s) for s in views.involving(corpus, "relation", sheet.id)
+            views.sheet_link(linker, s) for s in data.relations_of.get(sheet.id, ())
         ]
-        context["diagram"] = relation_diagram(
-            corpus, sheet.id, href=linker.href, ident=f"_diagram-{sheet.id}"
+        context["diagram"], context["undrawn"] = diagram(
+            linker, sheet.id, [r.id for r in data.relations_of.get(sheet.id, ())]
         )
-        events = views.by_date(tuple(views.involving(corpus, "event", sheet.id)))
-        context["events"] = [views.sheet_link(linker, s) for s in events]
+        context["events"] = [views.sheet_link(linker, s) for s in data.events_of.get(sheet.id, ())]
     elif isinstance(sheet, records.Relation):
         context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
         context["diagram"] = relation_diagram(
@@ -201,16 +239,15 @@ def sheet_context(linker: Linker, checked: Checked, sheet: records.Sheet) -> dic
         context["date"] = views.date_label(sheet.date)
         context["precision"] = precision(sheet.date)
         context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
-        ordered = views.by_date(corpus.of_kind("event"))
-        at = ordered.index(sheet)
+        ordered, at = data.events, data.event_at[sheet.id]
         context["previous"] = views.sheet_link(linker, ordered[at - 1]) if at > 0 else None
         context["next"] = (
             views.sheet_link(linker, ordered[at + 1]) if at + 1 < len(ordered) else None
         )
         context["timeline_href"] = linker.url(f"{views.page_url(TIMELINE)}#{sheet.id}")
     elif isinstance(sheet, records.Source):
-        context["quotes"] = cited_quotes(linker, checked, sheet)
-        context["coverage"] = coverage_views(checked).get(sheet.id)
+        context["quotes"] = cited_quotes(linker, data.checked, sheet)
+        context["coverage"] = data.coverage.get(sheet.id)
         context["excluded"] = [(e.quote.value, e.reason) for e in sheet.excluded]
     elif isinstance(sheet, records.Briefing):
         context["bluf"] = linker.rich(sheet.bluf)
@@ -222,6 +259,17 @@ def sheet_context(linker: Linker, checked: Checked, sheet: records.Sheet) -> dic
     return context
 
 
+def diagram(
+    linker: Linker, center: str | None = None, only: list[str] | None = None
+) -> tuple[Markup, int]:
+    """A relationship diagram, or ('', number of actors) when there are too many to draw."""
+    nodes, _ = graph(linker.corpus, center, only)
+    if len(nodes) > DIAGRAM_MAX_ACTORS:
+        return Markup(""), len(nodes)
+    ident = f"_diagram-{center or 'all'}"
+    return relation_diagram(linker.corpus, center, only=only, href=linker.href, ident=ident), 0
+
+
 def section_context(linker: Linker, kind: str) -> dict[str, Any]:
     """A section index: its sheets (events by date, others by title); relations' diagram."""
     sheets = linker.corpus.of_kind(kind)
@@ -229,14 +277,13 @@ def section_context(linker: Linker, kind: str) -> dict[str, Any]:
         sheets = tuple(views.by_date(sheets))
     else:
         sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
-    diagram = Markup("")
-    if kind == "relation":
-        diagram = relation_diagram(linker.corpus, href=linker.href, ident="_diagram-all")
+    drawn, undrawn = diagram(linker) if kind == "relation" else (Markup(""), 0)
     return {
         "title": views.SECTION_TITLES[kind],
         "kind": kind,
         "items": [views.sheet_link(linker, s) for s in sheets],
-        "diagram": diagram,
+        "diagram": drawn,
+        "undrawn": undrawn,
         "timeline_href": linker.url(views.page_url(TIMELINE)) if kind == "event" else "",
     }
 

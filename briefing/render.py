@@ -75,6 +75,7 @@ def render_pages(templates: Path, checked: Checked) -> dict[str, str]:
     """Every generated page, in a stable order; one path is never written twice."""
     env = environment(templates)
     corpus = checked.corpus
+    data = pages.shared(checked)
     rendered: dict[str, str] = {}
 
     def add(path: str, template: str, context: Callable[[Linker], dict[str, Any]]) -> None:
@@ -89,13 +90,13 @@ def render_pages(templates: Path, checked: Checked) -> dict[str, str]:
             "section.md.j2",
             lambda linker, kind=kind: pages.section_context(linker, kind),
         )
-    add(pages.TIMELINE, "timeline.md.j2", pages.timeline_context)
+    add(pages.TIMELINE, "timeline.md.j2", lambda linker: pages.timeline_context(linker, data))
     add(pages.FIGURES, "figures.md.j2", lambda linker: {"rows": pages.figure_rows(linker)})
     add(pages.LEGEND, "legend.md.j2", pages.legend_context)
     for sheet in corpus.sheets:
         add(
             views.sheet_page(sheet),
             f"{sheet.kind}.md.j2",
-            lambda linker, sheet=sheet: pages.sheet_context(linker, checked, sheet),
+            lambda linker, sheet=sheet: pages.sheet_context(linker, data, sheet),
         )
     return rendered

@@ -257,20 +257,19 @@ def backlink_groups(
             ):
                 continue
         by_sheet.setdefault(backlink.sheet_id, []).append(backlink.statement_id)
-    groups = []
-    for kind in KIND_ORDER:
-        sheets = []
-        for source in corpus.of_kind(kind):
-            if source.id not in by_sheet:
-                continue
-            ids = set(by_sheet[source.id])
-            found = tuple(citing(linker, source, st) for st in source.statements if st.id in ids)
-            sheets.append(
-                BacklinkSheet(source.title, linker.href(source.id), sheet_label(source), found)
-            )
-        if sheets:
-            groups.append(BacklinkGroup(SECTION_TITLES[kind], kind, tuple(sheets)))
-    return tuple(groups)
+    # The corpus's own order (kind, then id), without walking the whole corpus per page.
+    order = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    referring = sorted((corpus.by_id[i] for i in by_sheet), key=lambda s: (order[s.kind], s.id))
+    groups: dict[str, list[BacklinkSheet]] = {}
+    for source in referring:
+        ids = set(by_sheet[source.id])
+        found = tuple(citing(linker, source, st) for st in source.statements if st.id in ids)
+        groups.setdefault(source.kind, []).append(
+            BacklinkSheet(source.title, linker.href(source.id), sheet_label(source), found)
+        )
+    return tuple(
+        BacklinkGroup(SECTION_TITLES[kind], kind, tuple(sheets)) for kind, sheets in groups.items()
+    )
 
 
 MONTHS = (

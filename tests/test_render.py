@@ -249,3 +249,27 @@ def test_home_leads_with_the_overview_briefing_else_the_first(tmp_path: Path) ->
     assert "Bottom line of aaa." in home and "## More briefings" not in home
     none = render_site_pages(make_corpus(tmp_path / "c"))["index.md"]
     assert "## The bottom line" not in none and "## Browse" in none
+
+
+def test_too_many_actors_are_listed_not_drawn(tmp_path: Path) -> None:
+    from briefing.pages import DIAGRAM_MAX_ACTORS
+
+    count = DIAGRAM_MAX_ACTORS + 1
+    files = {
+        f"content/actors/a{n}.yaml": f"id: a{n}\nname: A{n}\ntype: state\nsummary: An actor.\n"
+        for n in range(count)
+    }
+    files.update(
+        {
+            f"content/relations/r{n}.yaml": (
+                f"id: r{n}\ntitle: R{n}\nsummary: A tie.\nactors: [a0, a{n}]\ntypes: [trade]\n"
+            )
+            for n in range(1, count)
+        }
+    )
+    pages = render_site_pages(make_corpus(tmp_path, files))
+    assert "<svg" not in pages["relations/index.md"]
+    assert f"The relations tie {count} actors: too many to draw" in pages["relations/index.md"]
+    assert "<svg" not in pages["actors/a0.md"]
+    assert f"A0 is tied to {count - 1} actors" in pages["actors/a0.md"]
+    assert "<svg" in pages["actors/a1.md"]  # one neighbour: drawn
