@@ -119,6 +119,54 @@ def test_every_alias_finds_its_actor_first(page: Page, base_url: str) -> None:
             assert search(page, alias)[0] == f"/actors/{actor.id}/", alias
 
 
+# Sheets whose titles use the aliases too, so that an actor must outrank them.
+RIVALS = {
+    "content/actors/south-korea.yaml": """\
+        id: south-korea
+        name: South Korea
+        type: state
+        aliases: [Seoul, ROK]
+        summary: A state.
+        """,
+    "content/events/seoul-protests.yaml": """\
+        id: seoul-protests
+        title: Seoul protests the deployment
+        date: "2024-10"
+        summary: Seoul protested to Beijing.
+        actors: [south-korea, china]
+        """,
+    "content/briefings/calculus.yaml": """\
+        id: calculus
+        title: "Beijing and Seoul: a calculus"
+        summary: What Beijing and Seoul weigh.
+        bluf: Beijing and Seoul both weigh the deployment.
+        key_judgments: [china#trade]
+        """,
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "sheet"),
+    [("Seoul", "actors/south-korea"), ("Beijing", "actors/china")],
+)
+def test_an_alias_outranks_pages_that_use_it_in_their_title(
+    page: Page, tmp_path_factory: pytest.TempPathFactory, query: str, sheet: str
+) -> None:
+    from briefing.site import build_site
+    from conftest import make_corpus
+
+    folder = tmp_path_factory.getbasetemp() / "alias-site"
+    if not folder.exists():
+        folder.mkdir()
+        project = make_corpus(folder, RIVALS)
+        build_site(project, project.root / "site")
+    with serve(folder / "project" / "site") as url:
+        page.goto(url)
+        results = search(page, query)
+    assert results[0] == f"/{sheet}/", results
+    assert len(results) >= 2, "the rival pages should be found too"
+
+
 def test_actor_page_shows_diagram_backlinks_badges_and_edit_action(
     page: Page, base_url: str
 ) -> None:
