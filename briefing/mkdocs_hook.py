@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -33,18 +34,40 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:  # type: ignore[no-untyped-def]
-    """Point the edit action of a generated page at its YAML sheet, not at generated Markdown.
+def sheet_edit_url(config: MkDocsConfig, sheet: str) -> str:
+    """The editor URL of a file beside docs/ (a sheet), derived from repo_url and edit_uri.
 
-    edit_uri is written for docs/ ('edit/main/docs/'); sheets live beside docs/ in content/.
+    edit_uri names the docs folder on a branch ('edit/main/docs/'); the same branch and
+    action, with the docs folder swapped for the sheet's path, edit the sheet. MkDocs joins
+    repo_url and edit_uri the same way for hand-written pages.
+    """
+    docs = Path(config.docs_dir).resolve().relative_to(_config_dir(config)).as_posix()
+    edit_uri = config.edit_uri.rstrip("/")
+    if not edit_uri.endswith(docs):
+        raise PluginError(
+            f"edit_uri '{config.edit_uri}' must end with the docs folder '{docs}/', so that "
+            "pages made from sheets can point at content/"
+        )
+    prefix = edit_uri.removesuffix(docs)
+    return urljoin(config.repo_url.rstrip("/") + "/", prefix) + sheet
+
+
+def _config_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:  # type: ignore[no-untyped-def]
+    """Point the edit action of a sheet's page at its YAML sheet, not at generated Markdown.
+
+    Index pages, the home page and the timeline are made from many sheets: they have no edit
+    action. Hand-written pages keep MkDocs' own edit URL into docs/.
     """
     if page.file.generated_by is None or not (config.repo_url and config.edit_uri):
         return context
     folder, _, name = page.file.src_uri.rpartition("/")
     if folder in FOLDERS.values() and name != "index.md":
-        branch = config.edit_uri.strip("/").removesuffix("docs").strip("/")
-        sheet = f"content/{folder}/{name.removesuffix('.md')}.yaml"
-        page.edit_url = f"{config.repo_url.rstrip('/')}/{branch}/{sheet}"
+        # A sheet's file name is its id, so its page maps back to exactly one sheet.
+        page.edit_url = sheet_edit_url(config, f"content/{folder}/{name.removesuffix('.md')}.yaml")
     else:
-        page.edit_url = None  # index pages are made from many sheets: nothing to edit
+        page.edit_url = None
     return context

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from briefing import records, views
+from briefing import pages, views
 from briefing.errors import TemplateProblem
 from briefing.verify import Checked
 from briefing.views import Linker
@@ -70,88 +71,32 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise TemplateProblem(f"{where}: {error}") from None
 
 
-def sheet_context(linker: Linker, sheet: records.Sheet) -> dict[str, Any]:
-    """What every sheet page shows, plus what its kind adds."""
-    corpus = linker.corpus
-    context: dict[str, Any] = {
-        "sheet": sheet,
-        "summary": linker.rich(sheet.summary),
-        "statement_groups": views.grouped_statements(linker, sheet),
-        "backlinks": views.backlinks(linker, sheet.id),
-    }
-    if isinstance(sheet, records.Actor):
-        context["role"] = linker.rich(sheet.role) if sheet.role else None
-        context["interests"] = [linker.rich(i) for i in sheet.interests]
-        context["relations"] = [
-            views.sheet_link(linker, s) for s in views.involving(corpus, "relation", sheet.id)
-        ]
-        events = views.by_date(tuple(views.involving(corpus, "event", sheet.id)))
-        context["events"] = [views.sheet_link(linker, s) for s in events]
-    elif isinstance(sheet, (records.Relation, records.Event)):
-        context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
-        if isinstance(sheet, records.Event):
-            context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
-    elif isinstance(sheet, records.Source):
-        context["citing"] = [
-            views.statement_view(linker, s, st)
-            for s in corpus.sheets
-            for st in s.statements
-            if st.source.target == sheet.id
-        ]
-    elif isinstance(sheet, records.Briefing):
-        context["bluf"] = linker.rich(sheet.bluf)
-        context["key_judgments"] = views.referenced(linker, sheet.key_judgments)
-        context["sections"] = [
-            (section.title, linker.rich(section.text), views.referenced(linker, section.refs))
-            for section in sheet.sections
-        ]
-    return context
-
-
-def section_context(linker: Linker, kind: str) -> dict[str, Any]:
-    sheets = linker.corpus.of_kind(kind)
-    if kind == "event":
-        sheets = tuple(views.by_date(sheets))
-    else:
-        sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
-    return {
-        "title": views.SECTION_TITLES[kind],
-        "kind": kind,
-        "items": [views.sheet_link(linker, s) for s in sheets],
-    }
-
-
-def home_context(linker: Linker) -> dict[str, Any]:
-    corpus = linker.corpus
-    return {
-        "briefings": [views.sheet_link(linker, s) for s in corpus.of_kind("briefing")],
-        "sections": [
-            (
-                views.SECTION_TITLES[kind],
-                linker.url(f"{views.FOLDERS[kind]}/"),
-                len(corpus.of_kind(kind)),
-            )
-            for kind in KIND_ORDER
-        ],
-    }
-
-
 def render_pages(templates: Path, checked: Checked) -> dict[str, str]:
     """Every generated page, in a stable order; one path is never written twice."""
     env = environment(templates)
     corpus = checked.corpus
-    pages: dict[str, str] = {}
+    data = pages.shared(checked)
+    rendered: dict[str, str] = {}
 
-    def add(path: str, template: str, context: dict[str, Any]) -> None:
-        if path in pages:
+    def add(path: str, template: str, context: Callable[[Linker], dict[str, Any]]) -> None:
+        if path in rendered:
             raise TemplateProblem(f"two pages would be written to {path}")
-        pages[path] = render_template(env, template, context)
+        rendered[path] = render_template(env, template, context(Linker(corpus, path)))
 
-    add("index.md", "home.md.j2", home_context(Linker(corpus, "index.md")))
+    add("index.md", "home.md.j2", pages.home_context)
     for kind in KIND_ORDER:
-        path = f"{views.FOLDERS[kind]}/index.md"
-        add(path, "section.md.j2", section_context(Linker(corpus, path), kind))
+        add(
+            f"{views.FOLDERS[kind]}/index.md",
+            "section.md.j2",
+            lambda linker, kind=kind: pages.section_context(linker, kind),
+        )
+    add(pages.TIMELINE, "timeline.md.j2", lambda linker: pages.timeline_context(linker, data))
+    add(pages.FIGURES, "figures.md.j2", lambda linker: {"rows": pages.figure_rows(linker)})
+    add(pages.LEGEND, "legend.md.j2", pages.legend_context)
     for sheet in corpus.sheets:
-        path = views.sheet_page(sheet)
-        add(path, f"{sheet.kind}.md.j2", sheet_context(Linker(corpus, path), sheet))
-    return pages
+        add(
+            views.sheet_page(sheet),
+            f"{sheet.kind}.md.j2",
+            lambda linker, sheet=sheet: pages.sheet_context(linker, data, sheet),
+        )
+    return rendered

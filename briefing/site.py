@@ -2,8 +2,8 @@
 
 MkDocs empties site_dir before building and can leave half a site behind on an error, and
 `mkdocs build --strict -q` can exit 0 despite warnings. So the build goes to a sibling
-temporary directory, every warning from any 'mkdocs.*' logger fails it, and site/ is
-replaced only when everything succeeded.
+temporary directory, every warning from any 'mkdocs.*' logger fails it, every internal link
+of the built HTML is checked, and site/ is replaced only when everything succeeded.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from briefing.errors import SiteBuildError
+from briefing.linkcheck import check_links
 from briefing.pipeline import Project
 
 
@@ -67,6 +68,9 @@ def build_site(project: Project, site_dir: Path, verbose: bool = False) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     try:
         messages = _mkdocs_build(project, staging, verbose)
+        if not messages:
+            # Links in raw HTML are invisible to MkDocs' own validation: check the built pages.
+            messages = [f"error: {broken}" for broken in check_links(staging)]
         if messages:
             raise SiteBuildError("\n".join(messages))
         old = site_dir.with_name(f".site-old-{os.getpid()}")

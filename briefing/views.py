@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from briefing import records
 from briefing.contract import STATEMENT_KINDS
-from briefing.link import LINK, Corpus
+from briefing.link import KIND_ORDER, LINK, Corpus, iter_refs
 
 FOLDERS = {
     "source": "sources",
@@ -136,7 +136,38 @@ class BacklinkView:
     statement: Markup | None
 
 
+@dataclass(frozen=True)
+class CitingStatement:
+    """A statement that refers to a page (or cites a quote), as a link with its badge."""
+
+    href: str
+    kind: str
+    kind_label: str
+    text: Markup
+    sheet_title: str
+
+
+@dataclass(frozen=True)
+class BacklinkSheet:
+    """A sheet that refers to a page: by a field of its own, by statements, or both."""
+
+    title: str
+    href: str
+    label: str
+    statements: tuple[CitingStatement, ...]
+
+
+@dataclass(frozen=True)
+class BacklinkGroup:
+    """The sheets of one kind that refer to a page ('Briefings', 'Relations'...)."""
+
+    title: str
+    kind: str
+    sheets: tuple[BacklinkSheet, ...]
+
+
 def statement_view(linker: Linker, sheet: records.Sheet, st: records.Statement) -> StatementView:
+    """A statement with everything a page prints about it."""
     source = linker.corpus.by_id[st.source.target]
     return StatementView(
         anchor=st.id,
@@ -164,19 +195,21 @@ def sheet_label(sheet: records.Sheet) -> str:
     if isinstance(sheet, records.Actor):
         return sheet.type
     if isinstance(sheet, records.Event):
-        return sheet.date.value
+        return date_label(sheet.date)
     if isinstance(sheet, records.Relation):
         return ", ".join(sheet.types)
     return sheet.kind
 
 
 def sheet_link(linker: Linker, sheet: records.Sheet) -> SheetLink:
+    """A sheet as an item of a list: title, link, summary and short label."""
     return SheetLink(
         sheet.title, linker.href(sheet.id), linker.rich(sheet.summary), sheet_label(sheet)
     )
 
 
 def backlinks(linker: Linker, sheet_id: str) -> tuple[BacklinkView, ...]:
+    """Every backlink as it is (one per referring sheet or statement); see backlink_groups."""
     views = []
     for backlink in linker.corpus.backlinks.get(sheet_id, ()):
         source = linker.corpus.by_id[backlink.sheet_id]
@@ -195,6 +228,76 @@ def backlinks(linker: Linker, sheet_id: str) -> tuple[BacklinkView, ...]:
     return tuple(views)
 
 
+def citing(linker: Linker, sheet: records.Sheet, st: records.Statement) -> CitingStatement:
+    """A link to a statement with its kind, for lists of statements elsewhere."""
+    return CitingStatement(
+        linker.href(f"{sheet.id}#{st.id}"),
+        st.kind,
+        KIND_LABELS[st.kind],
+        linker.rich(st.text),
+        sheet.title,
+    )
+
+
+def backlink_groups(
+    linker: Linker, sheet_id: str, skip_citations: bool = False
+) -> tuple[BacklinkGroup, ...]:
+    """Who refers to a sheet, grouped by kind (briefings first), each sheet listed once.
+
+    With skip_citations (for sources), statements that merely cite the sheet as their source are
+    left out: the source page lists them by the passage they quote.
+    """
+    corpus = linker.corpus
+    by_sheet: dict[str, list[str]] = {}
+    for backlink in corpus.backlinks.get(sheet_id, ()):
+        if backlink.statement_id and skip_citations:
+            st = corpus.statement(f"{backlink.sheet_id}#{backlink.statement_id}")
+            if st.source.target == sheet_id and not any(
+                ref.sheet_id == sheet_id for ref, _ in iter_refs(st) if ref.targets == ("[[",)
+            ):
+                continue
+        by_sheet.setdefault(backlink.sheet_id, []).append(backlink.statement_id)
+    # The corpus's own order (kind, then id), without walking the whole corpus per page.
+    order = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    referring = sorted((corpus.by_id[i] for i in by_sheet), key=lambda s: (order[s.kind], s.id))
+    groups: dict[str, list[BacklinkSheet]] = {}
+    for source in referring:
+        ids = set(by_sheet[source.id])
+        found = tuple(citing(linker, source, st) for st in source.statements if st.id in ids)
+        groups.setdefault(source.kind, []).append(
+            BacklinkSheet(source.title, linker.href(source.id), sheet_label(source), found)
+        )
+    return tuple(
+        BacklinkGroup(SECTION_TITLES[kind], kind, tuple(sheets)) for kind, sheets in groups.items()
+    )
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_label(date: records.PartialDate) -> str:
+    """A partial date as a reader writes it: '2022', 'October 2024', '23 October 2024'."""
+    year, month, day = date.sort_key
+    if not month:
+        return str(year)
+    if not day:
+        return f"{MONTHS[month - 1]} {year}"
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
 def by_date(events: tuple[records.Sheet, ...]) -> list[records.Event]:
     """Events in date order; a partial date ('2024') sorts before the days of that year."""
     dated = [e for e in events if isinstance(e, records.Event)]
@@ -209,6 +312,7 @@ def involving(corpus: Corpus, kind: str, actor_id: str) -> list[records.Sheet]:
 
 
 def statements(linker: Linker, sheet: records.Sheet) -> tuple[StatementView, ...]:
+    """Every statement of a sheet, in the sheet's order."""
     return tuple(statement_view(linker, sheet, st) for st in sheet.statements)
 
 

@@ -85,3 +85,13 @@ def make_corpus(
     (root / "content").mkdir()
     write_files(root, {**(BASE_FILES if base else {}), **(files or {})})
     return Project(root)
+
+
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project (its content, templates and mkdocs.yml) built once into tmp."""
+    from briefing.site import build_site
+
+    site = tmp_path_factory.mktemp("project-site") / "site"
+    build_site(Project(ROOT), site)
+    return site

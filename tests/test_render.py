@@ -75,11 +75,14 @@ def test_one_page_per_sheet_plus_indexes(pages: dict[str, str]) -> None:
         "briefings/overview.md",
         "events/index.md",
         "events/war.md",
+        "figures.md",
         "index.md",
+        "legend.md",
         "relations/china-russia-trade.md",
         "relations/index.md",
         "sources/article.md",
         "sources/index.md",
+        "timeline.md",
     ]
 
 
@@ -93,6 +96,10 @@ def test_one_page_per_sheet_plus_indexes(pages: dict[str, str]) -> None:
         "briefings/overview.md",
         "sources/article.md",
         "events/index.md",
+        "relations/index.md",
+        "timeline.md",
+        "figures.md",
+        "legend.md",
     ],
 )
 def test_golden_pages(pages: dict[str, str], path: str, request: pytest.FixtureRequest) -> None:
@@ -157,3 +164,112 @@ def test_template_syntax_errors_name_template_and_line(tmp_path: Path) -> None:
         str(raised.value)
         == "templates/actor.md.j2:2: Expected an expression, got 'end of statement block'"
     )
+
+
+TIMELINE_EVENTS = {
+    f"content/events/{name}.yaml": f"""\
+        id: {name}
+        title: Event {name}
+        date: "{date}"
+        summary: Something happened.
+        actors: [china]
+        """
+    for name, date in [
+        ("e-day", "2024-10-23"),
+        ("e-year", "2024"),
+        ("e-month", "2024-10"),
+        ("e-early", "2022"),
+        ("e-may", "2023-05"),
+        ("e-first", "2024-10-01"),
+        ("a-same-day", "2024-10-23"),
+    ]
+}
+
+
+@pytest.fixture(scope="module")
+def timeline_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return render_site_pages(make_corpus(tmp_path_factory.mktemp("timeline"), TIMELINE_EVENTS))
+
+
+def test_timeline_orders_partial_dates_before_the_days_within_them(
+    timeline_pages: dict[str, str],
+) -> None:
+    import re
+
+    page = timeline_pages["timeline.md"]
+    order = re.findall(r'<li class="bf-event bf-precision-(\w+)" id="([\w-]+)">', page)
+    assert order == [
+        ("year", "e-early"),
+        ("month", "e-may"),
+        ("year", "e-year"),
+        ("month", "e-month"),
+        ("day", "e-first"),
+        ("day", "a-same-day"),  # same date: by id
+        ("day", "e-day"),
+    ]
+    years = re.findall(r'<h2 class="bf-year-title" id="_(\d+)">', page)
+    assert years == ["2022", "2023", "2024"]
+
+
+def test_timeline_shows_dates_as_precisely_as_known(timeline_pages: dict[str, str]) -> None:
+    page = timeline_pages["timeline.md"]
+    assert '<time datetime="2022">2022</time> <span class="bf-meta">(year known)</span>' in page
+    assert '<time datetime="2023-05">May 2023</time> <span class="bf-meta">(month known)' in page
+    assert '<time datetime="2024-10-23">23 October 2024</time></p>' in page
+
+
+def test_event_pages_link_to_the_events_before_and_after(timeline_pages: dict[str, str]) -> None:
+    page = timeline_pages["events/e-month.md"]
+    assert 'href="../e-year/" rel="prev"' in page
+    assert 'href="../e-first/" rel="next"' in page
+    assert 'href="../../timeline/#e-month"' in page
+    first = timeline_pages["events/e-early.md"]
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+
+
+def test_home_leads_with_the_overview_briefing_else_the_first(tmp_path: Path) -> None:
+    briefing = """\
+        id: {id}
+        title: Briefing {id}
+        summary: A briefing.
+        bluf: Bottom line of {id}.
+        key_judgments: [china#trade]
+        """
+    two = {
+        "content/briefings/aaa.yaml": briefing.format(id="aaa"),
+        "content/briefings/overview.yaml": briefing.format(id="overview"),
+    }
+    for name in "abc":
+        (tmp_path / name).mkdir()
+    home = render_site_pages(make_corpus(tmp_path / "a", two))["index.md"]
+    assert home.index("Bottom line of overview.") < home.index("## Browse")
+    assert "Bottom line of aaa." not in home and 'href="briefings/aaa/"' in home
+    one = {"content/briefings/aaa.yaml": briefing.format(id="aaa")}
+    home = render_site_pages(make_corpus(tmp_path / "b", one))["index.md"]
+    assert "Bottom line of aaa." in home and "## More briefings" not in home
+    none = render_site_pages(make_corpus(tmp_path / "c"))["index.md"]
+    assert "## The bottom line" not in none and "## Browse" in none
+
+
+def test_too_many_actors_are_listed_not_drawn(tmp_path: Path) -> None:
+    from briefing.pages import DIAGRAM_MAX_ACTORS
+
+    count = DIAGRAM_MAX_ACTORS + 1
+    files = {
+        f"content/actors/a{n}.yaml": f"id: a{n}\nname: A{n}\ntype: state\nsummary: An actor.\n"
+        for n in range(count)
+    }
+    files.update(
+        {
+            f"content/relations/r{n}.yaml": (
+                f"id: r{n}\ntitle: R{n}\nsummary: A tie.\nactors: [a0, a{n}]\ntypes: [trade]\n"
+            )
+            for n in range(1, count)
+        }
+    )
+    pages = render_site_pages(make_corpus(tmp_path, files))
+    assert "<svg" not in pages["relations/index.md"]
+    assert f"The relations tie {count} actors: too many to draw" in pages["relations/index.md"]
+    assert "<svg" not in pages["actors/a0.md"]
+    assert f"A0 is tied to {count - 1} actors" in pages["actors/a0.md"]
+    assert "<svg" in pages["actors/a1.md"]  # one neighbour: drawn

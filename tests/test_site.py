@@ -10,7 +10,7 @@ import pytest
 from briefing.errors import SiteBuildError
 from briefing.pipeline import Project
 from briefing.site import build_site
-from conftest import make_corpus
+from conftest import ROOT, make_corpus
 
 PAYLOAD = "<script>alert('x')</script> [x](javascript:alert(1))"
 
@@ -63,7 +63,7 @@ def test_payload_is_literal_text_everywhere(built: Project) -> None:
     )
     index = json.loads((site / "search/search_index.json").read_text())
     russia = [d for d in index["docs"] if d["location"] == "actors/russia/"]
-    assert russia and "Moscow" in russia[0]["text"]
+    assert russia and "Moscow" in russia[0]["title"]  # aliases sit in the heading
     assert "<script>" not in json.dumps(index)
 
 
@@ -96,3 +96,86 @@ def test_hand_written_page_cannot_hide_a_generated_one(tmp_path: Path) -> None:
         raised.value
     )
     assert not (project.root / "site").exists()
+
+
+def test_real_project_site_builds_and_every_internal_link_resolves(project_site: Path) -> None:
+    from briefing.linkcheck import check_links
+
+    for page in ("index.html", "timeline/index.html", "figures/index.html", "legend/index.html"):
+        assert (project_site / page).is_file(), page
+    assert (project_site / "tags/index.html").is_file()
+    assert check_links(project_site) == []
+
+
+def test_no_page_asks_a_third_party_host(project_site: Path) -> None:
+    import re
+
+    remote = re.compile(
+        r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(?:https?:)?//"""
+    )
+    for path, data in snapshot(project_site).items():
+        if not path.endswith(".html"):
+            continue
+        text = data.decode("utf-8")
+        hints = [m.group(0) for m in remote.finditer(text) if 'rel="canonical"' not in m.group(0)]
+        assert hints == [], path
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, path
+        # Material's JavaScript fetches repository facts from api.github.com for this element.
+        assert 'data-md-component="source"' not in text, path
+
+
+def test_edit_action_opens_the_yaml_sheet(project_site: Path) -> None:
+    import re
+
+    edit = re.compile(r'<a href="([^"]*)" title="Edit this page"')
+    repo = "https://github.com/briefing-project/briefing/edit/main/"
+    sheets = sorted((ROOT / "content").glob("*/*.yaml"))
+    assert sheets
+    for sheet in sheets:
+        page = project_site / sheet.parent.name / sheet.stem / "index.html"
+        found = edit.findall(page.read_text())
+        assert found == [f"{repo}content/{sheet.parent.name}/{sheet.name}"], page
+    for index in ("index.html", "actors/index.html", "timeline/index.html"):
+        assert edit.findall((project_site / index).read_text()) == [], index
+    about = edit.findall((project_site / "about/index.html").read_text())
+    assert about == [f"{repo}docs/about.md"]
+
+
+def test_broken_link_in_raw_html_fails_the_build_and_keeps_the_site(built: Project) -> None:
+    site = built.root / "site"
+    before = snapshot(site)
+    broken = built.root / "docs" / "raw.md"
+    # MkDocs does not see links inside raw HTML; the post-build link check does.
+    broken.write_text('# Raw\n\n<div class="x"><a href="../nowhere/">gone</a></div>\n')
+    try:
+        with pytest.raises(SiteBuildError) as raised:
+            build_site(built, site)
+    finally:
+        broken.unlink()
+    assert "error: raw/index.html: broken link '../nowhere/': no such file" in str(raised.value)
+    assert snapshot(site) == before
+
+
+def test_sheet_tags_feed_the_tags_index(tmp_path: Path) -> None:
+    project = make_corpus(
+        tmp_path,
+        {
+            "content/actors/iran.yaml": (
+                "id: iran\nname: Iran\ntype: state\nsummary: A state.\n"
+                'tags: [axis, "sanctions & trade"]\n'
+            )
+        },
+    )
+    build_site(project, project.root / "site")
+    tags = (project.root / "site/tags/index.html").read_text()
+    assert 'href="../actors/iran/"' in tags
+    assert "sanctions &amp; trade" in tags or "sanctions & trade" in tags
+    iran = (project.root / "site/actors/iran/index.html").read_text()
+    assert 'class="md-tag' in iran and "axis" in iran
+
+
+def test_search_index_titles_actors_with_their_aliases(built: Project) -> None:
+    index = json.loads((built.root / "site/search/search_index.json").read_text())
+    china = [d for d in index["docs"] if d["location"] == "actors/china/"]
+    assert china and china[0]["title"] == "China, also called Beijing"
+    assert china[0]["boost"] == 3
