@@ -28,7 +28,7 @@ LEAD_BRIEFING = "overview"
 # Above this many actors a diagram is too dense to read: the page says so instead.
 DIAGRAM_MAX_ACTORS = 40
 # Search ranks sheets above pages that merely mention their names (see docs/legend).
-SEARCH_BOOST = {"actor": 3, "relation": 2, "briefing": 2, "event": 1.5, "source": 1}
+SEARCH_BOOST = {"actor": 3, "relation": 2, "event": 1.5, "briefing": 1, "source": 1}
 
 
 @dataclass(frozen=True)

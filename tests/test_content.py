@@ -115,7 +115,7 @@ ISSUE_ACTORS = [
     ("south-korean-president", "person", []),
     ("biden-administration", "organization", []),
     ("sanctioned-chinese-companies", "group", ["Chinese companies"]),
-    ("russian-firms", "group", ["Russian firms"]),
+    ("russian-firms", "group", []),  # the name is what the article says
     ("russian-business", "group", []),
     ("us-allies", "group", []),
     ("global-south", "group", []),
