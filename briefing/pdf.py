@@ -1,0 +1,220 @@
+"""Stage 7, pdf: the checked records -> print views -> HTML (templates/print/) -> PDFs.
+
+Order: plan every document (one per briefing, one per actor, the book), render each through
+the print templates, lay it out with WeasyPrint, write it. The output is deterministic: no
+random ids (the PDF identifier is a hash of the content), and dates only from
+SOURCE_DATE_EPOCH. WeasyPrint fetches nothing: the stylesheet is passed as a string, fonts
+come from fontconfig by family name, and the URL fetcher refuses anything but files inside
+the project.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+
+from briefing import print_docs, print_views, records
+from briefing.contract import STATEMENT_KINDS
+from briefing.errors import PdfBuildError, TemplateProblem
+from briefing.link import Corpus
+from briefing.pipeline import Project
+from briefing.print_views import DiagramFn, Document
+from briefing.render import environment, render_template
+from briefing.verify import Checked
+from briefing.views import KIND_LABELS
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One PDF to write: its path under pdf/ and what it shows."""
+
+    path: str
+    document: Document
+
+
+@dataclass(frozen=True)
+class Written:
+    """One PDF written, with its page count and how long it took."""
+
+    path: Path
+    pages: int
+    seconds: float
+
+
+def plan(corpus: Corpus, diagram: DiagramFn | None = None) -> list[Planned]:
+    """Every PDF of the corpus: briefings, actors, then the book; no path planned twice."""
+    planned: list[Planned] = []
+    for sheet in corpus.sheets:
+        if isinstance(sheet, records.Briefing):
+            document = print_docs.briefing_document(corpus, sheet, diagram)
+        elif isinstance(sheet, records.Actor):
+            document = print_docs.actor_document(corpus, sheet, diagram)
+        else:
+            continue
+        planned.append(Planned(str(print_views.pdf_path(sheet)), document))
+    planned.append(Planned(print_views.BOOK, print_docs.book_document(corpus, diagram)))
+    paths = [p.path for p in planned]
+    if len(set(paths)) != len(paths):
+        raise TemplateProblem("two PDFs would be written to the same path")
+    return planned
+
+
+def source_date() -> str | None:
+    """SOURCE_DATE_EPOCH as a W3C date-time for the PDF's metadata, or None when unset."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise PdfBuildError(f"SOURCE_DATE_EPOCH={value!r} is not a Unix time") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def document_html(env: jinja2.Environment, document: Document, date: str | None) -> str:
+    """The print HTML of one document (values escaped by autoescape)."""
+    kinds = [(kind, KIND_LABELS[kind], text) for kind, text in STATEMENT_KINDS.items()]
+    context = {"doc": document, "date": date, "kinds": kinds}
+    return render_template(env, "print/document.html.j2", context)
+
+
+def stylesheet(project: Project, paper: str) -> str:
+    """The print stylesheet, with the page size."""
+    if paper not in PAPERS:
+        raise PdfBuildError(f"unknown paper '{paper}'; use one of: {', '.join(PAPERS)}")
+    css = (project.templates / "print" / "print.css").read_text(encoding="utf-8")
+    return f"@page {{ size: {PAPERS[paper]}; }}\n{css}"
+
+
+def local_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves files inside root and refuses everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    base = root.resolve()
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if (
+                path is None
+                or parts.netloc not in ("", "localhost")
+                or not path.is_relative_to(base)
+            ):
+                raise PdfBuildError(f"refused to fetch {url}: PDFs may only use project files")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    return LocalFetcher(fail_on_errors=True)
+
+
+class _Collector(logging.Handler):
+    """Keeps every warning and error WeasyPrint logs while one PDF is laid out."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+@contextmanager
+def _collected() -> Iterator[_Collector]:
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+def render_pdf(project: Project, html: str, css: str, name: str = "PDF") -> tuple[bytes, int]:
+    """Lay out one HTML document; any WeasyPrint warning or refused fetch fails it."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = local_fetcher(project.root)
+    base_url = (project.templates / "print").resolve().as_uri() + "/"
+    with _collected() as collector:
+        try:
+            sheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                stylesheets=[sheet]
+            )
+            data = document.write_pdf(pdf_identifier=True)
+        except FatalURLFetchingError as error:
+            raise PdfBuildError(f"{name}: {error.__cause__ or error}") from None
+    if collector.messages:
+        raise PdfBuildError(f"{name}:\n" + "\n".join(collector.messages))
+    return data, len(document.pages)
+
+
+def build_pdfs(
+    project: Project,
+    checked: Checked,
+    out_dir: Path,
+    paper: str = "a4",
+    diagram: DiagramFn | None = None,
+) -> list[Written]:
+    """Render and write every PDF of the corpus into out_dir (which must not exist yet)."""
+    env = environment(project.templates)
+    css = stylesheet(project, paper)
+    date = source_date()
+    written = []
+    if out_dir.exists():
+        # In a site build this is docs/pdf/ copied by MkDocs: it would mix with the PDFs.
+        raise PdfBuildError("docs/pdf/ would hide the generated PDFs; rename or remove it")
+    out_dir.mkdir(parents=True)
+    for planned in plan(checked.corpus, diagram):
+        started = time.perf_counter()
+        html = document_html(env, planned.document, date)
+        data, pages = render_pdf(project, html, css, f"pdf/{planned.path}")
+        target = out_dir / planned.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(Written(target, pages, time.perf_counter() - started))
+    return written
+
+
+def build_pdf_dir(
+    project: Project,
+    checked: Checked,
+    out_dir: Path,
+    paper: str = "a4",
+    diagram: DiagramFn | None = None,
+) -> list[Written]:
+    """Build every PDF beside out_dir, then replace out_dir; on any failure keep it as it was."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".pdf-build-", dir=out_dir.parent))
+    try:
+        written = build_pdfs(project, checked, staging / "pdf", paper, diagram)
+        old = out_dir.with_name(f".pdf-old-{os.getpid()}")
+        if out_dir.exists():
+            out_dir.rename(old)
+        (staging / "pdf").rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [
+        Written(out_dir / w.path.relative_to(staging / "pdf"), w.pages, w.seconds) for w in written
+    ]
