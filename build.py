@@ -9,7 +9,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from briefing.errors import BriefingError, ContentError, SiteBuildError, TemplateProblem
+from briefing.errors import (
+    BriefingError,
+    ContentError,
+    PdfBuildError,
+    SiteBuildError,
+    TemplateProblem,
+)
+from briefing.pdf import PAPERS, build_pdf_dir, build_pdfs
 from briefing.pipeline import Project, check
 
 
@@ -30,10 +37,26 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     checked = check(project)  # content problems are reported before MkDocs starts
     site_dir = args.site_dir or project.root / "site"
-    build_site(project, site_dir, verbose=args.verbose)
+
+    def pdfs(staging: Path) -> None:
+        build_pdfs(project, checked, staging / "pdf", paper=args.paper)
+
+    build_site(project, site_dir, verbose=args.verbose, extra=pdfs)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
+    return 0
+
+
+def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    checked = check(project)
+    out = args.out or project.root / "site" / "pdf"
+    written = build_pdf_dir(project, checked, out, paper=args.paper)
+    if not args.quiet:
+        pages = sum(w.pages for w in written)
+        elapsed = time.perf_counter() - started
+        print(f"wrote {len(written)} PDFs ({pages} pages) to {out} in {elapsed:.2f} s")
     return 0
 
 
@@ -63,7 +86,13 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     build.add_argument("--site-dir", type=Path, help="where to build (default: ROOT/site)")
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("--paper", choices=PAPERS, default="a4", help="PDF page size")
     build.set_defaults(run=cmd_build)
+    pdf = sub.add_parser("pdf", help="check the content, then build only the PDFs (site/pdf/)")
+    pdf.add_argument("--out", type=Path, help="where to write them (default: ROOT/site/pdf)")
+    pdf.add_argument("--paper", choices=PAPERS, default="a4", help="page size (default: a4)")
+    pdf.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    pdf.set_defaults(run=cmd_pdf)
     check_parser = sub.add_parser("check", help="load, validate, link and verify; build nothing")
     check_parser.set_defaults(run=cmd_check)
     serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
@@ -84,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         count = len(error.problems)
         print(f"{count} problem{'s' * (count != 1)} found; nothing was built", file=sys.stderr)
-    except (TemplateProblem, SiteBuildError) as error:
+    except (TemplateProblem, SiteBuildError, PdfBuildError) as error:
         print(f"{error}\nthe build failed; site/ was left as it was", file=sys.stderr)
     except BriefingError as error:
         print(error, file=sys.stderr)

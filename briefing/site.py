@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -60,7 +61,12 @@ def _mkdocs_build(project: Project, out: Path, verbose: bool) -> list[str]:
     return collector.messages
 
 
-def build_site(project: Project, site_dir: Path, verbose: bool = False) -> None:
+def build_site(
+    project: Project,
+    site_dir: Path,
+    verbose: bool = False,
+    extra: Callable[[Path], object] | None = None,
+) -> None:
     """Build the whole site, then replace site_dir atomically; on any failure keep it as it was."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -69,6 +75,8 @@ def build_site(project: Project, site_dir: Path, verbose: bool = False) -> None:
         messages = _mkdocs_build(project, staging, verbose)
         if messages:
             raise SiteBuildError("\n".join(messages))
+        if extra is not None:  # e.g. the PDFs: written before the swap, so a failure keeps site/
+            extra(staging)
         old = site_dir.with_name(f".site-old-{os.getpid()}")
         if site_dir.exists():
             site_dir.rename(old)
