@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from briefing import records, views
+from briefing import print_views, records, views
 from briefing.errors import TemplateProblem
 from briefing.verify import Checked
 from briefing.views import Linker
@@ -78,6 +78,7 @@ def sheet_context(linker: Linker, sheet: records.Sheet) -> dict[str, Any]:
         "summary": linker.rich(sheet.summary),
         "statement_groups": views.grouped_statements(linker, sheet),
         "backlinks": views.backlinks(linker, sheet.id),
+        "pdf_href": print_views.pdf_href(linker.here, sheet),  # None for kinds without a PDF
     }
     if isinstance(sheet, records.Actor):
         context["role"] = linker.rich(sheet.role) if sheet.role else None
@@ -124,6 +125,7 @@ def section_context(linker: Linker, kind: str) -> dict[str, Any]:
 def home_context(linker: Linker) -> dict[str, Any]:
     corpus = linker.corpus
     return {
+        "book_pdf_href": print_views.pdf_href(linker.here, None),
         "briefings": [views.sheet_link(linker, s) for s in corpus.of_kind("briefing")],
         "sections": [
             (
