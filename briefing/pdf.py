@@ -98,7 +98,7 @@ def stylesheet(project: Project, paper: str) -> str:
     if paper not in PAPERS:
         raise PdfBuildError(f"unknown paper '{paper}'; use one of: {', '.join(PAPERS)}")
     css = (project.templates / "print" / "print.css").read_text(encoding="utf-8")
-    return f"@page {{ size: {PAPERS[paper]}; }}\n{css}"
+    return f"{css}\n@page {{ size: {PAPERS[paper]}; }}\n"
 
 
 def local_fetcher(root: Path) -> Any:
