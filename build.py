@@ -39,7 +39,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     site_dir = args.site_dir or project.root / "site"
 
     def pdfs(staging: Path) -> None:
-        build_pdfs(project, checked, staging / "pdf", paper=args.paper)
+        build_pdfs(project, checked, staging / "pdf", paper=args.paper, jobs=args.jobs)
 
     build_site(project, site_dir, verbose=args.verbose, extra=pdfs)
     if not args.quiet:
@@ -52,7 +52,7 @@ def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     checked = check(project)
     out = args.out or project.root / "site" / "pdf"
-    written = build_pdf_dir(project, checked, out, paper=args.paper)
+    written = build_pdf_dir(project, checked, out, paper=args.paper, jobs=args.jobs)
     if not args.quiet:
         pages = sum(w.pages for w in written)
         elapsed = time.perf_counter() - started
@@ -87,10 +87,12 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("--paper", choices=PAPERS, default="a4", help="PDF page size")
+    build.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
     build.set_defaults(run=cmd_build)
     pdf = sub.add_parser("pdf", help="check the content, then build only the PDFs (site/pdf/)")
     pdf.add_argument("--out", type=Path, help="where to write them (default: ROOT/site/pdf)")
     pdf.add_argument("--paper", choices=PAPERS, default="a4", help="page size (default: a4)")
+    pdf.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
     pdf.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     pdf.set_defaults(run=cmd_pdf)
     check_parser = sub.add_parser("check", help="load, validate, link and verify; build nothing")

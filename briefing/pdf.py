@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -168,30 +170,63 @@ def render_pdf(project: Project, html: str, css: str, name: str = "PDF") -> tupl
     return data, len(document.pages)
 
 
+def _render_job(root: Path, html: str, css: str, name: str) -> tuple[bytes, int, float]:
+    """One PDF, in a worker process: its bytes, page count and seconds taken."""
+    started = time.perf_counter()
+    data, pages = render_pdf(Project(root), html, css, name)
+    return data, pages, time.perf_counter() - started
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; respects taskset and cgroups
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+def render_all(
+    project: Project, css: str, htmls: dict[str, str], jobs: int | None = None
+) -> dict[str, tuple[bytes, int, float]]:
+    """Lay out every document (path -> HTML), in parallel on jobs processes (default: all CPUs)."""
+    workers = min(jobs or _cpus(), len(htmls))
+    # Longest first, so the book does not start last and leave the other workers idle.
+    order = sorted(htmls, key=lambda path: (-len(htmls[path]), path))
+    if workers <= 1:
+        return {p: _render_job(project.root, htmls[p], css, f"pdf/{p}") for p in order}
+    methods = multiprocessing.get_all_start_methods()
+    # fork: no re-import per worker; WeasyPrint is only imported inside the workers.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {
+            p: pool.submit(_render_job, project.root, htmls[p], css, f"pdf/{p}") for p in order
+        }
+        return {p: futures[p].result() for p in order}
+
+
 def build_pdfs(
     project: Project,
     checked: Checked,
     out_dir: Path,
     paper: str = "a4",
     diagram: DiagramFn | None = None,
+    jobs: int | None = None,
 ) -> list[Written]:
     """Render and write every PDF of the corpus into out_dir (which must not exist yet)."""
-    env = environment(project.templates)
-    css = stylesheet(project, paper)
-    date = source_date()
-    written = []
     if out_dir.exists():
         # In a site build this is docs/pdf/ copied by MkDocs: it would mix with the PDFs.
         raise PdfBuildError("docs/pdf/ would hide the generated PDFs; rename or remove it")
+    env = environment(project.templates)
+    css = stylesheet(project, paper)
+    date = source_date()
+    htmls = {p.path: document_html(env, p.document, date) for p in plan(checked.corpus, diagram)}
+    rendered = render_all(project, css, htmls, jobs)
     out_dir.mkdir(parents=True)
-    for planned in plan(checked.corpus, diagram):
-        started = time.perf_counter()
-        html = document_html(env, planned.document, date)
-        data, pages = render_pdf(project, html, css, f"pdf/{planned.path}")
-        target = out_dir / planned.path
+    written = []
+    for path in htmls:
+        data, pages, seconds = rendered[path]
+        target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        written.append(Written(target, pages, time.perf_counter() - started))
+        written.append(Written(target, pages, seconds))
     return written
 
 
@@ -201,13 +236,14 @@ def build_pdf_dir(
     out_dir: Path,
     paper: str = "a4",
     diagram: DiagramFn | None = None,
+    jobs: int | None = None,
 ) -> list[Written]:
     """Build every PDF beside out_dir, then replace out_dir; on any failure keep it as it was."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".pdf-build-", dir=out_dir.parent))
     try:
-        written = build_pdfs(project, checked, staging / "pdf", paper, diagram)
+        written = build_pdfs(project, checked, staging / "pdf", paper, diagram, jobs)
         old = out_dir.with_name(f".pdf-old-{os.getpid()}")
         if out_dir.exists():
             out_dir.rename(old)
