@@ -235,14 +235,14 @@ class _Builder:
         body = [p for p in parts if p is not None]
         body = [*body, *(p for p in (self.sources_part(), self.notes_part()) if p)]
         newest = max(self.dates, key=lambda d: d.sort_key, default=None)
-        sources = {self.corpus.statement(t).source.target for t in self.notes}
-        titles = sorted({self.corpus.by_id[s].title for s in sources}, key=str.casefold)
+        ids = {self.corpus.statement(t).source.target for t in self.notes}
+        cited = sorted((self.corpus.by_id[i] for i in ids), key=lambda s: (s.title.lower(), s.id))
         return Document(
             title=title,
             label=label,
             summary=summary,
             as_of=newest.value if newest else "",
-            sources=tuple(titles),
+            sources=tuple(s.title for s in cited),
             statement_count=len(self.notes),
             parts=tuple(body),
             toc=_toc(body) if toc else (),
