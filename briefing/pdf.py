@@ -208,9 +208,10 @@ def render_all(
     order = sorted(htmls, key=lambda path: (-len(htmls[path]), path))
     if workers <= 1:
         return {p: _render_job(project.root, htmls[p], css, f"pdf/{p}") for p in order}
-    methods = multiprocessing.get_all_start_methods()
-    # fork: no re-import per worker; WeasyPrint is only imported inside the workers.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:  # import WeasyPrint and parse the stylesheet once; forked workers inherit both
+        _parsed(project, css)
+    context = multiprocessing.get_context("fork" if fork else None)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {
             p: pool.submit(_render_job, project.root, htmls[p], css, f"pdf/{p}") for p in order
