@@ -165,14 +165,24 @@ def _parsed(project: Project, css: str) -> tuple[Any, tuple[str, ...]]:
     return sheet, tuple(collector.messages)
 
 
+def _stylesheet(project: Project, css: str, name: str) -> tuple[Any, tuple[str, ...]]:
+    """The parsed stylesheet and its warnings; a refused @import is a PdfBuildError."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        return _parsed(project, css)
+    except FatalURLFetchingError as error:
+        raise PdfBuildError(f"{name}: {error.__cause__ or error}") from None
+
+
 def render_pdf(project: Project, html: str, css: str, name: str = "PDF") -> tuple[bytes, int]:
     """Lay out one HTML document; any WeasyPrint warning or refused fetch fails it."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = local_fetcher(project.root)
+    sheet, warnings = _stylesheet(project, css, name)
     try:
-        sheet, warnings = _parsed(project, css)
         with _collected() as collector:
             collector.messages.extend(warnings)  # reported for every PDF, not only the first
             document = HTML(string=html, base_url=_base_url(project), url_fetcher=fetcher).render(
@@ -210,7 +220,7 @@ def render_all(
         return {p: _render_job(project.root, htmls[p], css, f"pdf/{p}") for p in order}
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:  # import WeasyPrint and parse the stylesheet once; forked workers inherit both
-        _parsed(project, css)
+        _stylesheet(project, css, "the print stylesheet")
     context = multiprocessing.get_context("fork" if fork else None)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {
