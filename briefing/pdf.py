@@ -237,16 +237,16 @@ def build_pdfs(
     diagram: DiagramFn | None = None,
     jobs: int | None = None,
 ) -> list[Written]:
-    """Render and write every PDF of the corpus into out_dir (which must not exist yet)."""
-    if out_dir.exists():
-        # In a site build this is docs/pdf/ copied by MkDocs: it would mix with the PDFs.
-        raise PdfBuildError("docs/pdf/ would hide the generated PDFs; rename or remove it")
+    """Render and write every PDF of the corpus into out_dir; no existing file is replaced."""
     env = environment(project.templates)
     css = stylesheet(project, paper)
     date = source_date()
     htmls = {p.path: document_html(env, p.document, date) for p in plan(checked.corpus, diagram)}
+    # In a site build, out_dir also holds what MkDocs wrote there (docs/pdf.md is pdf/index.html).
+    clashes = [path for path in htmls if (out_dir / path).exists()]
+    if clashes:
+        raise PdfBuildError(f"pdf/{clashes[0]} exists in the site already (from docs/?)")
     rendered = render_all(project, css, htmls, jobs)
-    out_dir.mkdir(parents=True)
     written = []
     for path in htmls:
         data, pages, seconds = rendered[path]
@@ -255,6 +255,17 @@ def build_pdfs(
         target.write_bytes(data)
         written.append(Written(target, pages, seconds))
     return written
+
+
+def _carry_over(previous: Path, new: Path) -> None:
+    """Copy what the site build put beside the PDFs (the pdf/ page from docs/) into new."""
+    if not previous.is_dir():
+        return
+    for path in sorted(previous.rglob("*")):
+        target = new / path.relative_to(previous)
+        if path.is_file() and path.suffix != ".pdf" and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
 
 
 def build_pdf_dir(
@@ -271,6 +282,7 @@ def build_pdf_dir(
     staging = Path(tempfile.mkdtemp(prefix=".pdf-build-", dir=out_dir.parent))
     try:
         written = build_pdfs(project, checked, staging / "pdf", paper, diagram, jobs)
+        _carry_over(out_dir, staging / "pdf")
         old = out_dir.with_name(f".pdf-old-{os.getpid()}")
         if out_dir.exists():
             out_dir.rename(old)

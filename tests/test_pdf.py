@@ -16,6 +16,7 @@ from briefing.errors import PdfBuildError, TemplateProblem
 from briefing.pdf import build_pdfs, document_html, local_fetcher, render_pdf, stylesheet
 from briefing.pipeline import Project, check
 from briefing.render import environment
+from build import parse_args
 from conftest import ROOT, make_corpus
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
@@ -363,6 +364,7 @@ def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> No
     assert (site / "pdf/briefing-book.pdf").is_file() and (site / "pdf/actors/china.pdf").is_file()
     page = (site / "actors/china/index.html").read_text()
     assert 'href="../../pdf/actors/china.pdf"' in page
+    assert (site / "pdf/index.html").is_file()  # docs/pdf.md, beside the PDFs
     before = snapshot(site)
     css = project.templates / "print" / "print.css"
     css.write_text('@import url("https://example.com/evil.css");\n' + css.read_text())
@@ -379,3 +381,18 @@ def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> No
     assert re.fullmatch(r"wrote 3 PDFs \(\d+ pages\) to .* in \d+\.\d\d s\n", letter.stdout)
     box = pypdf.PdfReader(site / "pdf/briefing-book.pdf").pages[0].mediabox
     assert round(box.width) == 612
+    assert (site / "pdf/index.html").read_bytes() == before["pdf/index.html"]  # carried over
+    (project.root / "docs/pdf/actors").mkdir(parents=True)
+    (project.root / "docs/pdf/actors/china.pdf").write_bytes(b"%PDF-1.7 hand-made")
+    clash = run(project.root, "build")
+    assert clash.returncode == 1
+    assert "pdf/actors/china.pdf exists in the site already (from docs/?)" in clash.stderr
+
+
+def test_every_pdf_option_is_documented() -> None:
+    doc = (ROOT / "docs/pdf.md").read_text(encoding="utf-8")
+    _, args = parse_args(["pdf"])
+    for option in vars(args):
+        if option not in ("root", "command", "run"):
+            assert f"--{option}" in doc, option
+    assert "build.py pdf" in doc and "make pdf" in doc
