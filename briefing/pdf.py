@@ -167,7 +167,11 @@ def _parsed(project: Project, css: str) -> tuple[Any, tuple[str, ...]]:
 
 def _stylesheet(project: Project, css: str, name: str) -> tuple[Any, tuple[str, ...]]:
     """The parsed stylesheet and its warnings; a refused @import is a PdfBuildError."""
-    from weasyprint.urls import FatalURLFetchingError
+    try:  # the first import of WeasyPrint in a process loads Pango
+        from weasyprint.urls import FatalURLFetchingError
+    except (ImportError, OSError) as error:
+        hint = "install Pango and the fonts with scripts/system-deps.sh"
+        raise PdfBuildError(f"WeasyPrint cannot start: {error}; {hint}") from None
 
     try:
         return _parsed(project, css)
