@@ -13,6 +13,9 @@ test: $(STAMP) system-deps-tests
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+pdf: $(STAMP) system-deps
+	$(BIN)/python build.py pdf
+
 check: $(STAMP)
 	$(BIN)/python build.py check
 

@@ -13,7 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefing import report
-from briefing.errors import BriefingError, ContentError, SiteBuildError, TemplateProblem
+from briefing.diagram import print_diagram
+from briefing.errors import (
+    BriefingError,
+    ContentError,
+    PdfBuildError,
+    SiteBuildError,
+    TemplateProblem,
+)
+from briefing.pdf import PAPERS, build_pdf_dir, build_pdfs
 from briefing.pipeline import Project, check
 
 
@@ -57,7 +65,18 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     checked = check(project)  # content problems are reported before MkDocs starts
     site_dir = args.site_dir or project.root / "site"
-    build_site(project, site_dir, verbose=args.verbose)
+
+    def pdfs(staging: Path) -> None:
+        build_pdfs(
+            project,
+            checked,
+            staging / "pdf",
+            paper=args.paper,
+            diagram=print_diagram,
+            jobs=args.jobs,
+        )
+
+    build_site(project, site_dir, verbose=args.verbose, pdfs=pdfs)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
@@ -78,6 +97,20 @@ def cmd_coverage(project: Project, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if below else 0
+
+
+def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    checked = check(project)
+    out = args.out or project.root / "site" / "pdf"
+    written = build_pdf_dir(
+        project, checked, out, paper=args.paper, diagram=print_diagram, jobs=args.jobs
+    )
+    if not args.quiet:
+        pages = sum(w.pages for w in written)
+        elapsed = time.perf_counter() - started
+        print(f"wrote {len(written)} PDFs ({pages} pages) to {out} in {elapsed:.2f} s")
+    return 0
 
 
 def cmd_serve(project: Project, args: argparse.Namespace) -> int:
@@ -150,7 +183,15 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     build.add_argument("--site-dir", type=Path, help="where to build (default: ROOT/site)")
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("--paper", choices=PAPERS, default="a4", help="PDF page size")
+    build.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
     build.set_defaults(run=cmd_build)
+    pdf = sub.add_parser("pdf", help="check the content, then build only the PDFs (site/pdf/)")
+    pdf.add_argument("--out", type=Path, help="where to write them (default: ROOT/site/pdf)")
+    pdf.add_argument("--paper", choices=PAPERS, default="a4", help="page size (default: a4)")
+    pdf.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
+    pdf.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    pdf.set_defaults(run=cmd_pdf)
     check_parser = sub.add_parser("check", help="load, validate, link and verify; build nothing")
     check_parser.add_argument(
         "--format",
@@ -217,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(problems_found(len(error.problems)), file=sys.stderr)
-    except (TemplateProblem, SiteBuildError) as error:
+    except (TemplateProblem, SiteBuildError, PdfBuildError) as error:
         print(f"{error}\nthe build failed; site/ was left as it was", file=sys.stderr)
     except BriefingError as error:
         print(error, file=sys.stderr)

@@ -338,3 +338,15 @@ def relation_diagram(
     out.append("</g>")
     out.append("</svg>")
     return Markup("\n".join(out))
+
+
+def print_diagram(corpus: Corpus, sheet: records.Sheet) -> str | None:
+    """The diagram a PDF shows for a sheet: an actor's neighbourhood or a relation; else None."""
+    ident = f"pdf-diagram-{sheet.id}"
+    if isinstance(sheet, records.Actor):
+        svg = relation_diagram(corpus, sheet.id, ident=ident)
+    elif isinstance(sheet, records.Relation):
+        svg = relation_diagram(corpus, only=[sheet.id], ident=ident)
+    else:
+        return None
+    return str(svg) or None

@@ -47,3 +47,7 @@ class TemplateProblem(BriefingError):
 
 class SiteBuildError(BriefingError):
     """The site engine failed or warned; the previous site was kept."""
+
+
+class PdfBuildError(BriefingError):
+    """WeasyPrint failed or warned, or a PDF tried to fetch a URL; nothing was replaced."""

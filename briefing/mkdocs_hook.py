@@ -17,6 +17,7 @@ if str(_ROOT) not in sys.path:
 
 from briefing.errors import BriefingError  # noqa: E402
 from briefing.pipeline import Project, render_site_pages  # noqa: E402
+from briefing.site import PDF_LINKS  # noqa: E402
 from briefing.views import FOLDERS  # noqa: E402
 
 
@@ -24,7 +25,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Check and render the content, then add one page per sheet and the index pages."""
     project = Project(Path(config.config_file_path).resolve().parent)
     try:
-        pages = render_site_pages(project)
+        # build_site sets this when it writes the PDFs too; serve and plain builds do not.
+        pages = render_site_pages(project, pdf_links=bool(config.extra.get(PDF_LINKS)))
     except BriefingError as error:
         raise PluginError(f"the content has problems:\n{error}") from None
     for path, markdown in pages.items():

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from briefing import records, views
+from briefing import print_views, records, views
 from briefing.contract import STATEMENT_KINDS
 from briefing.diagram import graph, relation_diagram
 from briefing.verify import Checked, normalise
@@ -41,9 +41,10 @@ class Shared:
     relations_of: dict[str, tuple[records.Sheet, ...]]  # actor id -> relations naming it
     events_of: dict[str, tuple[records.Event, ...]]  # actor id -> events naming it, by date
     coverage: dict[str, CoverageView]
+    pdf_links: bool  # the build writes PDFs, so pages link to them
 
 
-def shared(checked: Checked) -> Shared:
+def shared(checked: Checked, pdf_links: bool = False) -> Shared:
     """Index the checked corpus once for the page builders."""
     corpus = checked.corpus
     events = tuple(views.by_date(corpus.of_kind("event")))
@@ -63,6 +64,7 @@ def shared(checked: Checked) -> Shared:
         relations_of={k: tuple(v) for k, v in relations_of.items()},
         events_of={k: tuple(v) for k, v in events_of.items()},
         coverage=coverage_views(checked),
+        pdf_links=pdf_links,
     )
 
 
@@ -218,6 +220,8 @@ def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[st
         ),
         "search_boost": SEARCH_BOOST[sheet.kind],
         "legend_href": linker.url(views.page_url(LEGEND)),
+        # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
+        "pdf_href": print_views.pdf_href(linker.here, sheet) if data.pdf_links else None,
     }
     if isinstance(sheet, records.Actor):
         context["role"] = linker.rich(sheet.role) if sheet.role else None
@@ -296,7 +300,7 @@ def lead_briefing(linker: Linker) -> records.Briefing | None:
     )
 
 
-def home_context(linker: Linker) -> dict[str, Any]:
+def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
     """The home page: the lead briefing's bottom line and key judgments, then ways in."""
     corpus = linker.corpus
     lead = lead_briefing(linker)
@@ -348,6 +352,7 @@ def home_context(linker: Linker) -> dict[str, Any]:
         ),
     ]
     return {
+        "book_pdf_href": print_views.pdf_href(linker.here, None) if data.pdf_links else None,
         "lead": lead,
         "lead_href": linker.href(lead.id) if lead else "",
         "bluf": linker.rich(lead.bluf) if lead else Markup(""),

@@ -42,6 +42,6 @@ def check(project: Project) -> Checked:
     return Checked(corpus, texts)
 
 
-def render_site_pages(project: Project) -> dict[str, str]:
+def render_site_pages(project: Project, pdf_links: bool = False) -> dict[str, str]:
     """Check, then render every generated page: docs-relative path -> Markdown."""
-    return render_pages(project.templates, check(project))
+    return render_pages(project.templates, check(project), pdf_links)

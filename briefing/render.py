@@ -71,11 +71,14 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise TemplateProblem(f"{where}: {error}") from None
 
 
-def render_pages(templates: Path, checked: Checked) -> dict[str, str]:
-    """Every generated page, in a stable order; one path is never written twice."""
+def render_pages(templates: Path, checked: Checked, pdf_links: bool = False) -> dict[str, str]:
+    """Every generated page, in a stable order; one path is never written twice.
+
+    pdf_links: the build also writes the PDFs, so pages link to them.
+    """
     env = environment(templates)
     corpus = checked.corpus
-    data = pages.shared(checked)
+    data = pages.shared(checked, pdf_links)
     rendered: dict[str, str] = {}
 
     def add(path: str, template: str, context: Callable[[Linker], dict[str, Any]]) -> None:
@@ -83,7 +86,7 @@ def render_pages(templates: Path, checked: Checked) -> dict[str, str]:
             raise TemplateProblem(f"two pages would be written to {path}")
         rendered[path] = render_template(env, template, context(Linker(corpus, path)))
 
-    add("index.md", "home.md.j2", pages.home_context)
+    add("index.md", "home.md.j2", lambda linker: pages.home_context(linker, data))
     for kind in KIND_ORDER:
         add(
             f"{views.FOLDERS[kind]}/index.md",

@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -21,6 +22,9 @@ from mkdocs.exceptions import MkDocsException
 from briefing.errors import SiteBuildError
 from briefing.linkcheck import check_links
 from briefing.pipeline import Project
+
+# Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
+PDF_LINKS = "briefing_pdf_links"
 
 
 class _Collector(logging.Handler):
@@ -34,7 +38,7 @@ class _Collector(logging.Handler):
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
-def _mkdocs_build(project: Project, out: Path, verbose: bool) -> list[str]:
+def _mkdocs_build(project: Project, out: Path, verbose: bool, pdf_links: bool) -> list[str]:
     """Run one strict MkDocs build into out; return every warning and error it logged."""
     logger = logging.getLogger("mkdocs")
     collector = _Collector()
@@ -46,6 +50,7 @@ def _mkdocs_build(project: Project, out: Path, verbose: bool) -> list[str]:
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     try:
         config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(out), strict=True)
+        config.extra[PDF_LINKS] = pdf_links  # read by the hook (mkdocs_hook.on_files)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -61,13 +66,24 @@ def _mkdocs_build(project: Project, out: Path, verbose: bool) -> list[str]:
     return collector.messages
 
 
-def build_site(project: Project, site_dir: Path, verbose: bool = False) -> None:
-    """Build the whole site, then replace site_dir atomically; on any failure keep it as it was."""
+def build_site(
+    project: Project,
+    site_dir: Path,
+    verbose: bool = False,
+    pdfs: Callable[[Path], object] | None = None,
+) -> None:
+    """Build the whole site, then replace site_dir atomically; on any failure keep it as it was.
+
+    pdfs, if given, writes the PDFs into the staging site (pages then link to them); it runs
+    before the link check and the swap, so a PDF failure also keeps site/ as it was.
+    """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     try:
-        messages = _mkdocs_build(project, staging, verbose)
+        messages = _mkdocs_build(project, staging, verbose, pdf_links=pdfs is not None)
+        if not messages and pdfs is not None:
+            pdfs(staging)
         if not messages:
             # Links in raw HTML are invisible to MkDocs' own validation: check the built pages.
             messages = [f"error: {broken}" for broken in check_links(staging)]
