@@ -324,17 +324,22 @@ def relation_diagram(
         )
         out.append(f'<g class="bf-diagram-node">{_link(href, node.id, box + text)}</g>')
     out.append("</g>")
+    # A white halo under each label keeps it readable over edges. It is a separate text
+    # drawn first, not paint-order="stroke", which WeasyPrint ignores (labels vanished in PDFs).
     out.append(
-        f'<g class="bf-diagram-labels" text-anchor="middle" font-size="{LABEL_FONT_SIZE}" '
-        'fill="#3b3f45" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
-        'paint-order="stroke">'
+        f'<g class="bf-diagram-labels" text-anchor="middle" font-size="{LABEL_FONT_SIZE}">'
     )
     for label in labels:
+        at = f'x="{_num(label.x)}" y="{_num(label.y)}"'
+        halo = (
+            f'<text {at} fill="none" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
+            f'aria-hidden="true">{escape(label.text)}</text>'
+        )
         text = (
-            f'<text x="{_num(label.x)}" y="{_num(label.y)}">{escape(label.text)}'
+            f'<text {at} fill="#3b3f45">{escape(label.text)}'
             f"<title>{escape(titles[label.relation_id])}</title></text>"
         )
-        out.append(_link(href, label.relation_id, text))
+        out.append(_link(href, label.relation_id, halo + text))
     out.append("</g>")
     out.append("</svg>")
     return Markup("\n".join(out))
