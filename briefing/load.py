@@ -155,6 +155,10 @@ def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
     return Problem(loc, f"YAML syntax error: {problem} ({hint})")
 
 
+class _TooDeep(Exception):
+    """Raised inside the tree builder to stop at the first node nested too deep."""
+
+
 class _TreeBuilder:
     """Builds located nodes from libyaml events, noting every forbidden construct."""
 
@@ -162,7 +166,6 @@ class _TreeBuilder:
         self.path = path
         self.stream = stream
         self.problems: list[Problem] = []
-        self.too_deep = False
 
     def loc(self, event: events.Event) -> Loc:
         mark = event.start_mark
@@ -195,10 +198,12 @@ class _TreeBuilder:
                 f"tags ('{event.tag}') are not allowed; remove it, all values are read as text"
             )
             self.problems.append(Problem(loc, message))
-        if depth > MAX_DEPTH and not self.too_deep and not isinstance(event, events.ScalarEvent):
-            self.too_deep = True
+        if depth > MAX_DEPTH and not isinstance(event, events.ScalarEvent):
             message = f"nesting deeper than {MAX_DEPTH} levels; no field of a sheet goes this deep"
             self.problems.append(Problem(loc, message))
+            # Stop reading: recursing into '[[[[...' would exhaust the stack, and libyaml's
+            # time grows with the square of the depth (128,000 levels: about a minute).
+            raise _TooDeep
         if isinstance(event, events.ScalarEvent):
             return self.scalar(event, loc)
         if isinstance(event, events.SequenceStartEvent):
@@ -255,6 +260,8 @@ def parse(path: str, text: str) -> tuple[Mapping | None, list[Problem]]:
         node = builder.document()
     except yaml.YAMLError as error:
         return None, [*builder.problems, _syntax_problem(path, text, error)]
+    except _TooDeep:
+        return None, builder.problems
     if node is None:
         message = "file is empty; a sheet is a mapping of fields that starts with 'id: ...'"
         return None, [Problem(Loc(path), message)]
