@@ -29,6 +29,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Characters that reorder or hide text (Trojan Source), and a stray byte-order mark.
 _INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Unicode noncharacters (U+FDD0..U+FDEF, U+FFFE, U+FFFF and their twins in every plane).
+# PyYAML refuses U+FFFE and U+FFFF, so one in a title made MkDocs drop a page's front matter
+# and render it as Markdown.
+_NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 
 
 @dataclass(frozen=True)
@@ -93,12 +101,13 @@ def loc_at(path: str, text: str, index: int) -> Loc:
 
 
 def find_bad_characters(path: str, text: str, start: Loc | None = None) -> list[Problem]:
-    """Problems for control, bidirectional and surrogate characters in text."""
+    """Problems for control, bidirectional, surrogate and noncharacter code points in text."""
     problems = []
     for pattern, what in (
         (_CONTROL, "control character"),
         (_INVISIBLE, "invisible or bidirectional control character"),
         (_SURROGATE, "lone surrogate"),
+        (_NONCHARACTER, "Unicode noncharacter"),
     ):
         for match in pattern.finditer(text):
             loc = start or loc_at(path, text, match.start())
