@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -17,7 +18,6 @@ from briefing.load import Document, Mapping, Node, Scalar, Sequence, describe
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
 DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 TEXT_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.txt")
 URL_SCHEMES = ("https", "http", "mailto")
 INVALID = object()
@@ -89,7 +89,9 @@ class Reader:
         ):
             return self.fail(loc, f"'{name}' must be one line; join the lines")
         if field.shape == "title":
-            if "<" in value or ">" in value or ENTITY.search(value):
+            # MkDocs prints titles unescaped in <title>, the header and the search index,
+            # where browsers decode character references, even '&copy' without ';'.
+            if "<" in value or ">" in value or html.unescape(value) != value:
                 return self.fail(loc, f"'{name}' must not contain '<', '>' or HTML entities")
             return value
         if field.shape == "line":
