@@ -17,7 +17,8 @@ from briefing.load import Document, Mapping, Node, Scalar, Sequence, describe
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# [0-9], not \d: \d also matches other scripts' digits ('٢٠٢٤'), which int() accepts.
+DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 TEXT_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.txt")
 URL_SCHEMES = ("https", "http", "mailto")
 INVALID = object()
