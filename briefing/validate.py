@@ -47,7 +47,11 @@ def check_url(value: str) -> str | None:
     """Why a URL is refused, or None."""
     if any(c.isspace() for c in value):
         return "must not contain spaces"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
     if parts.scheme.lower() not in URL_SCHEMES:
         return "must start with https:, http: or mailto:"
     if parts.scheme.lower() == "mailto":
