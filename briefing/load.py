@@ -296,13 +296,20 @@ def load_file(path: Path, shown_as: str, kind: str) -> tuple[Document | None, li
 
 
 def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]], list[Problem]]:
-    """Find sheet files: content/<kind>/<id>.yaml. Misplaced YAML files are problems."""
+    """Find sheet files: content/<kind>/<id>.yaml. Misplaced YAML files and links are problems."""
     found: list[tuple[Path, str, str]] = []
     problems: list[Problem] = []
+    # A symbolic link would publish or quote a file from outside content/ (a key, /etc/...).
+    link_message = "symbolic links are not allowed in content/; put the file itself here"
+    if content_dir.is_symlink():
+        return found, [Problem(Loc(content_dir.relative_to(root).as_posix()), link_message)]
     for path in sorted(content_dir.rglob("*")):
+        shown = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            problems.append(Problem(Loc(shown), link_message))
+            continue
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
-        shown = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
         if path.suffix == ".yml":
             message = f"sheets end in '.yaml'; rename it to '{path.stem}.yaml'"
