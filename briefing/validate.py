@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefing import records
-from briefing.contract import ATTRIBUTED_KINDS, KIND_FIELDS, Field
+from briefing.contract import ATTRIBUTED_KINDS, KIND_FIELDS, RESERVED_IDS, Field
 from briefing.errors import Loc, Problem
 from briefing.load import Document, Mapping, Node, Scalar, Sequence, describe
 
@@ -243,8 +243,15 @@ def validate_document(reader: Reader, document: Document) -> records.Sheet | Non
     )
     if sheet is INVALID:
         return None
+    id_loc = next(e.value.loc for e in document.root.entries if e.key == "id")
+    if sheet.id in RESERVED_IDS:
+        reader.fail(
+            id_loc,
+            f"id '{sheet.id}' is reserved for the site's own pages "
+            f"({', '.join(RESERVED_IDS)}); choose another id",
+        )
+        return None
     if sheet.id != document.stem:
-        id_loc = next(e.value.loc for e in document.root.entries if e.key == "id")
         reader.fail(
             id_loc,
             f"id '{sheet.id}' does not match the file name '{document.stem}.yaml'; "
