@@ -7,6 +7,7 @@ letters, digits and punctuation otherwise must match exactly.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -66,10 +67,40 @@ class Checked:
     texts: MappingProxyType[str, SourceText]
 
 
-def closest_passage(quote: str, text: str) -> str:
-    """The passage of text (normalised) most like quote, for a 'did you mean' hint."""
+# Comparing the quote at every word of the text costs about len(quote) x words: a
+# 1,000-character quote against an 11 KB text took a minute, and a sheet may hold many.
+# Above this budget the hint is placed by the quote's first _HINT_PROBE characters, at
+# the word starts where the quote's longest words first occur; only the most promising
+# of those are compared in full.
+_HINT_BUDGET = 20_000
+_HINT_PROBE = 200
+_HINT_CANDIDATES = 100
+_HINT_COMPARED = 10
+
+
+def _anchored_starts(probe: str, text: str, starts: list[int]) -> list[int]:
+    """Word starts where probe would begin if one of its words is where text has it first."""
+    words, offset = [], 0
+    for word in probe.split(" "):
+        words.append((word, offset))
+        offset += len(word) + 1
+    found: set[int] = set()
+    for word, offset in sorted(words, key=lambda w: (-len(w[0]), w[1])):
+        at = text.find(word)
+        if at >= 0 and len(found) < _HINT_CANDIDATES:
+            index = bisect.bisect_right(starts, max(0, at - offset)) - 1
+            found.update(starts[max(0, index - 2) : index + 3])  # a word or two either way
+
+    def quick(start: int) -> float:
+        window = text[start : start + len(probe)]
+        return difflib.SequenceMatcher(None, probe, window, autojunk=False).quick_ratio()
+
+    return sorted(sorted(found), key=quick, reverse=True)[:_HINT_COMPARED] or [0]
+
+
+def _best_start(quote: str, text: str, starts: list[int]) -> int:
+    """The start whose window of text is most like quote; the first of equals."""
     width = len(quote)
-    starts = [0] + [m.end() for m in re.finditer(r" ", text)]
     best, best_ratio = 0, 0.0
     for start in starts:
         matcher = difflib.SequenceMatcher(None, quote, text[start : start + width], autojunk=False)
@@ -77,6 +108,18 @@ def closest_passage(quote: str, text: str) -> str:
             ratio = matcher.ratio()
             if ratio > best_ratio:
                 best, best_ratio = start, ratio
+    return best
+
+
+def closest_passage(quote: str, text: str) -> str:
+    """The passage of text (normalised) most like quote, for a 'did you mean' hint."""
+    width = len(quote)
+    starts = [0] + [m.end() for m in re.finditer(r" ", text)]
+    if width * len(starts) <= _HINT_BUDGET:
+        best = _best_start(quote, text, starts)
+    else:
+        probe = quote[:_HINT_PROBE]
+        best = _best_start(probe, text, _anchored_starts(probe, text, starts))
     end = text.find(" ", best + width - 1)  # finish the last word
     return text[best : len(text) if end < 0 else end].strip()
 
