@@ -65,18 +65,21 @@ def build_site(project: Project, site_dir: Path, verbose: bool = False) -> None:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    old = site_dir.with_name(f".site-old-{os.getpid()}")
     try:
         messages = _mkdocs_build(project, staging, verbose)
         if messages:
             raise SiteBuildError("\n".join(messages))
-        old = site_dir.with_name(f".site-old-{os.getpid()}")
         if site_dir.exists():
             site_dir.rename(old)
         staging.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
     finally:
+        # An interrupt between the two renames must not lose the previous site.
+        if old.exists() and not site_dir.exists():
+            old.rename(site_dir)
         # After a failure or an interrupt no temporary directory is left behind.
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def serve(project: Project, dev_addr: str) -> None:
