@@ -33,6 +33,16 @@ class _Collector(logging.Handler):
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
+def symlinks(folder: Path, root: Path) -> list[str]:
+    """Symbolic links in folder, relative to root: MkDocs would publish what they point at."""
+    found = []
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        if path.is_symlink():
+            shown = path.relative_to(root) if path.is_relative_to(root) else path
+            found.append(shown.as_posix())
+    return found
+
+
 def _mkdocs_build(project: Project, out: Path, verbose: bool) -> list[str]:
     """Run one strict MkDocs build into out; return every warning and error it logged."""
     logger = logging.getLogger("mkdocs")
@@ -45,6 +55,9 @@ def _mkdocs_build(project: Project, out: Path, verbose: bool) -> list[str]:
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     try:
         config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(out), strict=True)
+        links = symlinks(Path(config.docs_dir), project.root)
+        if links:
+            return [f"error: {link}: symbolic links are not allowed in docs/" for link in links]
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
