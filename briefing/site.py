@@ -2,8 +2,9 @@
 
 MkDocs empties site_dir before building and can leave half a site behind on an error, and
 `mkdocs build --strict -q` can exit 0 despite warnings. So the build goes to a sibling
-temporary directory, every warning from any 'mkdocs.*' logger fails it, and site/ is
-replaced only when everything succeeded.
+temporary directory, every warning from any 'mkdocs.*' logger fails it, the result is
+scanned for script the theme did not write (briefing.scan), and site/ is replaced only
+when everything succeeded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mkdocs.exceptions import MkDocsException
 
 from briefing.errors import SiteBuildError
 from briefing.pipeline import Project
+from briefing.scan import scan_site
 
 
 class _Collector(logging.Handler):
@@ -83,6 +85,10 @@ def build_site(project: Project, site_dir: Path, verbose: bool = False) -> None:
         messages = _mkdocs_build(project, staging, verbose)
         if messages:
             raise SiteBuildError("\n".join(messages))
+        findings = scan_site(staging)
+        if findings:
+            lines = [f"unsafe HTML in the built site: {finding}" for finding in findings]
+            raise SiteBuildError("\n".join(lines))
         if site_dir.exists():
             site_dir.rename(old)
         staging.rename(site_dir)
