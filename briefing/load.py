@@ -140,6 +140,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
 
 _HINTS = (
     ("'\\t'", "indent with spaces, not tabs"),
+    ("tab character", "indent with spaces, not tabs"),
     ("mapping values are not allowed", "put the value in quotes if it contains ': '"),
     ("could not find expected ':'", "write each field as 'key: value' and check the indentation"),
     ("end of stream", "a quote or bracket is opened and never closed"),
