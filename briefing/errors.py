@@ -48,7 +48,11 @@ class ContentError(BriefingError):
     """The content has problems; carries all of them, sorted."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        # A tuple key: comparing dataclasses field by field took seconds for 60,000 problems.
+        unique = set(problems)
+        self.problems: tuple[Problem, ...] = tuple(
+            sorted(unique, key=lambda p: (p.loc.path, p.loc.line, p.loc.col, p.message))
+        )
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
