@@ -29,6 +29,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Characters that reorder or hide text (Trojan Source), and a stray byte-order mark.
 _INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SEPARATOR = re.compile("[\u2028\u2029]")
 # Unicode noncharacters (U+FDD0..U+FDEF, U+FFFE, U+FFFF and their twins in every plane).
 # PyYAML refuses U+FFFE and U+FFFF, so one in a title made MkDocs drop a page's front matter
 # and render it as Markdown.
@@ -265,6 +266,17 @@ class _TreeBuilder:
 
 def parse(path: str, text: str) -> tuple[Mapping | None, list[Problem]]:
     """Text of one sheet -> its top-level mapping, or the problems that prevent it."""
+    # libyaml breaks lines at U+2028 and U+2029 where editors and diffs do not: every later
+    # line number would be off by one, and a plain value would split in two.
+    separators = [
+        Problem(
+            loc_at(path, text, match.start()),
+            f"line separator U+{ord(match.group()):04X} is not allowed; use a plain line break",
+        )
+        for match in _SEPARATOR.finditer(text)
+    ]
+    if separators:
+        return None, separators
     builder = _TreeBuilder(path, yaml.parse(text, Loader=yaml.CSafeLoader))
     try:
         node = builder.document()
