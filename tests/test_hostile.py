@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hostile.cases import BILLION_LAUGHS, CANARY, REJECTED, VIA_CLI, Rejected, plant_canary
 
+from briefing.contract import RESERVED_IDS
 from briefing.errors import ContentError
 from briefing.pipeline import Project, check
 from conftest import ROOT, make_corpus
@@ -171,3 +172,9 @@ def test_a_long_wrong_quote_against_a_long_text_is_checked_fast(tmp_path: Path) 
     assert len(found) == 10
     assert all("quote not found in source 'long'" in p for p in found)
     assert elapsed < 5, f"ten wrong quotes took {elapsed:.2f} s"
+
+
+def test_reserved_ids_are_documented() -> None:
+    doc = (ROOT / "docs/security.md").read_text(encoding="utf-8")
+    listed = ", ".join(f"`{reserved}`" for reserved in RESERVED_IDS)
+    assert f"index use them: {listed}." in " ".join(doc.split())
