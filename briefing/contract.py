@@ -34,6 +34,10 @@ RELATION_TYPES = (
     "trade",
     "troops",
 )
+# Sheet ids that would collide with paths the site owns: 'index' would overwrite a section's
+# index page; the others are names of the theme's, search's, sitemap's, 404 page's, PDFs' and
+# a tags index's paths, kept free so a page never shadows them wherever sheets are placed.
+RESERVED_IDS = ("404", "assets", "index", "pdf", "search", "sitemap", "tags")
 # Kinds whose statements must name who says them.
 ATTRIBUTED_KINDS = ("attributed", "quote")
 

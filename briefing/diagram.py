@@ -326,9 +326,7 @@ def relation_diagram(
     out.append("</g>")
     # A white halo under each label keeps it readable over edges. It is a separate text
     # drawn first, not paint-order="stroke", which WeasyPrint ignores (labels vanished in PDFs).
-    out.append(
-        f'<g class="bf-diagram-labels" text-anchor="middle" font-size="{LABEL_FONT_SIZE}">'
-    )
+    out.append(f'<g class="bf-diagram-labels" text-anchor="middle" font-size="{LABEL_FONT_SIZE}">')
     for label in labels:
         at = f'x="{_num(label.x)}" y="{_num(label.y)}"'
         halo = (

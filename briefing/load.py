@@ -29,6 +29,15 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Characters that reorder or hide text (Trojan Source), and a stray byte-order mark.
 _INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SEPARATOR = re.compile("[\u2028\u2029]")
+# Unicode noncharacters (U+FDD0..U+FDEF, U+FFFE, U+FFFF and their twins in every plane).
+# PyYAML refuses U+FFFE and U+FFFF, so one in a title made MkDocs drop a page's front matter
+# and render it as Markdown.
+_NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 
 
 @dataclass(frozen=True)
@@ -93,12 +102,13 @@ def loc_at(path: str, text: str, index: int) -> Loc:
 
 
 def find_bad_characters(path: str, text: str, start: Loc | None = None) -> list[Problem]:
-    """Problems for control, bidirectional and surrogate characters in text."""
+    """Problems for control, bidirectional, surrogate and noncharacter code points in text."""
     problems = []
     for pattern, what in (
         (_CONTROL, "control character"),
         (_INVISIBLE, "invisible or bidirectional control character"),
         (_SURROGATE, "lone surrogate"),
+        (_NONCHARACTER, "Unicode noncharacter"),
     ):
         for match in pattern.finditer(text):
             loc = start or loc_at(path, text, match.start())
@@ -131,6 +141,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
 
 _HINTS = (
     ("'\\t'", "indent with spaces, not tabs"),
+    ("tab character", "indent with spaces, not tabs"),
     ("mapping values are not allowed", "put the value in quotes if it contains ': '"),
     ("could not find expected ':'", "write each field as 'key: value' and check the indentation"),
     ("end of stream", "a quote or bracket is opened and never closed"),
@@ -155,6 +166,10 @@ def _syntax_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
     return Problem(loc, f"YAML syntax error: {problem} ({hint})")
 
 
+class _TooDeep(Exception):
+    """Raised inside the tree builder to stop at the first node nested too deep."""
+
+
 class _TreeBuilder:
     """Builds located nodes from libyaml events, noting every forbidden construct."""
 
@@ -162,7 +177,6 @@ class _TreeBuilder:
         self.path = path
         self.stream = stream
         self.problems: list[Problem] = []
-        self.too_deep = False
 
     def loc(self, event: events.Event) -> Loc:
         mark = event.start_mark
@@ -195,10 +209,12 @@ class _TreeBuilder:
                 f"tags ('{event.tag}') are not allowed; remove it, all values are read as text"
             )
             self.problems.append(Problem(loc, message))
-        if depth > MAX_DEPTH and not self.too_deep and not isinstance(event, events.ScalarEvent):
-            self.too_deep = True
+        if depth > MAX_DEPTH and not isinstance(event, events.ScalarEvent):
             message = f"nesting deeper than {MAX_DEPTH} levels; no field of a sheet goes this deep"
             self.problems.append(Problem(loc, message))
+            # Stop reading: recursing into '[[[[...' would exhaust the stack, and libyaml's
+            # time grows with the square of the depth (128,000 levels: about a minute).
+            raise _TooDeep
         if isinstance(event, events.ScalarEvent):
             return self.scalar(event, loc)
         if isinstance(event, events.SequenceStartEvent):
@@ -250,11 +266,24 @@ class _TreeBuilder:
 
 def parse(path: str, text: str) -> tuple[Mapping | None, list[Problem]]:
     """Text of one sheet -> its top-level mapping, or the problems that prevent it."""
+    # libyaml breaks lines at U+2028 and U+2029 where editors and diffs do not: every later
+    # line number would be off by one, and a plain value would split in two.
+    separators = [
+        Problem(
+            loc_at(path, text, match.start()),
+            f"line separator U+{ord(match.group()):04X} is not allowed; use a plain line break",
+        )
+        for match in _SEPARATOR.finditer(text)
+    ]
+    if separators:
+        return None, separators
     builder = _TreeBuilder(path, yaml.parse(text, Loader=yaml.CSafeLoader))
     try:
         node = builder.document()
     except yaml.YAMLError as error:
         return None, [*builder.problems, _syntax_problem(path, text, error)]
+    except _TooDeep:
+        return None, builder.problems
     if node is None:
         message = "file is empty; a sheet is a mapping of fields that starts with 'id: ...'"
         return None, [Problem(Loc(path), message)]
@@ -280,13 +309,20 @@ def load_file(path: Path, shown_as: str, kind: str) -> tuple[Document | None, li
 
 
 def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]], list[Problem]]:
-    """Find sheet files: content/<kind>/<id>.yaml. Misplaced YAML files are problems."""
+    """Find sheet files: content/<kind>/<id>.yaml. Misplaced YAML files and links are problems."""
     found: list[tuple[Path, str, str]] = []
     problems: list[Problem] = []
+    # A symbolic link would publish or quote a file from outside content/ (a key, /etc/...).
+    link_message = "symbolic links are not allowed in content/; put the file itself here"
+    if content_dir.is_symlink():
+        return found, [Problem(Loc(content_dir.relative_to(root).as_posix()), link_message)]
     for path in sorted(content_dir.rglob("*")):
+        shown = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            problems.append(Problem(Loc(shown), link_message))
+            continue
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
-        shown = path.relative_to(root).as_posix()
         parts = path.relative_to(content_dir).parts
         if path.suffix == ".yml":
             message = f"sheets end in '.yaml'; rename it to '{path.stem}.yaml'"

@@ -8,6 +8,7 @@ literal. Headings come from the templates, never from data.
 from __future__ import annotations
 
 import json
+import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -31,9 +32,15 @@ def _fold(value: Any) -> Any:
     return value
 
 
+# What PyYAML refuses to read. MkDocs drops unreadable front matter silently and renders it
+# as Markdown, which turned '[x](javascript:...)' in a title into a live link; escape it.
+_YAML_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _front_matter_string(value: str) -> Markup:
     """A YAML-safe double-quoted scalar (JSON strings are valid YAML)."""
-    return Markup(json.dumps(" ".join(value.split()), ensure_ascii=False))
+    text = json.dumps(" ".join(value.split()), ensure_ascii=False)
+    return Markup(_YAML_UNREADABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def environment(templates: Path) -> jinja2.Environment:

@@ -3,7 +3,8 @@
 MkDocs empties site_dir before building and can leave half a site behind on an error, and
 `mkdocs build --strict -q` can exit 0 despite warnings. So the build goes to a sibling
 temporary directory, every warning from any 'mkdocs.*' logger fails it, every internal link
-of the built HTML is checked, and site/ is replaced only when everything succeeded.
+of the built HTML is checked, the result is scanned for script the theme did not write
+(briefing.scan), and site/ is replaced only when everything succeeded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mkdocs.exceptions import MkDocsException
 from briefing.errors import SiteBuildError
 from briefing.linkcheck import check_links
 from briefing.pipeline import Project
+from briefing.scan import scan_site
 
 # Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
 PDF_LINKS = "briefing_pdf_links"
@@ -38,6 +40,16 @@ class _Collector(logging.Handler):
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
+def symlinks(folder: Path, root: Path) -> list[str]:
+    """Symbolic links in folder, relative to root: MkDocs would publish what they point at."""
+    found = []
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        if path.is_symlink():
+            shown = path.relative_to(root) if path.is_relative_to(root) else path
+            found.append(shown.as_posix())
+    return found
+
+
 def _mkdocs_build(project: Project, out: Path, verbose: bool, pdf_links: bool) -> list[str]:
     """Run one strict MkDocs build into out; return every warning and error it logged."""
     logger = logging.getLogger("mkdocs")
@@ -50,6 +62,9 @@ def _mkdocs_build(project: Project, out: Path, verbose: bool, pdf_links: bool) -
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     try:
         config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(out), strict=True)
+        links = symlinks(Path(config.docs_dir), project.root)
+        if links:
+            return [f"error: {link}: symbolic links are not allowed in docs/" for link in links]
         config.extra[PDF_LINKS] = pdf_links  # read by the hook (mkdocs_hook.on_files)
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -80,23 +95,28 @@ def build_site(
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    old = site_dir.with_name(f".site-old-{os.getpid()}")
     try:
         messages = _mkdocs_build(project, staging, verbose, pdf_links=pdfs is not None)
         if not messages and pdfs is not None:
             pdfs(staging)
+        if not messages:  # unsafe HTML first: it matters more than a link it may also break
+            messages = [f"unsafe HTML in the built site: {found}" for found in scan_site(staging)]
         if not messages:
             # Links in raw HTML are invisible to MkDocs' own validation: check the built pages.
             messages = [f"error: {broken}" for broken in check_links(staging)]
         if messages:
             raise SiteBuildError("\n".join(messages))
-        old = site_dir.with_name(f".site-old-{os.getpid()}")
         if site_dir.exists():
             site_dir.rename(old)
         staging.rename(site_dir)
-        shutil.rmtree(old, ignore_errors=True)
     finally:
+        # An interrupt between the two renames must not lose the previous site.
+        if old.exists() and not site_dir.exists():
+            old.rename(site_dir)
         # After a failure or an interrupt no temporary directory is left behind.
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def serve(project: Project, dev_addr: str) -> None:

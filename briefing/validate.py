@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from briefing import records
-from briefing.contract import ATTRIBUTED_KINDS, KIND_FIELDS, Field
+from briefing.contract import ATTRIBUTED_KINDS, KIND_FIELDS, RESERVED_IDS, Field
 from briefing.errors import Loc, Problem
 from briefing.load import Document, Mapping, Node, Scalar, Sequence, describe
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
-DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
-ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# [0-9], not \d: \d also matches other scripts' digits ('٢٠٢٤'), which int() accepts.
+DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 TEXT_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.txt")
 URL_SCHEMES = ("https", "http", "mailto")
 INVALID = object()
@@ -46,7 +47,11 @@ def check_url(value: str) -> str | None:
     """Why a URL is refused, or None."""
     if any(c.isspace() for c in value):
         return "must not contain spaces"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
     if parts.scheme.lower() not in URL_SCHEMES:
         return "must start with https:, http: or mailto:"
     if parts.scheme.lower() == "mailto":
@@ -91,7 +96,9 @@ class Reader:
         ):
             return self.fail(loc, f"'{name}' must be one line; join the lines")
         if field.shape == "title":
-            if "<" in value or ">" in value or ENTITY.search(value):
+            # MkDocs prints titles unescaped in <title>, the header and the search index,
+            # where browsers decode character references, even '&copy' without ';'.
+            if "<" in value or ">" in value or html.unescape(value) != value:
                 return self.fail(loc, f"'{name}' must not contain '<', '>' or HTML entities")
             return value
         if field.shape == "line":
@@ -238,8 +245,15 @@ def validate_document(reader: Reader, document: Document) -> records.Sheet | Non
     )
     if sheet is INVALID:
         return None
+    id_loc = next(e.value.loc for e in document.root.entries if e.key == "id")
+    if sheet.id in RESERVED_IDS:
+        reader.fail(
+            id_loc,
+            f"id '{sheet.id}' is reserved for the site's own pages "
+            f"({', '.join(RESERVED_IDS)}); choose another id",
+        )
+        return None
     if sheet.id != document.stem:
-        id_loc = next(e.value.loc for e in document.root.entries if e.key == "id")
         reader.fail(
             id_loc,
             f"id '{sheet.id}' does not match the file name '{document.stem}.yaml'; "

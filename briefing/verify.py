@@ -103,6 +103,11 @@ def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[
     for sheet in corpus.of_kind("source"):
         assert isinstance(sheet, records.Source)
         shown = (Path(sheet.path).parent / sheet.text).as_posix()
+        if (root / shown).is_symlink():
+            # Never read it: a near-miss quote would print the closest passage of its target.
+            message = f"source text '{shown}' is a symbolic link; archive the text itself"
+            problems.append(Problem(sheet.loc, message))
+            continue
         try:
             data = (root / shown).read_bytes()
         except OSError:

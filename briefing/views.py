@@ -83,7 +83,8 @@ class Linker:
         for match in LINK.finditer(value):
             parts.append(escape(value[position : match.start()]))
             target, label = match.group(1).strip(), match.group(2)
-            title = label.strip() if label else self.corpus.by_id[target.partition("#")[0]].title
+            # A blank label ("[[china| ]]") would print an empty, invisible link: use the title.
+            title = (label or "").strip() or self.corpus.by_id[target.partition("#")[0]].title
             parts.append(Markup('<a href="{}">{}</a>').format(self.href(target), title))
             position = match.end()
         parts.append(escape(value[position:]))

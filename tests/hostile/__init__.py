@@ -1,0 +1,1 @@
+"""The hostile-input corpus: cases shared by the tests/test_hostile*.py suites."""

@@ -1,0 +1,269 @@
+"""Failure safety and reproducibility of the site build.
+
+A failure at any stage (content, template, MkDocs warning, a symlink in docs/, unsafe
+HTML found by the scan, a crash inside a stage, an interrupt) leaves the previous site/
+byte-identical, no .site-build-*/.site-old-* folder behind and a non-zero exit; -q and -v
+cannot turn a failing strict build into a passing one. Two builds of the same project
+from different folders, with the same SOURCE_DATE_EPOCH, are identical byte for byte.
+The PDF stage is being written on another branch: once it writes into site/pdf/, the
+snapshot and reproducibility tests below cover its files too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import briefing.pipeline
+import briefing.site
+from briefing.errors import SiteBuildError
+from briefing.pipeline import Project
+from briefing.site import build_site
+from conftest import ROOT, make_corpus
+
+BROKEN_SHEET = "id: iran\nname: Iran\ntype: stat\nsummary: s\n"
+BROKEN_SHEET_MESSAGE = (
+    "content/actors/iran.yaml:3:7: 'type' must be one of state, person, organization, group "
+    "(got 'stat') (did you mean 'state'?)"
+)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(
+        p.name for p in root.iterdir() if p.name.startswith((".site-build-", ".site-old-"))
+    )
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Project:
+    project = make_corpus(tmp_path)
+    build_site(project, project.root / "site")
+    return project
+
+
+def break_content(project: Project) -> None:
+    (project.content / "actors/iran.yaml").write_text(BROKEN_SHEET)
+
+
+def break_template(project: Project) -> None:
+    (project.templates / "actor.md.j2").write_text(
+        '{% extends "_sheet.md.j2" %}\n{% block facts %}{{ sheet.missing }}{% endblock %}\n'
+    )
+
+
+def break_docs_link(project: Project) -> None:
+    (project.root / "docs/about.md").write_text("# About\n\n[gone](nowhere.md)\n")
+
+
+def link_docs_outside(project: Project) -> None:
+    (project.root.parent / "secret.txt").write_text("secret\n")
+    (project.root / "docs/leak.txt").symlink_to(project.root.parent / "secret.txt")
+
+
+def unsafe_docs_html(project: Project) -> None:
+    (project.root / "docs/about.md").write_text('# About\n\n<img src="x.png" onerror="alert(1)">\n')
+
+
+FAILURES: list[tuple[str, Callable[[Project], None], str]] = [
+    ("content", break_content, BROKEN_SHEET_MESSAGE),
+    (
+        "template",
+        break_template,
+        "templates/actor.md.j2:2: 'briefing.records.Actor object' has no attribute 'missing'",
+    ),
+    ("MkDocs warning", break_docs_link, "nowhere.md"),
+    (
+        "symlink in docs/",
+        link_docs_outside,
+        "error: docs/leak.txt: symbolic links are not allowed in docs/",
+    ),
+    ("unsafe HTML", unsafe_docs_html, "unsafe HTML in the built site: about/index.html:"),
+]
+
+
+@pytest.mark.parametrize(
+    ("breaker", "expected"), [f[1:] for f in FAILURES], ids=[f[0] for f in FAILURES]
+)
+def test_a_failing_stage_keeps_the_previous_site_byte_identical(
+    built: Project, breaker: Callable[[Project], None], expected: str
+) -> None:
+    site = built.root / "site"
+    before = snapshot(site)
+    breaker(built)
+    with pytest.raises(SiteBuildError) as raised:
+        build_site(built, site)
+    assert expected in str(raised.value)
+    assert snapshot(site) == before
+    assert leftovers(built.root) == []
+
+
+def test_a_crash_inside_a_stage_keeps_the_previous_site(
+    built: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a BriefingError: a bug. It propagates, but the site and the folder stay clean."""
+    site = built.root / "site"
+    before = snapshot(site)
+
+    def crash(*args: object) -> None:
+        raise RuntimeError("a bug in render")
+
+    monkeypatch.setattr(briefing.pipeline, "render_pages", crash)
+    with pytest.raises(RuntimeError, match="a bug in render"):
+        build_site(built, site)
+    assert snapshot(site) == before
+    assert leftovers(built.root) == []
+
+
+@pytest.mark.parametrize("where", ["before MkDocs", "inside the hook", "between the renames"])
+def test_an_interrupt_anywhere_leaves_no_temporary_folder(
+    built: Project, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    site = built.root / "site"
+    before = snapshot(site)
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    if where == "before MkDocs":
+        monkeypatch.setattr(briefing.site, "_mkdocs_build", interrupt)
+    elif where == "inside the hook":
+        monkeypatch.setattr(briefing.pipeline, "render_pages", interrupt)
+    else:
+        # site/ has been moved aside; Ctrl-C arrives before the new build is moved in.
+        rename = Path.rename
+        calls = []
+
+        def rename_then_interrupt(self: Path, target: Path) -> Path:
+            calls.append(self)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+            return rename(self, target)
+
+        monkeypatch.setattr(Path, "rename", rename_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(built, site)
+    monkeypatch.undo()
+    assert snapshot(site) == before
+    assert leftovers(built.root) == []
+
+
+SLOW_HOOK = '''\
+"""Test hook: marks the moment MkDocs has written the whole site, then waits."""
+import os, time
+def on_post_build(config):
+    open(os.environ["BRIEFING_TEST_MARK"], "w").close()
+    time.sleep(60)
+'''
+
+
+def test_sigint_to_a_running_build_leaves_the_previous_site_and_no_temporary_folder(
+    built: Project,
+) -> None:
+    """Ctrl-C at the worst moment: MkDocs has filled the temporary folder, no swap yet."""
+    site = built.root / "site"
+    before = snapshot(site)
+    (built.root / "slow_hook.py").write_text(SLOW_HOOK)
+    config = built.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("hooks:\n", "hooks:\n  - slow_hook.py\n"))
+    mark = built.root.parent / "mark"
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(built.root), "build"]
+    env = {**os.environ, "BRIEFING_TEST_MARK": str(mark)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not mark.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert mark.exists(), process.communicate(timeout=5)
+        assert [p.name[:12] for p in built.root.iterdir() if p.name.startswith(".site-")] == [
+            ".site-build-"
+        ]
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    assert snapshot(site) == before
+    assert leftovers(built.root) == []
+
+
+def run_build(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", *flags]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("flags", [("-q",), ("-v",), ("-q", "-v")], ids=["-q", "-v", "-q -v"])
+def test_quiet_or_verbose_never_turn_a_failing_build_into_a_passing_one(
+    built: Project, flags: tuple[str, ...]
+) -> None:
+    site = built.root / "site"
+    before = snapshot(site)
+    break_docs_link(built)  # a warning only: the case `mkdocs build -q --strict` lets through
+    result = run_build(built.root, *flags)
+    assert result.returncode == 1
+    assert "nowhere.md" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.rstrip().endswith("the build failed; site/ was left as it was")
+    break_content(built)
+    result = run_build(built.root, *flags)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        BROKEN_SHEET_MESSAGE,
+        "1 problem found; nothing was built",
+    ]
+    assert snapshot(site) == before
+    assert leftovers(built.root) == []
+
+
+def copy_project(target: Path) -> Path:
+    """The repository's project files (the commit's content, not the tests' corpus)."""
+    target.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("briefing", "templates", "content", "docs"):
+        shutil.copytree(ROOT / name, target / name, ignore=ignore)
+    for name in ("mkdocs.yml", "build.py"):
+        shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def test_two_builds_from_different_folders_are_identical(tmp_path: Path) -> None:
+    """Same commit, same SOURCE_DATE_EPOCH; other folder, hash seed, time zone and cwd."""
+    builds = []
+    for n, (folder, seed, zone) in enumerate(
+        [("a/project", "1", "UTC"), ("bb/ccc/other-name", "2", "Asia/Tokyo")]
+    ):
+        root = copy_project(tmp_path / folder)
+        env = {
+            **os.environ,
+            "SOURCE_DATE_EPOCH": "1700000000",
+            "PYTHONHASHSEED": seed,
+            "TZ": zone,
+        }
+        command = [sys.executable, str(root / "build.py"), "build", "-q"]
+        cwd = root if n == 0 else tmp_path
+        result = subprocess.run(
+            command, capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        builds.append(snapshot(root / "site"))
+    first, second = builds
+    assert len(first) > 20
+    assert sorted(first) == sorted(second)
+    differing = [path for path in first if first[path] != second[path]]
+    assert differing == []
