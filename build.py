@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -45,6 +46,19 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(project: Project, args: argparse.Namespace) -> int:
+    from briefing import bench
+
+    options = bench.Options(
+        sizes=tuple(args.sizes), runs=args.runs, seed=args.seed, plain_max=args.plain_max
+    )
+    rows = bench.run(options, progress=lambda line: print(line, file=sys.stderr))
+    print(bench.report(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 Command = Callable[[Project, argparse.Namespace], int]
 
 
@@ -69,6 +83,20 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)
+    bench = sub.add_parser("bench", help="time check, stages and builds on synthetic corpora")
+    bench.add_argument(
+        "--sizes", type=int, nargs="+", default=[100, 300, 1000, 3000], help="sheets per corpus"
+    )
+    bench.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    bench.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpora")
+    bench.add_argument(
+        "--plain-max",
+        type=int,
+        default=1000,
+        help="largest size also built with the plain full-nav configuration",
+    )
+    bench.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    bench.set_defaults(run=cmd_bench)
     args = parser.parse_args(argv)
     if args.command is None:  # plain `build.py` builds
         args = parser.parse_args([*argv, "build"])
