@@ -93,10 +93,7 @@ def sheet_context(linker: Linker, sheet: records.Sheet) -> dict[str, Any]:
             context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
     elif isinstance(sheet, records.Source):
         context["citing"] = [
-            views.statement_view(linker, s, st)
-            for s in corpus.sheets
-            for st in s.statements
-            if st.source.target == sheet.id
+            views.statement_view(linker, s, st) for s, st in corpus.citing(sheet.id)
         ]
     elif isinstance(sheet, records.Briefing):
         context["bluf"] = linker.rich(sheet.bluf)

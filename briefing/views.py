@@ -203,9 +203,7 @@ def by_date(events: tuple[records.Sheet, ...]) -> list[records.Event]:
 
 def involving(corpus: Corpus, kind: str, actor_id: str) -> list[records.Sheet]:
     """Relations or events whose 'actors' name actor_id."""
-    return [
-        s for s in corpus.of_kind(kind) if actor_id in [r.target for r in getattr(s, "actors", ())]
-    ]
+    return list(corpus.involving(kind, actor_id))
 
 
 def statements(linker: Linker, sheet: records.Sheet) -> tuple[StatementView, ...]:
