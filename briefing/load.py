@@ -29,6 +29,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Characters that reorder or hide text (Trojan Source), and a stray byte-order mark.
 _INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# All three at once: one scan of each value in the common case where none occurs.
+_ANY_BAD = re.compile("|".join(p.pattern for p in (_CONTROL, _INVISIBLE, _SURROGATE)))
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def loc_at(path: str, text: str, index: int) -> Loc:
 
 def find_bad_characters(path: str, text: str, start: Loc | None = None) -> list[Problem]:
     """Problems for control, bidirectional and surrogate characters in text."""
+    if not _ANY_BAD.search(text):
+        return []
     problems = []
     for pattern, what in (
         (_CONTROL, "control character"),
@@ -183,6 +187,9 @@ class _TreeBuilder:
 
     def node(self, event: events.Event, depth: int) -> Node:
         loc = self.loc(event)
+        # Most events are plain scalars: skip the checks that cannot apply to them.
+        if type(event) is events.ScalarEvent and event.anchor is None and event.tag is None:
+            return self.scalar(event, loc)
         if isinstance(event, events.AliasEvent):
             message = f"aliases ('*{event.anchor}') are not allowed; write the value out in full"
             self.problems.append(Problem(loc, message))
