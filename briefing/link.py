@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -96,20 +96,30 @@ def iter_refs(value: Any, statement_id: str = "") -> Iterator[tuple[records.Ref,
 
     [[links]] inside Text values are returned as Refs located at their text.
     """
-    if isinstance(value, records.Ref):
+    kind = type(value)
+    if kind is str or value is None:  # most fields: nothing to look into
+        return
+    if kind is records.Ref:
         yield value, statement_id
-    elif isinstance(value, records.Text):
-        for match in LINK.finditer(value.value):
-            yield records.Ref(match.group(1).strip(), value.loc, ("[[",)), statement_id
-    elif isinstance(value, records.Statement):
-        for field in dataclasses.fields(value):
-            yield from iter_refs(getattr(value, field.name), value.id)
+    elif kind is records.Text:
+        if "[[" in value.value:
+            for match in LINK.finditer(value.value):
+                yield records.Ref(match.group(1).strip(), value.loc, ("[[",)), statement_id
+    elif kind is records.Statement:
+        for name in _field_names(kind):
+            yield from iter_refs(getattr(value, name), value.id)
     elif dataclasses.is_dataclass(value):
-        for field in dataclasses.fields(value):
-            yield from iter_refs(getattr(value, field.name), statement_id)
+        for name in _field_names(kind):
+            yield from iter_refs(getattr(value, name), statement_id)
     elif isinstance(value, tuple):
         for item in value:
             yield from iter_refs(item, statement_id)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A record type's field names, looked up once per type rather than once per record."""
+    return tuple(field.name for field in dataclasses.fields(kind) if field.name != "loc")
 
 
 def index(sheets: Iterable[records.Sheet]) -> tuple[dict[str, records.Sheet], list[Problem]]:
