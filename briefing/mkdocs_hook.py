@@ -16,7 +16,14 @@ if str(_ROOT) not in sys.path:
 
 from briefing.errors import BriefingError  # noqa: E402
 from briefing.pipeline import Project, render_site_pages  # noqa: E402
+from briefing.stash import MARK, GeneratedHtmlExtension, anchor_ids  # noqa: E402
 from briefing.views import FOLDERS  # noqa: E402
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Let generated pages' raw HTML skip Markdown's HTML parsers (see briefing/stash.py)."""
+    config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
+    return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -31,6 +38,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} would hide a generated page; rename or remove it")
         files.append(File.generated(config, path, content=markdown))
     return files
+
+
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
+    """Mark generated pages, whose raw HTML briefing/stash.py stores without parsing."""
+    return f"{MARK}\n{markdown}" if page.file.generated_by is not None else markdown
+
+
+def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
+    """Register the anchors of stashed HTML, which MkDocs' own parser no longer saw."""
+    if page.file.generated_by is not None and page.present_anchor_ids is not None:
+        page.present_anchor_ids |= anchor_ids(html)
+    return html
 
 
 def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:  # type: ignore[no-untyped-def]
