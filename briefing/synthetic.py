@@ -2,8 +2,9 @@
 
 The proportions and sizes follow the seed corpus and what analysts write: about a third of
 the sheets are events, a third actors, a quarter relations, with a few sources and briefings;
-a sheet is about 30 lines. Popular actors are named far more often than others (a Zipf-like
-choice), so actor pages with long "Referenced by" lists exist as they do in real material.
+a sheet is about 30 lines with two statements on average (the content branch: 28 lines and
+1.7 statements). Popular actors are named far more often than others (a Zipf-like choice),
+so actor pages with long "Referenced by" lists exist as they do in real material.
 Every quote is a sentence of its source's archived text, which is written last from the
 quotes that cite it, with some filler sentences listed as excluded.
 """
@@ -38,6 +39,10 @@ STATEMENTS = {
     "events": (1, 3),
     "briefings": (0, 1),
 }
+# How often a summary or a statement's text links the actor it names with [[id]]. The
+# content branch (38 sheets) links 2 of 38 summaries and 5 of 65 statement texts; these
+# shares are higher on purpose, since every link adds a backlink with text to another page.
+SHARE_LINKED = {"summary": 0.3, "statement": 0.25}
 KIND_WEIGHTS = {"reported": 40, "attributed": 20, "quote": 10, "assessment": 20, "forecast": 10}
 NOUNS = _words(
     "trade ports sanctions drones missiles oil exports currency reserves troops border talks "
@@ -156,8 +161,9 @@ class _Writer:
         )
 
     def summary(self, about: list[str]) -> str:
-        names = " and ".join(self.ref(a) for a in about)
         rng = self.rng
+        linked = rng.random() < SHARE_LINKED["summary"]
+        names = " and ".join(self.ref(a) if linked else self.actor_names[a] for a in about)
         return (
             f"How {names} {rng.choice(VERBS)} {rng.choice(NOUNS)} and "
             f"{rng.choice(NOUNS)} across the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}."
@@ -172,7 +178,9 @@ class _Writer:
             subject = self.actor()
             quote = self.sentence(self.actor_names[subject], forecast=st_kind == "forecast")
             # The claim names the actor by reference; the quote keeps the printed name.
-            text = quote.replace(self.actor_names[subject], self.ref(subject), 1)
+            text = quote
+            if rng.random() < SHARE_LINKED["statement"]:
+                text = quote.replace(self.actor_names[subject], self.ref(subject), 1)
             source = rng.choice(self.source_ids)
             statement: dict[str, Any] = {"id": f"s{number + 1}-{rng.choice(NOUNS)}"}
             statement.update(text=text, kind=st_kind)
@@ -185,7 +193,7 @@ class _Writer:
                     {
                         "value": quote.split(" worth ")[1].split()[0],
                         "unit": "million USD",
-                        "what": f"{rng.choice(NOUNS)} of {self.ref(subject)}",
+                        "what": f"{rng.choice(NOUNS)} of {self.actor_names[subject]}",
                         "period": quote.split(" in ")[1][:4],
                     }
                 ]
@@ -213,7 +221,7 @@ class _Writer:
 
     def make_actor(self, actor_id: str) -> dict[str, Any]:
         rng = self.rng
-        sheet = self.base(actor_id, "name", self.actor_names[actor_id], self.actors(1, 2))
+        sheet = self.base(actor_id, "name", self.actor_names[actor_id], self.actors(1, 1))
         sheet["type"] = rng.choice(ACTOR_TYPES)
         if rng.random() < 0.4:
             sheet["aliases"] = [f"{rng.choice(PLACES).title()} {rng.choice(NOUNS)}"]
