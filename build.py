@@ -49,6 +49,14 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> int:
 def cmd_bench(project: Project, args: argparse.Namespace) -> int:
     from briefing import bench
 
+    if args.serve:
+        result = bench.serve_latency(runs=args.runs)
+        seconds = ", ".join(f"{s:.2f}" for s in result["latencies"])
+        print(f"live preview: server up in {result['startup']:.1f} s; edit -> page shows it in")
+        print(f"{result['median']:.2f} s (median of {len(result['latencies'])}: {seconds})")
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return 0
     options = bench.Options(
         sizes=tuple(args.sizes), runs=args.runs, seed=args.seed, plain_max=args.plain_max
     )
@@ -96,6 +104,11 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
         help="largest size also built with the plain full-nav configuration",
     )
     bench.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    bench.add_argument(
+        "--serve",
+        action="store_true",
+        help="instead: live-preview latency, from saving a sheet to the served page showing it",
+    )
     bench.set_defaults(run=cmd_bench)
     args = parser.parse_args(argv)
     if args.command is None:  # plain `build.py` builds
