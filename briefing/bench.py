@@ -333,12 +333,14 @@ def _get(url: str) -> str:
         return ""
 
 
-def _wait_for(url: str, wanted: str, timeout: float) -> float:
+def _wait_for(url: str, wanted: str, timeout: float, log: Path) -> float:
     """Poll url every 20 ms until its body contains wanted; the seconds it took."""
     started = time.perf_counter()
     while wanted not in _get(url):
         if time.perf_counter() - started > timeout:
-            raise TimeoutError(f"{url} did not show {wanted!r} within {timeout:.0f} s")
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            message = f"{url} did not show {wanted!r} within {timeout:.0f} s; server log:\n"
+            raise TimeoutError(message + tail)
         time.sleep(0.02)
     return time.perf_counter() - started
 
@@ -374,13 +376,13 @@ def serve_latency(runs: int = 5, timeout: float = 60.0) -> dict[str, Any]:
                 [*command, "--dev-addr", f"127.0.0.1:{port}"], stdout=log, stderr=log
             )
             try:
-                _wait_for(url, "</html>", timeout)
+                _wait_for(url, "</html>", timeout, Path(tmp) / "serve.log")
                 startup = time.perf_counter() - started
                 latencies = []
                 for run in range(runs):
                     token = f"Edited for the benchmark, run {run}."
                     _edit_summary(sheet, token)
-                    latencies.append(_wait_for(url, token, timeout))
+                    latencies.append(_wait_for(url, token, timeout, Path(tmp) / "serve.log"))
             finally:
                 server.terminate()
                 server.wait(timeout=30)
