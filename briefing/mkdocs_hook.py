@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -16,12 +17,17 @@ if str(_ROOT) not in sys.path:
 
 from briefing.errors import BriefingError  # noqa: E402
 from briefing.pipeline import Project, render_site_pages  # noqa: E402
-from briefing.stash import MARK, GeneratedHtmlExtension, anchor_ids  # noqa: E402
+from briefing.speedups import (  # noqa: E402
+    MARK,
+    THEME_BYTECODE,
+    GeneratedHtmlExtension,
+    anchor_ids,
+)
 from briefing.views import FOLDERS  # noqa: E402
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Let generated pages' raw HTML skip Markdown's HTML parsers (see briefing/stash.py)."""
+    """Let generated pages' raw HTML skip Markdown's HTML parsers (see briefing/speedups.py)."""
     config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
     return config
 
@@ -41,7 +47,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
-    """Mark generated pages, whose raw HTML briefing/stash.py stores without parsing."""
+    """Mark generated pages, whose raw HTML briefing/speedups.py stores without parsing."""
     return f"{MARK}\n{markdown}" if page.file.generated_by is not None else markdown
 
 
@@ -50,6 +56,12 @@ def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
     if page.file.generated_by is not None and page.present_anchor_ids is not None:
         page.present_anchor_ids |= anchor_ids(html)
     return html
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """Reuse the theme's compiled templates: MkDocs compiles them afresh for every build."""
+    env.bytecode_cache = THEME_BYTECODE
+    return env
 
 
 def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:  # type: ignore[no-untyped-def]

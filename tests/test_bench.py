@@ -17,7 +17,7 @@ import yaml
 
 from briefing import bench, synthetic
 from briefing.pipeline import Project, check, render_site_pages
-from briefing.stash import MARK, GeneratedHtmlExtension, anchor_ids
+from briefing.speedups import MARK, GeneratedHtmlExtension, anchor_ids
 from briefing.views import relative_path
 from conftest import ROOT
 
