@@ -50,7 +50,9 @@ def cmd_bench(project: Project, args: argparse.Namespace) -> int:
     from briefing import bench
 
     if args.serve:
-        result = bench.serve_latency(runs=args.runs)
+        from briefing.bench_serve import serve_latency
+
+        result = serve_latency(runs=args.runs)
         seconds = ", ".join(f"{s:.2f}" for s in result["latencies"])
         print(f"live preview: server up in {result['startup']:.1f} s; edit -> page shows it in")
         print(f"{result['median']:.2f} s (median of {len(result['latencies'])}: {seconds})")
@@ -58,7 +60,12 @@ def cmd_bench(project: Project, args: argparse.Namespace) -> int:
             args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         return 0
     options = bench.Options(
-        sizes=tuple(args.sizes), runs=args.runs, seed=args.seed, plain_max=args.plain_max
+        sizes=tuple(args.sizes),
+        runs=args.runs,
+        seed=args.seed,
+        plain_max=args.plain_max,
+        pdf_max=args.pdf_max,
+        keep=args.keep,
     )
     rows = bench.run(options, progress=lambda line: print(line, file=sys.stderr))
     print(bench.report(rows))
@@ -103,6 +110,10 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
         default=1000,
         help="largest size also built with the plain full-nav configuration",
     )
+    bench.add_argument(
+        "--pdf-max", type=int, default=100, help="largest size also built as PDFs (if available)"
+    )
+    bench.add_argument("--keep", type=Path, help="build the corpora in this folder and keep them")
     bench.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     bench.add_argument(
         "--serve",

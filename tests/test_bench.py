@@ -60,7 +60,8 @@ def test_too_small_a_corpus_is_refused() -> None:
 def test_bench_smoke_small_configuration(tmp_path: Path) -> None:
     """N = 100, one run, through the CLI: every column measured, no timing asserted."""
     out = tmp_path / "bench.json"
-    options = ["--sizes", "100", "--runs", "1", "--plain-max", "100", "--json", str(out)]
+    options = ["--sizes", "100", "--runs", "1", "--plain-max", "100", "--pdf-max", "0"]
+    options += ["--json", str(out)]
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "bench", *options],
         capture_output=True,
@@ -77,7 +78,9 @@ def test_bench_smoke_small_configuration(tmp_path: Path) -> None:
     assert row["site"]["pages"] > 100
     assert row["plain"]["pages"] == row["site"]["pages"]
     assert row["site"]["peak_mib"] > 0
-    assert set(row["stages"]["stages"]) == set(bench.STAGES)
+    assert row["site"]["cpu"] > 0
+    assert set(row["stages"]["stages"]) == set(row["stages"]["stages_cpu"]) == set(bench.STAGES)
+    assert any(line.startswith("- check at 1,000 sheets") for line in lines)
 
 
 def _markdown_config() -> tuple[list[object], dict[str, dict[str, object]]]:
