@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -28,6 +29,7 @@ from typing import Any
 import yaml
 
 from briefing import synthetic
+from briefing.errors import BriefingError
 from briefing.pipeline import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,44 +56,69 @@ class Options:
     keep: Path | None = None
 
 
+# Folders a project may have beside content/ that its mkdocs.yml refers to by relative path.
+PROJECT_FOLDERS = ("templates", "docs", "overrides")
+
+
 def make_project(root: Path, content: Path | None = None) -> Project:
     """A project in root with this checkout's mkdocs.yml, templates and docs (and content)."""
     root.mkdir(parents=True, exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    hook = (ROOT / "briefing" / "mkdocs_hook.py").as_posix()
-    # The hook is found by absolute path; the package folder is not there to watch.
-    config = config.replace("briefing/mkdocs_hook.py", hook).replace("  - briefing\n", "")
+    # Hooks are found by absolute path; the package folder is not there to watch.
+    config = re.sub(
+        r"^(\s*-\s+)(briefing/\S+\.py)\s*$",
+        lambda match: match.group(1) + (ROOT / match.group(2)).as_posix(),
+        config,
+        flags=re.MULTILINE,
+    ).replace("  - briefing\n", "")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    shutil.copytree(ROOT / "templates", root / "templates", dirs_exist_ok=True)
-    shutil.copytree(ROOT / "docs", root / "docs", dirs_exist_ok=True)
+    for folder in PROJECT_FOLDERS:
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, root / folder, dirs_exist_ok=True)
     if content is not None:
         shutil.copytree(content, root / "content", dirs_exist_ok=True)
     return Project(root)
 
 
+def _full_nav(nav: list[Any], pages: dict[str, str]) -> list[Any]:
+    """nav with every section index page ('actors/index.md') followed by all its pages."""
+    listed: list[Any] = []
+    for entry in nav:
+        title, target = next(iter(entry.items())) if isinstance(entry, dict) else (None, entry)
+        folder = target.removesuffix("/index.md") if isinstance(target, str) else ""
+        if not folder or "/" in folder or f"{folder}/index.md" not in pages:
+            listed.append(entry)
+            continue
+        children = sorted(p for p in pages if p.startswith(f"{folder}/") and p != target)
+        listed.append({title or folder: [target, *children]})
+    return listed
+
+
 def write_plain(project: Project, pages: dict[str, str]) -> Path:
-    """The plain configuration: pages written to docs/, the same config with a full nav."""
-    plain = project.root / "plain"
-    shutil.copytree(project.root / "docs", plain / "docs", dirs_exist_ok=True)
+    """The plain configuration: pages written to a docs folder, same config, a full nav."""
+    docs = project.root / "plain-docs"
+    shutil.copytree(project.root / "docs", docs, dirs_exist_ok=True)
     for path, markdown in pages.items():
-        (plain / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
-        (plain / "docs" / path).write_text(markdown, encoding="utf-8")
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(markdown, encoding="utf-8")
     config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
     config.pop("hooks", None)
     config.pop("watch", None)
-    sections: list[Any] = [{"Home": "index.md"}]
-    for entry in config["nav"][1:]:
-        ((title, index),) = entry.items()
-        folder = index.rpartition("/")[0]
-        children = sorted(p for p in pages if folder and p.startswith(f"{folder}/"))
-        if not folder:
-            sections.append(entry)
-            continue
-        sections.append({title: [index, *(p for p in children if p != index)]})
-    config["nav"] = sections
-    config["docs_dir"] = "docs"
-    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return plain
+    nav = _full_nav(config.get("nav") or [], pages)
+    unlisted = sorted(set(pages) - set(_nav_paths(nav)))
+    config["nav"] = [*nav, {"More": unlisted}] if unlisted else nav
+    config["docs_dir"] = docs.name
+    config_file = project.root / "mkdocs-plain.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return config_file
+
+
+def _nav_paths(nav: Any) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_paths(value)]
+    return [p for item in nav for p in _nav_paths(item)] if isinstance(nav, list) else []
 
 
 def _mkdocs(config_file: Path, site_dir: Path) -> None:
@@ -159,7 +186,7 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
 
         build_site(project, root / "site")
     elif mode == "plain":
-        _mkdocs(root / "plain" / "mkdocs.yml", root / "plain-site")
+        _mkdocs(root / "mkdocs-plain.yml", root / "plain-site")
     elif mode == "pdf":
         entry = pdf_entry()
         if entry is None:
@@ -194,7 +221,7 @@ def run_child(mode: str, root: Path) -> dict[str, Any]:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     if done.returncode != 0:
-        raise RuntimeError(f"bench {mode} on {root} failed:\n{done.stderr[-3000:]}")
+        raise BriefingError(f"bench {mode} on {root} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
     return result

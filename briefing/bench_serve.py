@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.bench import ROOT, make_project
+from briefing.errors import BriefingError
 
 
 def _get(url: str) -> str:
@@ -36,7 +37,7 @@ def _wait_for(url: str, wanted: str, timeout: float, log: Path) -> float:
         if time.perf_counter() - started > timeout:
             tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
             message = f"{url} did not show {wanted!r} within {timeout:.0f} s; server log:\n"
-            raise TimeoutError(message + tail)
+            raise BriefingError(message + tail)
         time.sleep(0.02)
     return time.perf_counter() - started
 
