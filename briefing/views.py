@@ -54,7 +54,7 @@ def relative_path(path: str, start: str) -> str:
     """posixpath.relpath(path, start) for site-relative URL paths, without the file system.
 
     relpath made absolute paths from the working directory twice per link; pages hold
-    tens of links, so it was a fifth of the render stage.
+    tens of links, so it was a quarter of the render stage.
     """
     target = [part for part in path.split("/") if part and part != "."]
     here = [part for part in start.split("/") if part and part != "."]
