@@ -48,6 +48,7 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> int:
 
 def cmd_bench(project: Project, args: argparse.Namespace) -> int:
     from briefing import bench
+    from briefing.bench_report import report
 
     if args.serve:
         from briefing.bench_serve import serve_latency
@@ -68,7 +69,7 @@ def cmd_bench(project: Project, args: argparse.Namespace) -> int:
         keep=args.keep,
     )
     rows = bench.run(options, progress=lambda line: print(line, file=sys.stderr))
-    print(bench.report(rows))
+    print(report(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0
