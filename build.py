@@ -165,6 +165,35 @@ def cmd_diff(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(project: Project, args: argparse.Namespace) -> int:
+    from briefing import bench
+    from briefing.bench_report import report as bench_table
+
+    if args.serve:
+        from briefing.bench_serve import serve_latency
+
+        result = serve_latency(runs=args.runs)
+        seconds = ", ".join(f"{s:.2f}" for s in result["latencies"])
+        print(f"live preview: server up in {result['startup']:.1f} s; edit -> page shows it in")
+        print(f"{result['median']:.2f} s (median of {len(result['latencies'])}: {seconds})")
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return 0
+    options = bench.Options(
+        sizes=tuple(args.sizes),
+        runs=args.runs,
+        seed=args.seed,
+        plain_max=args.plain_max,
+        pdf_max=args.pdf_max,
+        keep=args.keep,
+    )
+    rows = bench.run(options, progress=lambda line: print(line, file=sys.stderr))
+    print(bench_table(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 Command = Callable[[Project, argparse.Namespace], int]
 
 
@@ -244,6 +273,29 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     )
     diff.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     diff.set_defaults(run=cmd_diff)
+    bench = sub.add_parser("bench", help="time check, stages and builds on synthetic corpora")
+    bench.add_argument(
+        "--sizes", type=int, nargs="+", default=[100, 300, 1000, 3000], help="sheets per corpus"
+    )
+    bench.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    bench.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpora")
+    bench.add_argument(
+        "--plain-max",
+        type=int,
+        default=1000,
+        help="largest size also built with the plain full-nav configuration",
+    )
+    bench.add_argument(
+        "--pdf-max", type=int, default=100, help="largest size also built as PDFs (if available)"
+    )
+    bench.add_argument("--keep", type=Path, help="build the corpora in this folder and keep them")
+    bench.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    bench.add_argument(
+        "--serve",
+        action="store_true",
+        help="instead: live-preview latency, from saving a sheet to the served page showing it",
+    )
+    bench.set_defaults(run=cmd_bench)
     args = parser.parse_args(argv)
     if args.command is None:  # plain `build.py` builds
         args = parser.parse_args([*argv, "build"])

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -39,14 +40,55 @@ class Corpus:
     by_id: MappingProxyType[str, records.Sheet]
     backlinks: MappingProxyType[str, tuple[Backlink, ...]]
 
+    # Indexes built once on first use, so that pages do not rescan the corpus (which made
+    # rendering quadratic in the number of sheets). cached_property writes the instance
+    # __dict__ directly, which a frozen dataclass allows.
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[records.Sheet, ...]]:
+        grouped: dict[str, list[records.Sheet]] = defaultdict(list)
+        for sheet in self.sheets:
+            grouped[sheet.kind].append(sheet)
+        return {kind: tuple(sheets) for kind, sheets in grouped.items()}
+
+    @cached_property
+    def _involving(self) -> dict[tuple[str, str], tuple[records.Sheet, ...]]:
+        found: dict[tuple[str, str], list[records.Sheet]] = defaultdict(list)
+        for sheet in self.sheets:
+            for actor_id in dict.fromkeys(r.target for r in getattr(sheet, "actors", ())):
+                found[sheet.kind, actor_id].append(sheet)
+        return {key: tuple(sheets) for key, sheets in found.items()}
+
+    @cached_property
+    def _citing(self) -> dict[str, tuple[tuple[records.Sheet, records.Statement], ...]]:
+        found: dict[str, list[tuple[records.Sheet, records.Statement]]] = defaultdict(list)
+        for sheet in self.sheets:
+            for statement in sheet.statements:
+                found[statement.source.target].append((sheet, statement))
+        return {source_id: tuple(pairs) for source_id, pairs in found.items()}
+
+    @cached_property
+    def _statements(self) -> dict[str, records.Statement]:
+        found: dict[str, records.Statement] = {}
+        for sheet in self.sheets:
+            for statement in sheet.statements:
+                found.setdefault(f"{sheet.id}#{statement.id}", statement)
+        return found
+
     def of_kind(self, kind: str) -> tuple[records.Sheet, ...]:
         """Sheets of one kind ('actor'), sorted by id."""
-        return tuple(s for s in self.sheets if s.kind == kind)
+        return self._by_kind.get(kind, ())
+
+    def involving(self, kind: str, actor_id: str) -> tuple[records.Sheet, ...]:
+        """Sheets of one kind (relations, events) whose 'actors' name actor_id, in order."""
+        return self._involving.get((kind, actor_id), ())
+
+    def citing(self, source_id: str) -> tuple[tuple[records.Sheet, records.Statement], ...]:
+        """Every (sheet, statement) whose statement cites source_id, in corpus order."""
+        return self._citing.get(source_id, ())
 
     def statement(self, target: str) -> records.Statement:
         """The statement named by 'sheet-id#statement-id' (already resolved)."""
-        sheet_id, _, statement_id = target.partition("#")
-        return next(s for s in self.by_id[sheet_id].statements if s.id == statement_id)
+        return self._statements[target]
 
 
 def iter_refs(value: Any, statement_id: str = "") -> Iterator[tuple[records.Ref, str]]:
@@ -54,20 +96,30 @@ def iter_refs(value: Any, statement_id: str = "") -> Iterator[tuple[records.Ref,
 
     [[links]] inside Text values are returned as Refs located at their text.
     """
-    if isinstance(value, records.Ref):
+    kind = type(value)
+    if kind is str or value is None:  # most fields: nothing to look into
+        return
+    if kind is records.Ref:
         yield value, statement_id
-    elif isinstance(value, records.Text):
-        for match in LINK.finditer(value.value):
-            yield records.Ref(match.group(1).strip(), value.loc, ("[[",)), statement_id
-    elif isinstance(value, records.Statement):
-        for field in dataclasses.fields(value):
-            yield from iter_refs(getattr(value, field.name), value.id)
+    elif kind is records.Text:
+        if "[[" in value.value:
+            for match in LINK.finditer(value.value):
+                yield records.Ref(match.group(1).strip(), value.loc, ("[[",)), statement_id
+    elif kind is records.Statement:
+        for name in _field_names(kind):
+            yield from iter_refs(getattr(value, name), value.id)
     elif dataclasses.is_dataclass(value):
-        for field in dataclasses.fields(value):
-            yield from iter_refs(getattr(value, field.name), statement_id)
+        for name in _field_names(kind):
+            yield from iter_refs(getattr(value, name), statement_id)
     elif isinstance(value, tuple):
         for item in value:
             yield from iter_refs(item, statement_id)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A record type's field names, looked up once per type rather than once per record."""
+    return tuple(field.name for field in dataclasses.fields(kind) if field.name != "loc")
 
 
 def index(sheets: Iterable[records.Sheet]) -> tuple[dict[str, records.Sheet], list[Problem]]:

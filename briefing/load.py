@@ -38,6 +38,10 @@ _NONCHARACTER = re.compile(
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
     + "]"
 )
+# All of them at once: one scan of each value in the common case where none occurs.
+_ANY_BAD = re.compile(
+    "|".join(p.pattern for p in (_CONTROL, _INVISIBLE, _SURROGATE, _SEPARATOR, _NONCHARACTER))
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ def loc_at(path: str, text: str, index: int) -> Loc:
 
 def find_bad_characters(path: str, text: str, start: Loc | None = None) -> list[Problem]:
     """Problems for control, bidirectional, surrogate and noncharacter code points in text."""
+    if not _ANY_BAD.search(text):
+        return []
     problems = []
     for pattern, what in (
         (_CONTROL, "control character"),
@@ -197,6 +203,9 @@ class _TreeBuilder:
 
     def node(self, event: events.Event, depth: int) -> Node:
         loc = self.loc(event)
+        # Most events are plain scalars: skip the checks that cannot apply to them.
+        if type(event) is events.ScalarEvent and event.anchor is None and event.tag is None:
+            return self.scalar(event, loc)
         if isinstance(event, events.AliasEvent):
             message = f"aliases ('*{event.anchor}') are not allowed; write the value out in full"
             self.problems.append(Problem(loc, message))

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -18,7 +19,19 @@ if str(_ROOT) not in sys.path:
 from briefing.errors import BriefingError  # noqa: E402
 from briefing.pipeline import Project, render_site_pages  # noqa: E402
 from briefing.site import PDF_LINKS  # noqa: E402
+from briefing.speedups import (  # noqa: E402
+    MARK,
+    THEME_BYTECODE,
+    GeneratedHtmlExtension,
+    anchor_ids,
+)
 from briefing.views import FOLDERS  # noqa: E402
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Let generated pages' raw HTML skip Markdown's HTML parsers (see briefing/speedups.py)."""
+    config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
+    return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -34,6 +47,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} would hide a generated page; rename or remove it")
         files.append(File.generated(config, path, content=markdown))
     return files
+
+
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
+    """Mark generated pages, whose raw HTML briefing/speedups.py stores without parsing."""
+    return f"{MARK}\n{markdown}" if page.file.generated_by is not None else markdown
+
+
+def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:  # type: ignore[no-untyped-def]
+    """Register the anchors of stashed HTML, which MkDocs' own parser no longer saw."""
+    if page.file.generated_by is not None and page.present_anchor_ids is not None:
+        page.present_anchor_ids |= anchor_ids(html)
+    return html
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """Reuse the theme's compiled templates: MkDocs compiles them afresh for every build."""
+    env.bytecode_cache = THEME_BYTECODE
+    return env
 
 
 def sheet_edit_url(config: MkDocsConfig, sheet: str) -> str:

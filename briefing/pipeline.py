@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +31,26 @@ class Project:
         return self.root / "templates"
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: checking keeps every object it makes (no cycles), so
+    each collection rescanned a growing heap: 21% of check at 3,000 sheets, 13% at 1,000."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(project: Project) -> Checked:
     """Load all, validate all, link, verify; raise ContentError with every problem found."""
+    with collector_paused():
+        return _check(project)
+
+
+def _check(project: Project) -> Checked:
     documents, problems = load_corpus(project.root, project.content)
     sheets, invalid = validate(documents)
     # Sheets that failed to load or validate are reported once, not again at every reference.

@@ -6,7 +6,6 @@ hrefs are computed by a Linker, so the site and the PDFs can place pages differe
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -51,6 +50,22 @@ def page_url(path: str) -> str:
     return stem.removesuffix("/index") + "/"
 
 
+def relative_path(path: str, start: str) -> str:
+    """posixpath.relpath(path, start) for site-relative URL paths, without the file system.
+
+    relpath made absolute paths from the working directory twice per link; pages hold
+    tens of links, so it was a quarter of the render stage.
+    """
+    target = [part for part in path.split("/") if part and part != "."]
+    here = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for mine, theirs in zip(target, here, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + target[common:]) or "."
+
+
 class Linker:
     """Turns ids into hrefs relative to one page of the site."""
 
@@ -64,7 +79,7 @@ class Linker:
         if path == self.here:
             relative = "" if anchor else "./"
         else:
-            relative = posixpath.relpath(path or ".", self.here or ".") + "/"
+            relative = relative_path(path, self.here) + "/"
         return relative + (f"#{anchor}" if anchor else "")
 
     def href(self, target: str) -> str:
@@ -85,7 +100,8 @@ class Linker:
             target, label = match.group(1).strip(), match.group(2)
             # A blank label ("[[china| ]]") would print an empty, invisible link: use the title.
             title = (label or "").strip() or self.corpus.by_id[target.partition("#")[0]].title
-            parts.append(Markup('<a href="{}">{}</a>').format(self.href(target), title))
+            # Same escaping as Markup.format, without its formatter machinery.
+            parts.append(f'<a href="{escape(self.href(target))}">{escape(title)}</a>')
             position = match.end()
         parts.append(escape(value[position:]))
         return Markup(" ".join("".join(parts).split()))
@@ -307,9 +323,7 @@ def by_date(events: tuple[records.Sheet, ...]) -> list[records.Event]:
 
 def involving(corpus: Corpus, kind: str, actor_id: str) -> list[records.Sheet]:
     """Relations or events whose 'actors' name actor_id."""
-    return [
-        s for s in corpus.of_kind(kind) if actor_id in [r.target for r in getattr(s, "actors", ())]
-    ]
+    return list(corpus.involving(kind, actor_id))
 
 
 def statements(linker: Linker, sheet: records.Sheet) -> tuple[StatementView, ...]:

@@ -1,0 +1,94 @@
+"""Speed-ups the MkDocs hook installs: generated HTML skips Markdown's HTML parsers, and
+compiled theme templates are kept across the builds of one process.
+
+1. Raw HTML of generated pages is stashed without being parsed.
+
+Python-Markdown finds raw HTML blocks by running an HTML parser over the whole page, and
+MkDocs runs a second one to collect anchor ids. Generated pages are mostly raw HTML, so those
+two pure-Python parses were a third of the site build (profile at 1,000 sheets). The render
+stage already knows where its HTML is: a value never starts a line, so in a generated page
+
+- a line that starts with a block-level tag ('<div', '<ul', '</section'...) starts a raw
+  HTML block, which runs to the next blank line or heading line ('#');
+- every other line (headings, blank lines) is Markdown.
+
+Such blocks are stored in Markdown's own stash, exactly as its HTML block preprocessor
+stores them, so the page's HTML is the same apart from white space between blocks
+(tests/test_bench.py compares both ways on a synthetic corpus). Hand-written pages, which
+do not start with MARK, go through Markdown unchanged.
+
+2. MkDocs makes a new Jinja environment for every build, so `serve` compiled Material's
+templates again after every edit (~40% of a rebuild of the seed corpus). THEME_BYTECODE
+keeps their bytecode in memory, keyed by template name and checked against the source.
+This module, unlike the hook file, is imported once per process, so the cache survives.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import jinja2
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+# The first line of a generated page's Markdown (added by the MkDocs hook, removed here).
+MARK = "<!-- briefing: generated page -->"
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# Anchor ids in stashed HTML: MkDocs no longer sees them, so the hook registers them.
+_ANCHOR = re.compile(r"""<[A-Za-z][^>]*?\s(?:id|name)="([^"]*)\"""")
+
+
+class _StashGeneratedHtml(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        if not lines or lines[0] != MARK:
+            return lines
+        out: list[str] = []
+        block: list[str] = []
+        for line in lines[1:]:
+            if block and line.strip() and not line.startswith("#"):
+                block.append(line)
+                continue
+            if block:
+                out.extend(("", self.md.htmlStash.store("\n".join(block)), ""))
+                block = []
+            tag = _TAG.match(line)
+            if tag and self.md.is_block_level(tag.group(1)):
+                block.append(line)
+            else:
+                out.append(line)
+        if block:
+            out.extend(("", self.md.htmlStash.store("\n".join(block)), ""))
+        return out
+
+
+class GeneratedHtmlExtension(Extension):
+    """Registers the stash before MkDocs' and Markdown's own HTML parsers run."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After whitespace normalisation (30), before mkdocs_raw_html (21) and html_block (20).
+        md.preprocessors.register(_StashGeneratedHtml(md), "briefing_generated_html", 25)
+
+
+def anchor_ids(page_html: str) -> set[str]:
+    """The id (and <a name>) values in a page's HTML, as an HTML parser would read them."""
+    return {html.unescape(value) for value in _ANCHOR.findall(page_html)}
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Jinja bytecode kept in a dict; Jinja recompiles a template whose source changed."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.stored.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+THEME_BYTECODE = MemoryBytecodeCache()
