@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,3 +67,14 @@ class SiteBuildError(BriefingError):
 
 class PdfBuildError(BriefingError):
     """WeasyPrint failed or warned, or a PDF tried to fetch a URL; nothing was replaced."""
+
+
+class LogCollector(logging.Handler):
+    """Keeps every warning and error a library logs, so that a build can fail on them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")

@@ -31,7 +31,7 @@ import jinja2
 
 from briefing import print_docs, print_views, records
 from briefing.contract import STATEMENT_KINDS
-from briefing.errors import PdfBuildError, TemplateProblem
+from briefing.errors import LogCollector, PdfBuildError, TemplateProblem
 from briefing.link import Corpus
 from briefing.pipeline import Project
 from briefing.print_views import DiagramFn, Document
@@ -126,21 +126,10 @@ def local_fetcher(root: Path) -> Any:
     return LocalFetcher(fail_on_errors=True)
 
 
-class _Collector(logging.Handler):
-    """Keeps every warning and error WeasyPrint logs while one PDF is laid out."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
-
-
 @contextmanager
-def _collected() -> Iterator[_Collector]:
+def _collected() -> Iterator[LogCollector]:
     logger = logging.getLogger("weasyprint")
-    collector = _Collector()
+    collector = LogCollector()
     logger.addHandler(collector)
     propagate, logger.propagate = logger.propagate, False
     try:

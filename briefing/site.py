@@ -20,24 +20,13 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from briefing.errors import SiteBuildError
+from briefing.errors import LogCollector, SiteBuildError
 from briefing.linkcheck import check_links
 from briefing.pipeline import Project
 from briefing.scan import scan_site
 
 # Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
 PDF_LINKS = "briefing_pdf_links"
-
-
-class _Collector(logging.Handler):
-    """Keeps every warning and error MkDocs or a plugin logs during one build."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
 def symlinks(folder: Path, root: Path) -> list[str]:
@@ -53,7 +42,7 @@ def symlinks(folder: Path, root: Path) -> list[str]:
 def _mkdocs_build(project: Project, out: Path, verbose: bool, pdf_links: bool) -> list[str]:
     """Run one strict MkDocs build into out; return every warning and error it logged."""
     logger = logging.getLogger("mkdocs")
-    collector = _Collector()
+    collector = LogCollector()
     extra = logging.StreamHandler() if verbose else None
     logger.addHandler(collector)
     if extra:
