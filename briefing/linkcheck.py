@@ -8,6 +8,7 @@ the standard library's HTML parser, so that a broken internal link fails the bui
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -45,15 +46,22 @@ class BrokenLink:
         return f"{self.page}: broken link '{self.url}': {self.reason}"
 
 
-class _Collector(HTMLParser):
-    """The ids a page defines and the links it makes."""
+@dataclass(frozen=True)
+class PageLinks:
+    """What the link check needs from one page: the ids it defines and the links it makes."""
+
+    ids: frozenset[str]
+    links: tuple[str, ...]
+
+
+class LinkRecorder:
+    """Notes ids and links from start tags; fed by any HTMLParser (see briefing.postbuild)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         named = dict(attrs)
         if named.get("id"):
             self.ids.add(named["id"] or "")
@@ -64,6 +72,20 @@ class _Collector(HTMLParser):
             if value is not None and not (tag == "link" and _is_hint(named)):
                 self.links.append(value.strip())
 
+    def result(self) -> PageLinks:
+        return PageLinks(frozenset(self.ids), tuple(self.links))
+
+
+class _Collector(HTMLParser):
+    """Parses one page for its ids and links only."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.recorder = LinkRecorder()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.recorder.start_tag(tag, attrs)
+
     handle_startendtag = handle_starttag
 
 
@@ -73,11 +95,12 @@ def _is_hint(attrs: dict[str, str | None]) -> bool:
     return any(r in ("canonical", "alternate", "preconnect", "dns-prefetch") for r in rel)
 
 
-def _parse(path: Path) -> _Collector:
+def page_links(html: str) -> PageLinks:
+    """The ids and links of one HTML page."""
     collector = _Collector()
-    collector.feed(path.read_text(encoding="utf-8", errors="replace"))
+    collector.feed(html)
     collector.close()
-    return collector
+    return collector.recorder.result()
 
 
 def _join(page: str, path: str) -> str:
@@ -105,13 +128,18 @@ def _target(site: Path, normal: str) -> tuple[str | None, str]:
 def check_links(site: Path) -> list[BrokenLink]:
     """Every internal link of every HTML page under site that does not resolve, sorted."""
     site = site.resolve()
-    parsed: dict[str, _Collector] = {}
+    pages = {
+        html.relative_to(site).as_posix(): page_links(
+            html.read_text(encoding="utf-8", errors="replace")
+        )
+        for html in site.rglob("*.html")
+    }
+    return resolve_links(site, pages)
 
-    def page_of(relative: str) -> _Collector:
-        if relative not in parsed:
-            parsed[relative] = _parse(site / relative)
-        return parsed[relative]
 
+def resolve_links(site: Path, pages: Mapping[str, PageLinks]) -> list[BrokenLink]:
+    """The broken links among pages (site-relative path -> its links), against the files of
+    site; pages must hold every HTML page of the site, since anchors are looked up there."""
     resolved: dict[str, tuple[str | None, str]] = {}
 
     def target_of(page: str, path: str) -> tuple[str | None, str]:
@@ -122,9 +150,8 @@ def check_links(site: Path) -> list[BrokenLink]:
         return resolved[normal]
 
     broken: list[BrokenLink] = []
-    for html in sorted(site.rglob("*.html")):
-        page = html.relative_to(site).as_posix()
-        for url in page_of(page).links:
+    for page in sorted(pages):
+        for url in pages[page].links:
             split = urlsplit(url)
             if split.scheme or split.netloc:
                 if split.scheme.lower() not in EXTERNAL:
@@ -140,6 +167,6 @@ def check_links(site: Path) -> list[BrokenLink]:
                     continue
                 target = found
             anchor = unquote(split.fragment)
-            if anchor and target.endswith(".html") and anchor not in page_of(target).ids:
+            if anchor and target in pages and anchor not in pages[target].ids:
                 broken.append(BrokenLink(page, url, f"no element with id '{anchor}' in {target}"))
     return sorted(set(broken))

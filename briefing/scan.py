@@ -115,7 +115,7 @@ def script_url(value: str) -> str | None:
     return next((scheme for scheme in SCRIPT_SCHEMES if folded.startswith(scheme)), None)
 
 
-class _Scanner(HTMLParser):
+class Scanner(HTMLParser):
     """Collects findings for one HTML document or fragment."""
 
     def __init__(self, path: str, site: Path | None, page: PurePosixPath | None) -> None:
@@ -218,7 +218,7 @@ class _Scanner(HTMLParser):
 def scan_html(text: str, path: str, site: Path | None = None) -> list[Finding]:
     """Findings in one HTML document (site given: the theme's scripts are allowed) or fragment."""
     page = PurePosixPath(path) if site is not None else None
-    scanner = _Scanner(path, site, page)
+    scanner = Scanner(path, site, page)
     scanner.feed(text)
     scanner.close()
     return scanner.findings
@@ -239,17 +239,33 @@ def scan_search_index(data: str, path: str) -> list[Finding]:
     return findings
 
 
-def scan_site(site_dir: Path) -> list[Finding]:
-    """Findings in every HTML and SVG file of a built site and in its search index, sorted."""
-    findings: list[Finding] = []
+# Files of a built site the scan reads, by suffix; the search index is read as JSON.
+HTML_SUFFIXES = (".html", ".htm", ".svg", ".xhtml")
+SEARCH_INDEX = "search/search_index.json"
+
+
+def files_to_scan(site_dir: Path) -> list[str]:
+    """The site-relative paths of every file scan_site reads, sorted."""
+    found = []
     for file in sorted(site_dir.rglob("*")):
         shown = file.relative_to(site_dir).as_posix()
-        if file.suffix.lower() in (".html", ".htm", ".svg", ".xhtml") and file.is_file():
-            text = file.read_text(encoding="utf-8", errors="replace")
-            findings.extend(scan_html(text, shown, site_dir))
-        elif shown == "search/search_index.json":
-            findings.extend(scan_search_index(file.read_text(encoding="utf-8"), shown))
-    return sorted(findings)
+        markup = file.suffix.lower() in HTML_SUFFIXES and file.is_file()
+        if markup or shown == SEARCH_INDEX:
+            found.append(shown)
+    return found
+
+
+def scan_file(site_dir: Path, shown: str) -> list[Finding]:
+    """Findings in one file of a built site (a page, an SVG or the search index)."""
+    text = (site_dir / shown).read_text(encoding="utf-8", errors="replace")
+    if shown == SEARCH_INDEX:
+        return scan_search_index(text, shown)
+    return scan_html(text, shown, site_dir)
+
+
+def scan_site(site_dir: Path) -> list[Finding]:
+    """Findings in every HTML and SVG file of a built site and in its search index, sorted."""
+    return sorted(f for shown in files_to_scan(site_dir) for f in scan_file(site_dir, shown))
 
 
 def main(argv: list[str] | None = None) -> int:

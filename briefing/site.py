@@ -21,9 +21,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from briefing.errors import LogCollector, SiteBuildError
-from briefing.linkcheck import check_links
 from briefing.pipeline import Project
-from briefing.scan import scan_site
+from briefing.postbuild import inspect_site
 
 # Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
 PDF_LINKS = "briefing_pdf_links"
@@ -89,11 +88,14 @@ def build_site(
         messages = _mkdocs_build(project, staging, verbose, pdf_links=pdfs is not None)
         if not messages and pdfs is not None:
             pdfs(staging)
-        if not messages:  # unsafe HTML first: it matters more than a link it may also break
-            messages = [f"unsafe HTML in the built site: {found}" for found in scan_site(staging)]
         if not messages:
-            # Links in raw HTML are invisible to MkDocs' own validation: check the built pages.
-            messages = [f"error: {broken}" for broken in check_links(staging)]
+            # One parse of every built file: the safety scan, and the links in raw HTML that
+            # MkDocs' own validation cannot see. Unsafe HTML is reported first: it matters more
+            # than a link it may also break.
+            unsafe, broken = inspect_site(staging)
+            messages = [f"unsafe HTML in the built site: {found}" for found in unsafe] or [
+                f"error: {link}" for link in broken
+            ]
         if messages:
             raise SiteBuildError("\n".join(messages))
         if site_dir.exists():

@@ -1,0 +1,62 @@
+"""Post-build inspection: one parse per file gives the scan's findings and the broken links,
+the same in one process as shared out among workers."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from briefing import postbuild
+from briefing.linkcheck import check_links
+from briefing.scan import scan_site
+from conftest import write_files
+
+SITE = {
+    "index.html": '<a href="a/">a</a> <a href="a/#missing">gone</a> <a href="nowhere/">x</a>',
+    "a/index.html": '<h2 id="here">h</h2><p onclick="x">a</p><a href="../#">home</a>',
+    "logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>',
+    "b.txt": "<script>not html</script>",
+    "search/search_index.json": json.dumps(
+        {"docs": [{"location": "", "title": "<img src=x onerror=y>", "text": ""}]}
+    ),
+}
+FINDINGS = [
+    "a/index.html:1:21: event-handler attribute 'onclick' on <p>",
+    "logo.svg:1:41: <script> that is not one of the theme's own",
+    "search/search_index.json#docs[0].title:1:1: event-handler attribute 'onerror' on <img>",
+]
+BROKEN = [
+    "index.html: broken link 'a/#missing': no element with id 'missing' in a/index.html",
+    "index.html: broken link 'nowhere/': no such file (nowhere/index.html)",
+]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_one_parse_finds_what_the_scan_and_the_link_check_find(
+    tmp_path: Path, workers: int
+) -> None:
+    write_files(tmp_path, SITE)
+    findings, broken = postbuild.inspect_site(tmp_path, workers)
+    assert [str(f) for f in findings] == FINDINGS
+    assert [str(b) for b in broken] == BROKEN
+    assert findings == scan_site(tmp_path)
+    assert broken == check_links(tmp_path)
+
+
+def test_large_sites_are_shared_out_among_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = {f"p{n}/index.html": f'<a href="../p{n + 1}/">next</a>' for n in range(30)}
+    write_files(tmp_path, pages)
+    assert postbuild.default_workers(30) == 1
+    monkeypatch.setattr(postbuild, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(postbuild, "CHUNK", 4)
+    assert postbuild.default_workers(30) == len(os.sched_getaffinity(0))
+    findings, broken = postbuild.inspect_site(tmp_path)
+    assert findings == []
+    assert [str(b) for b in broken] == [
+        "p29/index.html: broken link '../p30/': no such file (p30/index.html)"
+    ]
