@@ -149,7 +149,7 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
 
     from briefing.link import link
     from briefing.load import load_corpus
-    from briefing.pipeline import check, collector_paused
+    from briefing.pipeline import check, collector_paused, usable_cores
     from briefing.render import render_pages
     from briefing.validate import validate
     from briefing.verify import Checked, verify
@@ -179,7 +179,7 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
             lap("link")
             texts, _ = verify(project.root, corpus)
             lap("verify")
-        render_pages(project.templates, Checked(corpus, texts))
+        render_pages(project.templates, Checked(corpus, texts), workers=usable_cores())  # as built
         lap("render")
     elif mode == "site":
         from briefing.site import build_site

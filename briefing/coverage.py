@@ -59,6 +59,8 @@ ABBREVIATIONS = frozenset(
 _STOP = re.compile(r"[.!?]+[\"')\]]*(?=\s)")
 _INITIALISM = re.compile(r"(?:^|[\s(\"'])(?:[A-Za-z]\.){2,}$")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
+# A letter or digit, as str.isalnum() sees it (\w without the underscore).
+_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def _occurrences(quote: str, text: str) -> list[tuple[int, int]]:
 
 def _letters(text: str, sentence: Sentence) -> list[int]:
     """The positions of a sentence's letters and digits in the normalised text."""
-    return [i for i in range(sentence.start, sentence.end) if text[i].isalnum()]
+    return [match.start() for match in _ALNUM.finditer(text, sentence.start, sentence.end)]
 
 
 def _held(positions: list[int], span: tuple[int, int]) -> list[int]:

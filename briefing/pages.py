@@ -6,13 +6,12 @@ relative to it) and returns the context its template prints.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from briefing import print_views, records, views
+from briefing import coverage, print_views, records, views
 from briefing.contract import STATEMENT_KINDS
 from briefing.diagram import graph, relation_diagram
 from briefing.verify import Checked, normalise
@@ -40,7 +39,8 @@ class Shared:
     event_at: dict[str, int]
     relations_of: dict[str, tuple[records.Sheet, ...]]  # actor id -> relations naming it
     events_of: dict[str, tuple[records.Event, ...]]  # actor id -> events naming it, by date
-    coverage: dict[str, CoverageView]
+    # source id -> the statements quoting it, in corpus order, with their sheets
+    quoted_from: dict[str, tuple[tuple[records.Sheet, records.Statement], ...]]
     pdf_links: bool  # the build writes PDFs, so pages link to them
 
 
@@ -57,13 +57,17 @@ def shared(checked: Checked, pdf_links: bool = False) -> Shared:
     for event in events:
         for actor_id in dict.fromkeys(ref.target for ref in event.actors):
             events_of.setdefault(actor_id, []).append(event)
+    quoted_from: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
+    for sheet in corpus.sheets:
+        for st in sheet.statements:
+            quoted_from.setdefault(st.source.target, []).append((sheet, st))
     return Shared(
         checked=checked,
         events=events,
         event_at={event.id: at for at, event in enumerate(events)},
         relations_of={k: tuple(v) for k, v in relations_of.items()},
         events_of={k: tuple(v) for k, v in events_of.items()},
-        coverage=coverage_views(checked),
+        quoted_from={k: tuple(v) for k, v in quoted_from.items()},
         pdf_links=pdf_links,
     )
 
@@ -109,7 +113,7 @@ class CitedQuote:
 
 @dataclass(frozen=True)
 class CoverageView:
-    """How much of a source its quotes cover (from briefing.coverage, when present)."""
+    """How much of a source its quotes cover (see briefing.coverage)."""
 
     covered: int
     counted: int
@@ -169,38 +173,28 @@ def legend_context(linker: Linker) -> dict[str, Any]:
     }
 
 
-def coverage_views(checked: Checked) -> dict[str, CoverageView]:
-    """Source id -> coverage figure, if the coverage module is installed; else nothing.
-
-    briefing.coverage is being written on another branch; once it lands, source pages
-    show its figure with no change here.
-    """
-    if importlib.util.find_spec("briefing.coverage") is None:
-        return {}
-    from briefing import coverage  # type: ignore[attr-defined]
-
-    return {
-        result.source_id: CoverageView(
-            result.covered,
-            result.counted,
-            result.excluded_count,
-            coverage.percent_label(result.percent),
-        )
-        for result in coverage.coverage(checked)
-    }
+def coverage_view(data: Shared, source: records.Source) -> CoverageView:
+    """How much of a source its statements' quotes cover (computed on its own page only)."""
+    quotes = (st.quote.value for _, st in data.quoted_from.get(source.id, ()))
+    result = coverage.source_coverage(source, data.checked.texts[source.id], quotes)
+    return CoverageView(
+        result.covered,
+        result.counted,
+        result.excluded_count,
+        coverage.percent_label(result.percent),
+    )
 
 
-def cited_quotes(linker: Linker, checked: Checked, source: records.Source) -> list[CitedQuote]:
+def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[CitedQuote]:
     """Each distinct quote taken from a source, in the order of the text, with its statements."""
     found: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
     shown: dict[str, str] = {}
-    for sheet in linker.corpus.sheets:
-        for st in sheet.statements:
-            if st.source.target == source.id:
-                key = normalise(st.quote.value)
-                found.setdefault(key, []).append((sheet, st))
-                shown.setdefault(key, " ".join(st.quote.value.split()))
-    text = checked.texts[source.id].normalised if source.id in checked.texts else ""
+    for sheet, st in data.quoted_from.get(source.id, ()):
+        key = normalise(st.quote.value)
+        found.setdefault(key, []).append((sheet, st))
+        shown.setdefault(key, " ".join(st.quote.value.split()))
+    texts = data.checked.texts
+    text = texts[source.id].normalised if source.id in texts else ""
     order = sorted(found, key=lambda key: (text.find(key), key))
     return [
         CitedQuote(shown[key], tuple(views.citing(linker, s, st) for s, st in found[key]))
@@ -250,8 +244,8 @@ def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[st
         )
         context["timeline_href"] = linker.url(f"{views.page_url(TIMELINE)}#{sheet.id}")
     elif isinstance(sheet, records.Source):
-        context["quotes"] = cited_quotes(linker, data.checked, sheet)
-        context["coverage"] = data.coverage.get(sheet.id)
+        context["quotes"] = cited_quotes(linker, data, sheet)
+        context["coverage"] = coverage_view(data, sheet)
         context["excluded"] = [(e.quote.value, e.reason) for e in sheet.excluded]
     elif isinstance(sheet, records.Briefing):
         context["bluf"] = linker.rich(sheet.bluf)

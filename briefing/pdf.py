@@ -33,7 +33,7 @@ from briefing import print_docs, print_views, records
 from briefing.contract import STATEMENT_KINDS
 from briefing.errors import LogCollector, PdfBuildError, TemplateProblem
 from briefing.link import Corpus
-from briefing.pipeline import Project
+from briefing.pipeline import Project, usable_cores
 from briefing.print_views import DiagramFn, Document
 from briefing.render import environment, render_template
 from briefing.verify import Checked
@@ -196,17 +196,11 @@ def _render_job(root: Path, html: str, css: str, name: str) -> tuple[bytes, int,
     return data, pages, time.perf_counter() - started
 
 
-def _cpus() -> int:
-    """The CPUs this process may run on."""
-    affinity = getattr(os, "sched_getaffinity", None)  # Linux; respects taskset and cgroups
-    return len(affinity(0)) if affinity else os.cpu_count() or 1
-
-
 def render_all(
     project: Project, css: str, htmls: dict[str, str], jobs: int | None = None
 ) -> dict[str, tuple[bytes, int, float]]:
     """Lay out every document (path -> HTML), in parallel on jobs processes (default: all CPUs)."""
-    workers = min(jobs or _cpus(), len(htmls))
+    workers = min(jobs or usable_cores(), len(htmls))
     # Longest first, so the book does not start last and leave the other workers idle.
     order = sorted(htmls, key=lambda path: (-len(htmls[path]), path))
     if workers <= 1:

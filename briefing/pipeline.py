@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ class Project:
     @property
     def templates(self) -> Path:
         return self.root / "templates"
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on (Linux: respects taskset and cgroups)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 @contextmanager
@@ -63,6 +70,8 @@ def _check(project: Project) -> Checked:
     return Checked(corpus, texts)
 
 
-def render_site_pages(project: Project, pdf_links: bool = False) -> dict[str, str]:
+def render_site_pages(
+    project: Project, pdf_links: bool = False, workers: int = 1
+) -> dict[str, str]:
     """Check, then render every generated page: docs-relative path -> Markdown."""
-    return render_pages(project.templates, check(project), pdf_links)
+    return render_pages(project.templates, check(project), pdf_links, workers)

@@ -1,38 +1,43 @@
 """Post-build inspection: the safety scan and the link check in one parse of each built file,
-with the files shared out among worker processes.
+in worker processes that start on each page as soon as MkDocs has written it.
 
 The scan (briefing.scan) and the link check (briefing.linkcheck) each used to parse every
-built page with html.parser: a quarter of a 1,000-sheet build each. Here one parse feeds
-both, and on a large site the files are split between processes, since MkDocs has left the
-second core idle. Small sites are inspected in this process: starting workers would cost
-more than it saves.
+built page with html.parser after the build: a quarter of a 1,000-sheet build each. Here one
+parse feeds both, and on a large site it runs beside MkDocs, which uses one core: pages are
+handed to workers while later ones are still being built, and what is left when the build
+ends (the last pages, the search index, the 404 page) is shared out among them. A page that
+changes on disk after it was inspected is inspected again, so the verdict is always on the
+files as published. Small sites are inspected in this process, after the build: starting
+workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path, PurePosixPath
 
 from briefing.linkcheck import BrokenLink, LinkRecorder, PageLinks, resolve_links
+from briefing.pipeline import usable_cores
 from briefing.scan import SEARCH_INDEX, Finding, Scanner, files_to_scan, scan_search_index
 
-# Below this many files, one process is faster than starting workers (about 0.2 s each).
+# Below this many pages, one process after the build is faster than starting workers.
 PARALLEL_FROM = 300
-# Files per task: small enough to balance two workers, large enough to amortise the pickling.
-CHUNK = 40
+# Files per task: small enough to keep pace with the build and balance the workers, large
+# enough to amortise the hand-over.
+CHUNK = 20
 
 
 @dataclass(frozen=True)
 class Inspected:
-    """What one file yields: its findings and, for an HTML page, its ids and links."""
+    """What one file yields: its findings, and for an HTML page its ids and links; with the
+    file's size and modification time when it was read."""
 
     findings: tuple[Finding, ...]
     links: PageLinks | None
+    stamp: tuple[int, int]
 
 
 class _Inspector(Scanner):
@@ -47,21 +52,34 @@ class _Inspector(Scanner):
         self.recorder.start_tag(tag, attrs)
 
 
+def _stamp(file: Path) -> tuple[int, int]:
+    status = file.stat()
+    return status.st_size, status.st_mtime_ns
+
+
 def inspect_file(site: Path, shown: str) -> Inspected:
     """Scan one file of a built site and, if it is an HTML page, record its ids and links."""
-    text = (site / shown).read_text(encoding="utf-8", errors="replace")
+    file = site / shown
+    stamp = _stamp(file)
+    text = file.read_text(encoding="utf-8", errors="replace")
     if shown == SEARCH_INDEX:
-        return Inspected(tuple(scan_search_index(text, shown)), None)
+        return Inspected(tuple(scan_search_index(text, shown)), None, stamp)
     inspector = _Inspector(shown, site)
     inspector.feed(text)
     inspector.close()
     # The link check reads pages (*.html); SVG files and other markup are scanned only.
     links = inspector.recorder.result() if shown.endswith(".html") else None
-    return Inspected(tuple(inspector.findings), links)
+    return Inspected(tuple(inspector.findings), links, stamp)
 
 
 def _inspect_files(site: str, files: list[str]) -> list[tuple[str, Inspected]]:
-    return [(shown, inspect_file(Path(site), shown)) for shown in files]
+    # A page MkDocs skipped (empty output) was announced but never written: finish() only
+    # judges the files that exist at the end.
+    return [
+        (shown, inspect_file(Path(site), shown))
+        for shown in files
+        if (Path(site) / shown).is_file()
+    ]
 
 
 def _ignore_interrupts() -> None:
@@ -69,31 +87,96 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def default_workers(files: int) -> int:
-    """One process for a small site, else as many as the cores this process may use (max 2
-    would do on the reference machine; more cores help larger sites)."""
-    return 1 if files < PARALLEL_FROM else max(1, len(os.sched_getaffinity(0)))
+def default_workers(pages: int) -> int:
+    """No workers for a small site; else one per core this process may use."""
+    return 0 if pages < PARALLEL_FROM else usable_cores()
+
+
+class Inspection:
+    """The inspection of one build: told of each page as it is written, judged at the end.
+
+    Always close() it (use it as a context manager): that stops its workers.
+    """
+
+    def __init__(self, site: Path, workers: int = 0) -> None:
+        self.site = site.resolve()
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 0:
+            self.pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_interrupts,
+            )
+        self.pending: list[str] = []
+        self.futures: list[Future[list[tuple[str, Inspected]]]] = []
+        self.done: dict[str, Inspected] = {}
+
+    def __enter__(self) -> Inspection:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def stop_workers(self) -> None:
+        """Wait for the files handed out so far, then stop the workers (and the pool's thread:
+        the PDF stage forks); finish() then inspects the rest in this process."""
+        if self.pending and self.pool is not None:
+            self._submit()
+        for future in self.futures:
+            self.done.update(future.result())
+        self.futures = []
+        self.close()
+
+    def written(self, shown: str) -> None:
+        """A file (site-relative path) is complete on disk: inspect it when workers can."""
+        if self.pool is None:
+            return
+        self.pending.append(shown)
+        if len(self.pending) >= CHUNK:
+            self._submit()
+
+    def _submit(self) -> None:
+        assert self.pool is not None
+        self.futures.append(self.pool.submit(_inspect_files, str(self.site), self.pending))
+        self.pending = []
+
+    def finish(self) -> tuple[list[Finding], list[BrokenLink]]:
+        """Inspect what is left; the unsafe constructs and the broken links, each sorted."""
+        files = files_to_scan(self.site)
+        if self.pending and self.pool is not None:
+            self._submit()
+        early = dict(self.done)
+        for future in self.futures:
+            early.update(future.result())
+        # Anything not inspected yet, or changed on disk since (rewritten by a plugin).
+        rest = [
+            shown
+            for shown in files
+            if shown not in early or early[shown].stamp != _stamp(self.site / shown)
+        ]
+        # The search index is the largest file by far: start it first so it ends early.
+        rest.sort(key=lambda shown: shown != SEARCH_INDEX)
+        results = dict(early)
+        if self.pool is None or len(rest) <= CHUNK:
+            results.update(_inspect_files(str(self.site), rest))
+        else:
+            chunks = [rest[start : start + CHUNK] for start in range(0, len(rest), CHUNK)]
+            for part in self.pool.map(_inspect_files, [str(self.site)] * len(chunks), chunks):
+                results.update(part)
+        inspected = [results[shown] for shown in files]
+        findings = sorted(finding for found in inspected for finding in found.findings)
+        pages = {shown: found.links for shown, found in zip(files, inspected, strict=True)}
+        links = {shown: found for shown, found in pages.items() if found is not None}
+        return findings, resolve_links(self.site, links)
 
 
 def inspect_site(site: Path, workers: int | None = None) -> tuple[list[Finding], list[BrokenLink]]:
-    """The unsafe constructs and the broken internal links of a built site, each sorted."""
-    site = site.resolve()
-    files = files_to_scan(site)
-    # The search index is the largest file by far: start it first so it does not finish last.
-    files.sort(key=lambda shown: shown != SEARCH_INDEX)
-    count = default_workers(len(files)) if workers is None else workers
-    if count <= 1:
-        results = _inspect_files(str(site), files)
-    else:
-        chunks = [files[start : start + CHUNK] for start in range(0, len(files), CHUNK)]
-        pool = ProcessPoolExecutor(
-            count, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts
-        )
-        try:
-            parts = pool.map(_inspect_files, repeat(str(site)), chunks)
-            results = [item for part in parts for item in part]
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    findings = sorted(finding for _, inspected in results for finding in inspected.findings)
-    pages = {shown: found.links for shown, found in results if found.links is not None}
-    return findings, resolve_links(site, pages)
+    """Inspect a finished site: its unsafe constructs and broken internal links, each sorted."""
+    files = files_to_scan(site.resolve())
+    with Inspection(site, default_workers(len(files)) if workers is None else workers) as job:
+        return job.finish()

@@ -7,7 +7,9 @@ literal. Headings come from the templates, never from data.
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import re
 import traceback
 from collections.abc import Callable
@@ -27,7 +29,7 @@ KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
 
 def _fold(value: Any) -> Any:
     """Fold white space in plain strings before escaping, so no value adds a line."""
-    if isinstance(value, str) and not isinstance(value, Markup):
+    if type(value) is str:  # not Markup, which is a str too
         return " ".join(value.split())
     return value
 
@@ -78,35 +80,96 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise TemplateProblem(f"{where}: {error}") from None
 
 
-def render_pages(templates: Path, checked: Checked, pdf_links: bool = False) -> dict[str, str]:
-    """Every generated page, in a stable order; one path is never written twice.
+# Pages from which rendering is shared out among forked processes: below it, forking and
+# returning the Markdown cost more than they save.
+PARALLEL_FROM = 400
 
-    pdf_links: the build also writes the PDFs, so pages link to them.
-    """
-    env = environment(templates)
-    corpus = checked.corpus
+# A page to render: its path, its template and the function that makes its context.
+Job = tuple[str, str, Callable[[Linker], dict[str, Any]]]
+# The jobs of the render in progress, for forked workers, which inherit them (so nothing
+# but the rendered Markdown crosses between processes).
+_forked: tuple[jinja2.Environment, Checked, list[Job]] | None = None
+
+
+def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
+    """Every generated page, in a stable order; one path is never written twice."""
     data = pages.shared(checked, pdf_links)
-    rendered: dict[str, str] = {}
-
-    def add(path: str, template: str, context: Callable[[Linker], dict[str, Any]]) -> None:
-        if path in rendered:
-            raise TemplateProblem(f"two pages would be written to {path}")
-        rendered[path] = render_template(env, template, context(Linker(corpus, path)))
-
-    add("index.md", "home.md.j2", lambda linker: pages.home_context(linker, data))
+    jobs: list[Job] = [("index.md", "home.md.j2", lambda linker: pages.home_context(linker, data))]
     for kind in KIND_ORDER:
-        add(
-            f"{views.FOLDERS[kind]}/index.md",
-            "section.md.j2",
-            lambda linker, kind=kind: pages.section_context(linker, kind),
+        jobs.append(
+            (
+                f"{views.FOLDERS[kind]}/index.md",
+                "section.md.j2",
+                lambda linker, kind=kind: pages.section_context(linker, kind),
+            )
         )
-    add(pages.TIMELINE, "timeline.md.j2", lambda linker: pages.timeline_context(linker, data))
-    add(pages.FIGURES, "figures.md.j2", lambda linker: {"rows": pages.figure_rows(linker)})
-    add(pages.LEGEND, "legend.md.j2", pages.legend_context)
-    for sheet in corpus.sheets:
-        add(
-            views.sheet_page(sheet),
-            f"{sheet.kind}.md.j2",
-            lambda linker, sheet=sheet: pages.sheet_context(linker, data, sheet),
+    jobs.append(
+        (pages.TIMELINE, "timeline.md.j2", lambda linker: pages.timeline_context(linker, data))
+    )
+    jobs.append(
+        (pages.FIGURES, "figures.md.j2", lambda linker: {"rows": pages.figure_rows(linker)})
+    )
+    jobs.append((pages.LEGEND, "legend.md.j2", pages.legend_context))
+    for sheet in checked.corpus.sheets:
+        jobs.append(
+            (
+                views.sheet_page(sheet),
+                f"{sheet.kind}.md.j2",
+                lambda linker, sheet=sheet: pages.sheet_context(linker, data, sheet),
+            )
         )
-    return rendered
+    seen: set[str] = set()
+    for path, _, _ in jobs:
+        if path in seen:
+            raise TemplateProblem(f"two pages would be written to {path}")
+        seen.add(path)
+    return jobs
+
+
+def _render_jobs(env: jinja2.Environment, checked: Checked, jobs: list[Job]) -> list[str]:
+    corpus = checked.corpus
+    return [
+        render_template(env, template, context(Linker(corpus, path)))
+        for path, template, context in jobs
+    ]
+
+
+def _render_share(share: tuple[int, int]) -> list[str]:
+    """In a forked worker: render every count-th job from index, of the inherited jobs."""
+    assert _forked is not None
+    env, checked, jobs = _forked
+    index, count = share
+    return _render_jobs(env, checked, jobs[index::count])
+
+
+def render_pages(
+    templates: Path, checked: Checked, pdf_links: bool = False, workers: int = 1
+) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown, in a stable order.
+
+    pdf_links: the build also writes the PDFs, so pages link to them. workers: processes to
+    share a large corpus's pages among (forked, so only where fork is safe: not in a process
+    that runs threads, such as the live-preview server).
+    """
+    global _forked
+    env = environment(templates)
+    jobs = page_jobs(checked, pdf_links)
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        return {
+            path: text
+            for (path, _, _), text in zip(jobs, _render_jobs(env, checked, jobs), strict=True)
+        }
+    _forked = (env, checked, jobs)
+    # Frozen, the inherited objects are left out of the workers' garbage collections, which
+    # would otherwise touch (and so copy) every page of memory they share with this process.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_render_share, [(index, workers) for index in range(workers)])
+    finally:
+        gc.unfreeze()
+        _forked = None
+    texts: list[str] = [""] * len(jobs)
+    for index, share in enumerate(shares):
+        texts[index::workers] = share
+    return {path: text for (path, _, _), text in zip(jobs, texts, strict=True)}

@@ -18,14 +18,22 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from briefing.errors import LogCollector, SiteBuildError
-from briefing.pipeline import Project
-from briefing.postbuild import inspect_site
+from briefing.pipeline import Project, usable_cores
+from briefing.postbuild import Inspection, default_workers
 
 # Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
 PDF_LINKS = "briefing_pdf_links"
+# Key in config.extra: how many processes the hook may render pages in (briefing.render).
+RENDER_WORKERS = "briefing_render_workers"
 
 
 def symlinks(folder: Path, root: Path) -> list[str]:
@@ -38,7 +46,52 @@ def symlinks(folder: Path, root: Path) -> list[str]:
     return found
 
 
-def _mkdocs_build(project: Project, out: Path, verbose: bool, pdf_links: bool) -> list[str]:
+class _InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
+    """Hands each built page to the post-build inspection as soon as it is on disk.
+
+    MkDocs writes a page right after its post_page event, before the next page's
+    page_context event: so each page_context announces the page built before it.
+    """
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.inspection: Inspection | None = None
+        self.previous: str | None = None
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self.inspection = Inspection(self.site, default_workers(len(files.documentation_pages())))
+        return files
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        if self.inspection is not None and self.previous is not None:
+            self.inspection.written(self.previous)
+        self.previous = page.file.dest_uri
+        return context
+
+    def finish(self) -> list[str]:
+        """Every unsafe construct, else every broken link, of the finished site, as messages."""
+        if self.inspection is None:  # the build did not get as far as reading the pages
+            self.inspection = Inspection(self.site)
+        unsafe, broken = self.inspection.finish()
+        # Unsafe HTML is reported first: it matters more than a link it may also break.
+        return [f"unsafe HTML in the built site: {found}" for found in unsafe] or [
+            f"error: {link}" for link in broken
+        ]
+
+    def stop_workers(self) -> None:
+        if self.inspection is not None:
+            self.inspection.stop_workers()
+
+    def close(self) -> None:
+        if self.inspection is not None:
+            self.inspection.close()
+
+
+def _mkdocs_build(
+    project: Project, out: Path, verbose: bool, pdf_links: bool, inspector: _InspectAsBuilt
+) -> list[str]:
     """Run one strict MkDocs build into out; return every warning and error it logged."""
     logger = logging.getLogger("mkdocs")
     collector = LogCollector()
@@ -54,6 +107,8 @@ def _mkdocs_build(project: Project, out: Path, verbose: bool, pdf_links: bool) -
         if links:
             return [f"error: {link}: symbolic links are not allowed in docs/" for link in links]
         config.extra[PDF_LINKS] = pdf_links  # read by the hook (mkdocs_hook.on_files)
+        config.extra[RENDER_WORKERS] = usable_cores()
+        config.plugins["briefing-inspection"] = inspector  # last: sees the generated pages
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -84,24 +139,23 @@ def build_site(
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     old = site_dir.with_name(f".site-old-{os.getpid()}")
+    inspector = _InspectAsBuilt(staging)
     try:
-        messages = _mkdocs_build(project, staging, verbose, pdf_links=pdfs is not None)
+        messages = _mkdocs_build(project, staging, verbose, pdfs is not None, inspector)
         if not messages and pdfs is not None:
+            inspector.stop_workers()  # no threads in this process while the PDF stage forks
             pdfs(staging)
         if not messages:
             # One parse of every built file: the safety scan, and the links in raw HTML that
-            # MkDocs' own validation cannot see. Unsafe HTML is reported first: it matters more
-            # than a link it may also break.
-            unsafe, broken = inspect_site(staging)
-            messages = [f"unsafe HTML in the built site: {found}" for found in unsafe] or [
-                f"error: {link}" for link in broken
-            ]
+            # MkDocs' own validation cannot see (mostly done while MkDocs was building).
+            messages = inspector.finish()
         if messages:
             raise SiteBuildError("\n".join(messages))
         if site_dir.exists():
             site_dir.rename(old)
         staging.rename(site_dir)
     finally:
+        inspector.close()
         # An interrupt between the two renames must not lose the previous site.
         if old.exists() and not site_dir.exists():
             old.rename(site_dir)

@@ -72,9 +72,16 @@ class Linker:
     def __init__(self, corpus: Corpus, page_path: str) -> None:
         self.corpus = corpus
         self.here = page_url(page_path)
+        # A page links to the same few pages many times (a source under every statement).
+        self._relative: dict[str, str] = {}
 
     def url(self, site_url: str) -> str:
         """A site-root-relative URL ('actors/china/#x'), made relative to this page."""
+        if site_url not in self._relative:
+            self._relative[site_url] = self._make_relative(site_url)
+        return self._relative[site_url]
+
+    def _make_relative(self, site_url: str) -> str:
         path, _, anchor = site_url.partition("#")
         if path == self.here:
             relative = "" if anchor else "./"

@@ -4,13 +4,13 @@ the same in one process as shared out among workers."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from briefing import postbuild
 from briefing.linkcheck import check_links
+from briefing.pipeline import usable_cores
 from briefing.scan import scan_site
 from conftest import write_files
 
@@ -34,11 +34,12 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [0, 2])
 def test_one_parse_finds_what_the_scan_and_the_link_check_find(
-    tmp_path: Path, workers: int
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_files(tmp_path, SITE)
+    monkeypatch.setattr(postbuild, "CHUNK", 1)  # so that two workers share five files
     findings, broken = postbuild.inspect_site(tmp_path, workers)
     assert [str(f) for f in findings] == FINDINGS
     assert [str(b) for b in broken] == BROKEN
@@ -46,15 +47,34 @@ def test_one_parse_finds_what_the_scan_and_the_link_check_find(
     assert broken == check_links(tmp_path)
 
 
+def test_pages_are_inspected_as_they_are_written_and_again_if_they_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postbuild, "CHUNK", 2)
+    write_files(tmp_path, SITE)
+    with postbuild.Inspection(tmp_path, workers=2) as inspection:
+        for page in ("index.html", "a/index.html", "logo.svg"):
+            inspection.written(page)  # a full chunk goes to a worker at once
+        assert len(inspection.futures) == 1 and inspection.pending == ["logo.svg"]
+        inspection.stop_workers()  # hands out the rest of the chunk and waits for both
+        assert inspection.pool is None
+        assert set(inspection.done) == {"index.html", "a/index.html", "logo.svg"}
+        # A plugin rewrites a page after it was inspected: the new file is what counts.
+        (tmp_path / "a/index.html").write_text('<h2 id="missing">h</h2><a href="../">home</a>')
+        findings, broken = inspection.finish()
+    assert [str(f) for f in findings] == FINDINGS[1:]
+    assert [str(b) for b in broken] == BROKEN[1:]
+
+
 def test_large_sites_are_shared_out_among_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages = {f"p{n}/index.html": f'<a href="../p{n + 1}/">next</a>' for n in range(30)}
     write_files(tmp_path, pages)
-    assert postbuild.default_workers(30) == 1
+    assert postbuild.default_workers(30) == 0
     monkeypatch.setattr(postbuild, "PARALLEL_FROM", 10)
     monkeypatch.setattr(postbuild, "CHUNK", 4)
-    assert postbuild.default_workers(30) == len(os.sched_getaffinity(0))
+    assert postbuild.default_workers(30) == usable_cores()
     findings, broken = postbuild.inspect_site(tmp_path)
     assert findings == []
     assert [str(b) for b in broken] == [

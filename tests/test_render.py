@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing import render
 from briefing.errors import TemplateProblem
 from briefing.pipeline import check, render_site_pages
 from briefing.render import render_pages
@@ -164,6 +165,32 @@ def test_template_syntax_errors_name_template_and_line(tmp_path: Path) -> None:
         str(raised.value)
         == "templates/actor.md.j2:2: Expected an expression, got 'end of statement block'"
     )
+
+
+def test_pages_rendered_in_forked_workers_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path, GOLDEN_FILES)
+    checked = check(project)
+    alone = render_pages(project.templates, checked)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    shared_out = render_pages(project.templates, checked, workers=2)
+    assert list(shared_out) == list(alone)
+    assert shared_out == alone
+
+
+def test_a_template_error_in_a_forked_worker_is_reported_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path)
+    (project.templates / "actor.md.j2").write_text(
+        '{% extends "_sheet.md.j2" %}\n{% block facts %}\n{{ sheet.nonexistent }}\n{% endblock %}\n'
+    )
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    with pytest.raises(TemplateProblem) as raised:
+        render_pages(project.templates, check(project), workers=2)
+    assert str(raised.value).startswith("templates/actor.md.j2:3: ")
+    assert "nonexistent" in str(raised.value)
 
 
 TIMELINE_EVENTS = {
