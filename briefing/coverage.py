@@ -35,12 +35,12 @@ left to cover; it is shown rounded down, so 99.96 % never reads as 100.0 %.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import accumulate
 
 from briefing import records
 from briefing.verify import Checked, SourceText, normalise
@@ -59,8 +59,6 @@ ABBREVIATIONS = frozenset(
 _STOP = re.compile(r"[.!?]+[\"')\]]*(?=\s)")
 _INITIALISM = re.compile(r"(?:^|[\s(\"'])(?:[A-Za-z]\.){2,}$")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
-# A letter or digit, as str.isalnum() sees it (\w without the underscore).
-_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -170,26 +168,40 @@ def _occurrences(quote: str, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _letters(text: str, sentence: Sentence) -> list[int]:
-    """The positions of a sentence's letters and digits in the normalised text."""
-    return [match.start() for match in _ALNUM.finditer(text, sentence.start, sentence.end)]
+class _LetterCount:
+    """How many letters and digits lie in any stretch of one text, in constant time.
+
+    Coverage only ever compares counts of letters and digits (in a sentence, in the part of
+    a quote inside it, in the gaps between quotes), so a prefix sum answers it without
+    listing every letter's position (which took 5 ms per source page).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.prefix = list(accumulate(map(str.isalnum, text), initial=0))
+
+    def __call__(self, start: int, end: int) -> int:
+        return self.prefix[end] - self.prefix[start] if start < end else 0
 
 
-def _held(positions: list[int], span: tuple[int, int]) -> list[int]:
-    """The positions (sorted) that lie inside span."""
-    return positions[
-        bisect.bisect_left(positions, span[0]) : bisect.bisect_left(positions, span[1])
-    ]
-
-
-def is_covered(positions: list[int], spans: Iterable[tuple[int, int]]) -> bool:
-    """Whether spans that each hold a MIN_SHARE of positions together hold all of them."""
-    held: set[int] = set()
-    for span in spans:
-        inside = _held(positions, span)
-        if len(inside) >= MIN_SHARE * len(positions):
-            held.update(inside)
-    return len(held) == len(positions)
+def is_covered(
+    count: Callable[[int, int], int], sentence: Sentence, spans: Iterable[tuple[int, int]]
+) -> bool:
+    """Whether the spans that each hold a MIN_SHARE of the sentence's letters and digits
+    together hold all of them (count: letters and digits between two offsets)."""
+    total = count(sentence.start, sentence.end)
+    inside = sorted(
+        (max(start, sentence.start), min(end, sentence.end))
+        for start, end in spans
+        if start < sentence.end and sentence.start < end
+    )
+    cursor = sentence.start
+    for start, end in inside:
+        if count(start, end) * MIN_SHARE.denominator < MIN_SHARE.numerator * total:
+            continue  # too small a share of the sentence to count
+        if count(cursor, start):
+            return False  # letters before this span that no contributing span holds
+        cursor = max(cursor, end)
+    return count(cursor, sentence.end) == 0
 
 
 def source_coverage(
@@ -198,22 +210,22 @@ def source_coverage(
     """The coverage of one source by the given quotes (as written; normalised here)."""
     sentences = split_sentences(text.raw)
     spans = sorted({s for q in quotes for s in _occurrences(normalise(q), text.normalised)})
-    letters = {s.number: _letters(text.normalised, s) for s in sentences}
+    count = _LetterCount(text.normalised)
     excluded = []
     for exclusion in source.excluded:
         found = _occurrences(normalise(exclusion.quote.value), text.normalised)
         removes = tuple(
             s
             for s in sentences
-            if any(len(_held(letters[s.number], o)) == len(letters[s.number]) for o in found)
+            if any(
+                count(max(start, s.start), min(end, s.end)) == count(s.start, s.end)
+                for start, end in found
+            )
         )
         excluded.append(Excluded(exclusion, removes))
     out = {s.number for e in excluded for s in e.sentences}
     uncovered = tuple(
-        s
-        for s in sentences
-        if s.number not in out
-        and not is_covered(letters[s.number], (p for p in spans if p[0] < s.end and s.start < p[1]))
+        s for s in sentences if s.number not in out and not is_covered(count, s, spans)
     )
     return SourceCoverage(source.id, text.path, sentences, uncovered, tuple(excluded))
 

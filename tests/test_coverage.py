@@ -8,11 +8,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import build
 from briefing.coverage import (
+    MIN_SHARE,
+    Sentence,
     SourceCoverage,
+    _LetterCount,
     coverage,
+    is_covered,
     percent_label,
     report,
     split_line,
@@ -317,3 +323,45 @@ def test_cli_as_a_script(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, BASE_REPORT, "")
+
+
+def _covered_by_listing_letters(
+    text: str, sentence: Sentence, spans: list[tuple[int, int]]
+) -> bool:
+    """The rule as the module docstring states it, letter by letter (slow, plain)."""
+    letters = [i for i in range(sentence.start, sentence.end) if text[i].isalnum()]
+    held: set[int] = set()
+    for start, end in spans:
+        inside = [i for i in letters if start <= i < end]
+        if len(inside) >= MIN_SHARE * len(letters):
+            held.update(inside)
+    return len(held) == len(letters)
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data(), text=st.text(alphabet="ab1 .é-", min_size=1, max_size=30))
+def test_covered_agrees_with_the_rule_letter_by_letter(data: st.DataObject, text: str) -> None:
+    offset = st.integers(0, len(text))
+    start, end = sorted(data.draw(st.tuples(offset, offset)))
+    sentence = Sentence(1, 1, text[start:end], start, end)
+    pairs = data.draw(st.lists(st.tuples(offset, offset), max_size=5))
+    spans = [(min(pair), max(pair)) for pair in pairs]
+    assert is_covered(_LetterCount(text), sentence, spans) == _covered_by_listing_letters(
+        text, sentence, spans
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "covered"),
+    [
+        ("abcd", [(0, 1), (1, 4)], True),  # 'a' is a quarter of the sentence: it counts
+        ("abcde", [(0, 1), (1, 5)], False),  # 'a' is a fifth: it does not, so 'a' is unheld
+        ("ab cd", [(0, 3), (2, 5)], True),  # overlapping spans
+        ("ab cd", [(3, 5), (0, 2)], True),  # in any order
+        ("ab-cd", [(0, 2), (3, 5)], True),  # a gap without letters or digits
+        ("ab1cd", [(0, 2), (3, 5)], False),  # a digit in the gap
+    ],
+)
+def test_covered_at_the_edges(text: str, spans: list[tuple[int, int]], covered: bool) -> None:
+    sentence = Sentence(1, 1, text, 0, len(text))
+    assert is_covered(_LetterCount(text), sentence, spans) is covered
