@@ -180,6 +180,8 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
             lap("link")
             texts, _ = verify(project.root, corpus)
             lap("verify")
+            # As in pipeline.check, the YAML trees are gone by the time pages are rendered.
+            del documents, sheets
         render_pages(project.templates, Checked(corpus, texts), workers=usable_cores())  # as built
         lap("render")
     elif mode == "site":

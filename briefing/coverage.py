@@ -59,6 +59,12 @@ ABBREVIATIONS = frozenset(
 _STOP = re.compile(r"[.!?]+[\"')\]]*(?=\s)")
 _INITIALISM = re.compile(r"(?:^|[\s(\"'])(?:[A-Za-z]\.){2,}$")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
+_CLOSERS = "\"')]"
+# What an initialism or an abbreviation before a stop is made of.
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+_NEXT_CHARACTER = re.compile(r"\s*(\S?)")
+# A letter or digit, as str.isalnum() sees it (\w without the underscore).
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -116,12 +122,22 @@ class SourceCoverage:
 
 
 def _ends_sentence(line: str, stop: re.Match[str]) -> bool:
-    """Whether the stop matched in line ends a sentence (see the module docstring)."""
-    before = line[: stop.end()].rstrip("\"')]")
-    after = line[stop.end() :].lstrip()
-    if after[:1].islower():
+    """Whether the stop matched in line ends a sentence (see the module docstring).
+
+    It looks at the next character and at the word before the stop only: slicing the line
+    before and after each stop made splitting quadratic in the length of a line.
+    """
+    if _NEXT_CHARACTER.match(line, stop.end()).group(1).islower():  # type: ignore[union-attr]
         return False
-    if before.endswith(".") and not before.endswith(".."):
+    cut = stop.end()  # the stop without its closing quotes and brackets
+    while cut > 0 and line[cut - 1] in _CLOSERS:
+        cut -= 1
+    if line[cut - 1 : cut] == "." and line[cut - 2 : cut] != "..":
+        # The word before the stop, and the character before it ('U.S.' after a space).
+        start = cut
+        while start > 0 and line[start - 1] in _WORD_CHARACTERS:
+            start -= 1
+        before = line[max(start - 1, 0) : cut]
         if _INITIALISM.search(before):
             return False
         word = _WORD_BEFORE.search(before)
@@ -141,7 +157,7 @@ def split_line(line: str) -> list[str]:
             pieces.append(line[start : stop.end()].strip())
             start = stop.end()
     pieces.append(line[start:].strip())
-    return [p for p in pieces if any(c.isalnum() for c in p)]
+    return [p for p in pieces if _LETTER_OR_DIGIT.search(p)]
 
 
 def split_sentences(raw: str) -> tuple[Sentence, ...]:

@@ -12,6 +12,7 @@ the SVG has role="img" with a <title> and a <desc> that say in words what it sho
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from collections.abc import Callable, Iterable
@@ -73,10 +74,16 @@ class _Label:
 
 
 def _node(actor: records.Sheet) -> Node:
-    lines = textwrap.wrap(actor.title, WRAP, break_long_words=True) or [actor.id]
+    return _node_of(actor.id, actor.title)
+
+
+@functools.lru_cache(maxsize=4096)
+def _node_of(actor_id: str, title: str) -> Node:
+    """An actor's box, its name wrapped (an actor is drawn on many pages: wrap it once)."""
+    lines = textwrap.wrap(title, WRAP, break_long_words=True) or [actor_id]
     if len(lines) > 3:
         lines = [*lines[:2], lines[2][: WRAP - 1] + "…"]
-    return Node(actor.id, actor.title, tuple(lines))
+    return Node(actor_id, title, tuple(lines))
 
 
 def graph(
@@ -261,13 +268,15 @@ def relation_diagram(
     only: Iterable[str] | None = None,
     href: Callable[[str], str] | None = None,
     ident: str = "diagram",
+    drawn: tuple[tuple[Node, ...], tuple[Tie, ...]] | None = None,
 ) -> Markup:
     """An SVG of the relations (all, those of `only`, or around `center`); '' if there are none.
 
     href maps a sheet id to a link target (nodes and labels become links); ident prefixes
-    the ids of the <title> and <desc>, so several diagrams can share a page.
+    the ids of the <title> and <desc>, so several diagrams can share a page; drawn is what
+    graph() returned for the same arguments, when the caller has it already.
     """
-    nodes, ties = graph(corpus, center, only)
+    nodes, ties = drawn if drawn is not None else graph(corpus, center, only)
     if not ties:
         return Markup("")
     places, paths, hubs, labels = _layout(nodes, ties, center)

@@ -261,11 +261,14 @@ def diagram(
     linker: Linker, center: str | None = None, only: list[str] | None = None
 ) -> tuple[Markup, int]:
     """A relationship diagram, or ('', number of actors) when there are too many to draw."""
-    nodes, _ = graph(linker.corpus, center, only)
+    nodes, ties = graph(linker.corpus, center, only)
     if len(nodes) > DIAGRAM_MAX_ACTORS:
         return Markup(""), len(nodes)
     ident = f"_diagram-{center or 'all'}"
-    return relation_diagram(linker.corpus, center, only=only, href=linker.href, ident=ident), 0
+    svg = relation_diagram(
+        linker.corpus, center, only=only, href=linker.href, ident=ident, drawn=(nodes, ties)
+    )
+    return svg, 0
 
 
 def section_context(linker: Linker, kind: str) -> dict[str, Any]:

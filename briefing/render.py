@@ -13,6 +13,8 @@ import multiprocessing
 import re
 import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -134,12 +136,58 @@ def _render_jobs(env: jinja2.Environment, checked: Checked, jobs: list[Job]) -> 
     ]
 
 
-def _render_share(share: tuple[int, int]) -> list[str]:
-    """In a forked worker: render every count-th job from index, of the inherited jobs."""
+def _render_share(share: tuple[int, int], connection: Connection) -> None:
+    """In a forked worker: render every count-th of the inherited jobs from index; send the
+    Markdown back, or the error (a TemplateProblem) that stopped it."""
     assert _forked is not None
     env, checked, jobs = _forked
     index, count = share
-    return _render_jobs(env, checked, jobs[index::count])
+    try:
+        connection.send((True, _render_jobs(env, checked, jobs[index::count])))
+    except BaseException as error:  # any failure, an interrupt too, goes to the parent
+        connection.send((False, error))
+    finally:
+        connection.close()
+
+
+def _render_forked(
+    env: jinja2.Environment, checked: Checked, jobs: list[Job], workers: int
+) -> list[str]:
+    """Render jobs in this process and in workers - 1 forked ones, each taking every
+    workers-th job; the texts in the order of jobs."""
+    global _forked
+    context = multiprocessing.get_context("fork")
+    _forked = (env, checked, jobs)
+    # Frozen, the inherited objects are left out of the workers' garbage collections, which
+    # would otherwise touch (and so copy) every page of memory they share with this process.
+    gc.freeze()
+    children: list[tuple[BaseProcess, Connection]] = []
+    try:
+        for index in range(1, workers):
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(target=_render_share, args=((index, workers), sender))
+            child.start()
+            sender.close()  # the child's copy is the only one left: EOF if it dies
+            children.append((child, receiver))
+        texts: list[str] = [""] * len(jobs)
+        texts[0::workers] = _render_jobs(env, checked, jobs[0::workers])
+        for index, (_, receiver) in enumerate(children, start=1):
+            try:
+                succeeded, result = receiver.recv()
+            except EOFError:
+                raise TemplateProblem("a render worker stopped without a result") from None
+            if not succeeded:
+                raise result
+            texts[index::workers] = result
+        return texts
+    finally:
+        for child, receiver in children:
+            receiver.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+        gc.unfreeze()
+        _forked = None
 
 
 def render_pages(
@@ -151,7 +199,6 @@ def render_pages(
     share a large corpus's pages among (forked, so only where fork is safe: not in a process
     that runs threads, such as the live-preview server).
     """
-    global _forked
     env = environment(templates)
     jobs = page_jobs(checked, pdf_links)
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
@@ -159,17 +206,5 @@ def render_pages(
             path: text
             for (path, _, _), text in zip(jobs, _render_jobs(env, checked, jobs), strict=True)
         }
-    _forked = (env, checked, jobs)
-    # Frozen, the inherited objects are left out of the workers' garbage collections, which
-    # would otherwise touch (and so copy) every page of memory they share with this process.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_render_share, [(index, workers) for index in range(workers)])
-    finally:
-        gc.unfreeze()
-        _forked = None
-    texts: list[str] = [""] * len(jobs)
-    for index, share in enumerate(shares):
-        texts[index::workers] = share
+    texts = _render_forked(env, checked, jobs, workers)
     return {path: text for (path, _, _), text in zip(jobs, texts, strict=True)}
