@@ -87,6 +87,14 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Fork where there is fork: a spawned worker imports the program's main module again
+    (a script without a __main__ guard would run twice) and starts slower. The executor
+    forks its workers before it starts its own thread, and the build runs no other."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
 def default_workers(pages: int) -> int:
     """No workers for a small site; else one per core this process may use."""
     return 0 if pages < PARALLEL_FROM else usable_cores()
@@ -103,9 +111,7 @@ class Inspection:
         self.pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self.pool = ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_interrupts,
+                workers, mp_context=_start_method(), initializer=_ignore_interrupts
             )
         self.pending: list[str] = []
         self.futures: list[Future[list[tuple[str, Inspected]]]] = []
