@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing import postbuild, render
 from briefing.errors import SiteBuildError
 from briefing.pipeline import Project
 from briefing.site import build_site
@@ -179,3 +180,33 @@ def test_search_index_titles_actors_with_their_aliases(built: Project) -> None:
     china = [d for d in index["docs"] if d["location"] == "actors/china/"]
     assert china and china[0]["title"] == "China, also called Beijing"
     assert china[0]["boost"] == 3
+
+
+def test_building_in_several_processes_gives_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path)
+    build_site(project, tmp_path / "one-process")
+    # Force what a large corpus does: render in forked workers, and inspect pages in
+    # workers while MkDocs is still building, two at a time.
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(postbuild, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(postbuild, "CHUNK", 2)
+    handed_out: list[str] = []
+    written = postbuild.Inspection.written
+    monkeypatch.setattr(
+        postbuild.Inspection,
+        "written",
+        lambda self, shown: (handed_out.append(shown), written(self, shown))[1],
+    )
+    build_site(project, tmp_path / "several")
+    assert "actors/china/index.html" in handed_out  # inspected during the build
+    assert snapshot(tmp_path / "several") == snapshot(tmp_path / "one-process")
+    # And a page the workers inspect still fails the build.
+    (project.root / "docs" / "raw.md").write_text(
+        '# Raw\n\n<div class="x"><a href="../nowhere/">gone</a><p onclick="x">y</p></div>\n'
+    )
+    with pytest.raises(SiteBuildError) as raised:
+        build_site(project, tmp_path / "several")
+    assert str(raised.value).startswith("unsafe HTML in the built site: raw/index.html:")
+    assert str(raised.value).endswith(": event-handler attribute 'onclick' on <p>")
