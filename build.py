@@ -7,6 +7,7 @@ import argparse
 import datetime
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -302,8 +303,24 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
     return args.run, args
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (CI systems send it on cancel), unwound like Ctrl-C so the build cleans up."""
+
+
+def _on_sigterm(main_pid: int) -> Callable[[int, object], None]:
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:  # a forked worker: end as SIGTERM would have ended it
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise Terminated
+
+    return handler
+
+
 def main(argv: list[str] | None = None) -> int:
     command, args = parse_args(sys.argv[1:] if argv is None else argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
     try:
         return command(Project(args.root.resolve()), args)
     except ContentError as error:
@@ -314,6 +331,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{error}\nthe build failed; site/ was left as it was", file=sys.stderr)
     except BriefingError as error:
         print(error, file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        # The build cleans up as it unwinds: no half-built site or PDFs are left.
+        what = "terminated" if isinstance(stop, Terminated) else "interrupted"
+        print(f"{what}; site/ and the PDFs were left as they were", file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 1
 
 

@@ -173,10 +173,16 @@ def on_post_build(config):
 '''
 
 
-def test_sigint_to_a_running_build_leaves_the_previous_site_and_no_temporary_folder(
-    built: Project,
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    ids=["SIGINT", "SIGTERM"],
+)
+def test_a_stopped_build_leaves_the_previous_site_and_no_temporary_folder(
+    built: Project, stop: signal.Signals, code: int, said: str
 ) -> None:
-    """Ctrl-C at the worst moment: MkDocs has filled the temporary folder, no swap yet."""
+    """Ctrl-C (or a CI cancel's SIGTERM) at the worst moment: MkDocs has filled the
+    temporary folder, no swap yet."""
     site = built.root / "site"
     before = snapshot(site)
     (built.root / "slow_hook.py").write_text(SLOW_HOOK)
@@ -194,12 +200,13 @@ def test_sigint_to_a_running_build_leaves_the_previous_site_and_no_temporary_fol
         assert [p.name[:12] for p in built.root.iterdir() if p.name.startswith(".site-")] == [
             ".site-build-"
         ]
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=120)  # generous: a loaded machine is slow to unwind
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=120)  # generous: a loaded machine is slow
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode != 0
+    assert process.returncode == code
+    assert stderr.decode().splitlines() == [f"{said}; site/ and the PDFs were left as they were"]
     assert snapshot(site) == before
     assert leftovers(built.root) == []
 
