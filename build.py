@@ -23,13 +23,13 @@ from briefing.errors import (
     TemplateProblem,
 )
 from briefing.pdf import PAPERS, build_pdf_dir, build_pdfs
-from briefing.pipeline import Project, check
+from briefing.pipeline import Project, check, usable_cores
 
 
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        checked = check(project)
+        checked = check(project, usable_cores())
     except ContentError as error:
         if args.format != "github":
             raise
@@ -64,7 +64,8 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     from briefing.site import build_site
 
     started = time.perf_counter()
-    checked = check(project)  # content problems are reported before MkDocs starts
+    # Content problems are reported before MkDocs starts; the hook renders what this checked.
+    checked = check(project, usable_cores())
     site_dir = args.site_dir or project.root / "site"
 
     def pdfs(staging: Path) -> None:
@@ -77,7 +78,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
             jobs=args.jobs,
         )
 
-    build_site(project, site_dir, verbose=args.verbose, pdfs=pdfs)
+    build_site(project, site_dir, verbose=args.verbose, pdfs=pdfs, checked=checked)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
@@ -88,7 +89,7 @@ def cmd_coverage(project: Project, args: argparse.Namespace) -> int:
     from briefing.coverage import coverage, percent_label
     from briefing.coverage import report as coverage_report
 
-    results = coverage(check(project))
+    results = coverage(check(project, usable_cores()))
     print("\n".join(coverage_report(results)))
     below = [r for r in results if args.fail_under is not None and r.below(args.fail_under)]
     for result in below:
@@ -102,7 +103,7 @@ def cmd_coverage(project: Project, args: argparse.Namespace) -> int:
 
 def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    checked = check(project)
+    checked = check(project, usable_cores())
     out = args.out or project.root / "site" / "pdf"
     written = build_pdf_dir(
         project, checked, out, paper=args.paper, diagram=print_diagram, jobs=args.jobs

@@ -27,7 +27,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         cells = [
             f"{n:,}",
             _fmt(row["check"]["seconds"]),
-            _fmt(n / sum(stages.values()), 0),
+            _fmt(n / row["stages"].get("together", sum(stages.values())), 0),
             *(_fmt(v, 0) for v in per_stage),
             _fmt(site["seconds"]),
             _fmt(1000 * site["seconds"] / n, 1),
@@ -61,9 +61,12 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
 
     wall, cpu = rates("stages"), rates("stages_cpu")
     slowest = min(wall, key=wall.__getitem__) if wall else ""
+    # All five as a build runs them (older results: the sum of the stages taken one by one).
     together = [
-        ratio(3000, sum(get(3000, "stages", k).values())) if wall else None
-        for k in ("stages", "stages_cpu")
+        ratio(3000, get(3000, "stages", key) or sum(get(3000, "stages", laps).values()))
+        if wall
+        else None
+        for key, laps in (("together", "stages"), ("together_cpu", "stages_cpu"))
     ]
     checks = [  # what, (wall, cpu), limit, True if the value must stay at or below the limit
         ("generator stages at 3,000 sheets, all five, sheets/s", together, 2000, False),

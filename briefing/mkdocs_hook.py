@@ -18,7 +18,7 @@ if str(_ROOT) not in sys.path:
 
 from briefing.errors import BriefingError  # noqa: E402
 from briefing.pipeline import Project, render_site_pages  # noqa: E402
-from briefing.site import PDF_LINKS, RENDER_WORKERS  # noqa: E402
+from briefing.site import CHECKED, PDF_LINKS, WORKERS  # noqa: E402
 from briefing.speedups import (  # noqa: E402
     MARK,
     THEME_BYTECODE,
@@ -38,12 +38,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Check and render the content, then add one page per sheet and the index pages."""
     project = Project(Path(config.config_file_path).resolve().parent)
     try:
-        # build_site sets these: PDF links when it writes the PDFs too, and processes to
-        # render in; serve (whose server threads make forking unsafe) and plain builds do not.
+        # build_site sets these: PDF links when it writes the PDFs too, processes to work in,
+        # and the corpus if its caller checked it already; serve (whose server threads make
+        # forking unsafe) and plain builds do not.
         pages = render_site_pages(
             project,
             pdf_links=bool(config.extra.get(PDF_LINKS)),
-            workers=int(config.extra.get(RENDER_WORKERS, 1)),
+            workers=int(config.extra.get(WORKERS, 1)),
+            checked=config.extra.get(CHECKED),
         )
     except BriefingError as error:
         raise PluginError(f"the content has problems:\n{error}") from None

@@ -7,14 +7,10 @@ literal. Headings come from the templates, never from data.
 
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing
 import re
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +19,7 @@ from markupsafe import Markup
 
 from briefing import pages, views
 from briefing.errors import TemplateProblem
+from briefing.forked import run_shares
 from briefing.verify import Checked
 from briefing.views import Linker
 
@@ -88,9 +85,6 @@ PARALLEL_FROM = 400
 
 # A page to render: its path, its template and the function that makes its context.
 Job = tuple[str, str, Callable[[Linker], dict[str, Any]]]
-# The jobs of the render in progress, for forked workers, which inherit them (so nothing
-# but the rendered Markdown crosses between processes).
-_forked: tuple[jinja2.Environment, Checked, list[Job]] | None = None
 
 
 def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
@@ -136,60 +130,6 @@ def _render_jobs(env: jinja2.Environment, checked: Checked, jobs: list[Job]) -> 
     ]
 
 
-def _render_share(share: tuple[int, int], connection: Connection) -> None:
-    """In a forked worker: render every count-th of the inherited jobs from index; send the
-    Markdown back, or the error (a TemplateProblem) that stopped it."""
-    assert _forked is not None
-    env, checked, jobs = _forked
-    index, count = share
-    try:
-        connection.send((True, _render_jobs(env, checked, jobs[index::count])))
-    except BaseException as error:  # any failure, an interrupt too, goes to the parent
-        connection.send((False, error))
-    finally:
-        connection.close()
-
-
-def _render_forked(
-    env: jinja2.Environment, checked: Checked, jobs: list[Job], workers: int
-) -> list[str]:
-    """Render jobs in this process and in workers - 1 forked ones, each taking every
-    workers-th job; the texts in the order of jobs."""
-    global _forked
-    context = multiprocessing.get_context("fork")
-    _forked = (env, checked, jobs)
-    # Frozen, the inherited objects are left out of the workers' garbage collections, which
-    # would otherwise touch (and so copy) every page of memory they share with this process.
-    gc.freeze()
-    children: list[tuple[BaseProcess, Connection]] = []
-    try:
-        for index in range(1, workers):
-            receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_render_share, args=((index, workers), sender))
-            child.start()
-            sender.close()  # the child's copy is the only one left: EOF if it dies
-            children.append((child, receiver))
-        texts: list[str] = [""] * len(jobs)
-        texts[0::workers] = _render_jobs(env, checked, jobs[0::workers])
-        for index, (_, receiver) in enumerate(children, start=1):
-            try:
-                succeeded, result = receiver.recv()
-            except EOFError:
-                raise TemplateProblem("a render worker stopped without a result") from None
-            if not succeeded:
-                raise result
-            texts[index::workers] = result
-        return texts
-    finally:
-        for child, receiver in children:
-            receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
-        gc.unfreeze()
-        _forked = None
-
-
 def render_pages(
     templates: Path, checked: Checked, pdf_links: bool = False, workers: int = 1
 ) -> dict[str, str]:
@@ -201,10 +141,10 @@ def render_pages(
     """
     env = environment(templates)
     jobs = page_jobs(checked, pdf_links)
-    if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        return {
-            path: text
-            for (path, _, _), text in zip(jobs, _render_jobs(env, checked, jobs), strict=True)
-        }
-    texts = _render_forked(env, checked, jobs, workers)
+    count = workers if len(jobs) >= PARALLEL_FROM else 1
+    # Every count-th page to each process; forked workers inherit the corpus and the jobs.
+    shares = run_shares(lambda index, n: _render_jobs(env, checked, jobs[index::n]), count)
+    texts: list[str] = [""] * len(jobs)
+    for index, share in enumerate(shares):
+        texts[index::count] = share
     return {path: text for (path, _, _), text in zip(jobs, texts, strict=True)}

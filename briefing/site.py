@@ -29,11 +29,15 @@ from mkdocs.utils.templates import TemplateContext
 from briefing.errors import LogCollector, SiteBuildError
 from briefing.pipeline import Project, usable_cores
 from briefing.postbuild import Inspection, default_workers
+from briefing.verify import Checked
 
 # Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
 PDF_LINKS = "briefing_pdf_links"
-# Key in config.extra: how many processes the hook may render pages in (briefing.render).
-RENDER_WORKERS = "briefing_render_workers"
+# Key in config.extra: how many processes the hook may check and render in (briefing.forked).
+WORKERS = "briefing_workers"
+# Key in config.extra: the corpus build_site's caller already checked, for the hook to render
+# instead of checking it again.
+CHECKED = "briefing_checked"
 
 
 def symlinks(folder: Path, root: Path) -> list[str]:
@@ -90,7 +94,12 @@ class _InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
 
 
 def _mkdocs_build(
-    project: Project, out: Path, verbose: bool, pdf_links: bool, inspector: _InspectAsBuilt
+    project: Project,
+    out: Path,
+    verbose: bool,
+    pdf_links: bool,
+    inspector: _InspectAsBuilt,
+    checked: Checked | None,
 ) -> list[str]:
     """Run one strict MkDocs build into out; return every warning and error it logged."""
     logger = logging.getLogger("mkdocs")
@@ -107,7 +116,8 @@ def _mkdocs_build(
         if links:
             return [f"error: {link}: symbolic links are not allowed in docs/" for link in links]
         config.extra[PDF_LINKS] = pdf_links  # read by the hook (mkdocs_hook.on_files)
-        config.extra[RENDER_WORKERS] = usable_cores()
+        config.extra[WORKERS] = usable_cores()
+        config.extra[CHECKED] = checked
         config.plugins["briefing-inspection"] = inspector  # last: sees the generated pages
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -129,8 +139,11 @@ def build_site(
     site_dir: Path,
     verbose: bool = False,
     pdfs: Callable[[Path], object] | None = None,
+    checked: Checked | None = None,
 ) -> None:
     """Build the whole site, then replace site_dir atomically; on any failure keep it as it was.
+
+    checked: the project's content, if the caller has checked it already (else the hook does).
 
     pdfs, if given, writes the PDFs into the staging site (pages then link to them); it runs
     before the link check and the swap, so a PDF failure also keeps site/ as it was.
@@ -141,7 +154,7 @@ def build_site(
     old = site_dir.with_name(f".site-old-{os.getpid()}")
     inspector = _InspectAsBuilt(staging)
     try:
-        messages = _mkdocs_build(project, staging, verbose, pdfs is not None, inspector)
+        messages = _mkdocs_build(project, staging, verbose, pdfs is not None, inspector, checked)
         if not messages and pdfs is not None:
             inspector.stop_workers()  # no threads in this process while the PDF stage forks
             pdfs(staging)

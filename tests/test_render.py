@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -192,30 +191,6 @@ def test_a_template_error_in_a_forked_worker_is_reported_the_same(
         render_pages(project.templates, check(project), workers=2)
     assert str(raised.value).startswith("templates/actor.md.j2:3: ")
     assert "nonexistent" in str(raised.value)
-
-
-@pytest.mark.parametrize(
-    ("second", "message"),
-    [
-        ("{{ missing }}", "templates/second.md.j2:1: 'missing' is undefined"),
-        ("{{ exit() }}", "a render worker stopped without a result"),
-    ],
-)
-def test_a_forked_worker_that_fails_fails_the_render(
-    tmp_path: Path, second: str, message: str
-) -> None:
-    project = make_corpus(tmp_path)
-    (project.templates / "first.md.j2").write_text("fine\n")
-    (project.templates / "second.md.j2").write_text(second)
-    env = render.environment(project.templates)
-    # The forked worker takes the second job: one fails there, one kills the worker.
-    jobs: list[render.Job] = [
-        ("a.md", "first.md.j2", lambda linker: {}),
-        ("b.md", "second.md.j2", lambda linker: {"exit": lambda: os._exit(3)}),
-    ]
-    with pytest.raises(TemplateProblem) as raised:
-        render._render_forked(env, check(project), jobs, workers=2)
-    assert str(raised.value) == message
 
 
 TIMELINE_EVENTS = {

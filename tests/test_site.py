@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import postbuild, render
+from briefing import pipeline, postbuild, render
 from briefing.errors import SiteBuildError
 from briefing.pipeline import Project
 from briefing.site import build_site
@@ -210,3 +210,17 @@ def test_building_in_several_processes_gives_the_same_site(
         build_site(project, tmp_path / "several")
     assert str(raised.value).startswith("unsafe HTML in the built site: raw/index.html:")
     assert str(raised.value).endswith(": event-handler attribute 'onclick' on <p>")
+
+
+def test_a_corpus_checked_by_the_caller_is_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path)
+    checked = pipeline.check(project)  # as build.py build does, to report problems first
+
+    def check_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the hook checked the content again")
+
+    monkeypatch.setattr(pipeline, "check", check_again)
+    build_site(project, tmp_path / "site", checked=checked)
+    assert (tmp_path / "site" / "actors" / "china" / "index.html").is_file()

@@ -1,0 +1,72 @@
+"""Share independent work between this process and forked workers (one per extra core).
+
+Used where the work is large and its inputs are already in memory (the sheet files to load,
+the checked corpus to render): a forked worker inherits them, so only its result crosses
+back, pickled through a pipe. This process takes the first share itself rather than wait.
+
+Fork only where it is safe: not in a process that runs threads (the live-preview server);
+callers pass workers=1 there, which runs everything here.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TypeVar
+
+from briefing.errors import BriefingError
+
+T = TypeVar("T")
+
+
+class WorkerLost(BriefingError):
+    """A forked worker ended without sending its result (killed, out of memory)."""
+
+
+def _run_share(work: Callable[[int, int], T], index: int, count: int, out: Connection) -> None:
+    """In a forked worker: send (True, result) or (False, the exception that stopped it)."""
+    try:
+        out.send((True, work(index, count)))
+    except BaseException as error:  # any failure, an interrupt too, goes to the parent
+        out.send((False, error))
+    finally:
+        out.close()
+
+
+def run_shares(work: Callable[[int, int], T], workers: int) -> list[T]:
+    """[work(0, n), work(1, n), ...] for n = workers: the first here, the rest in forked
+    workers at the same time. An exception in any share is raised here, as it was raised."""
+    if workers <= 1:
+        return [work(0, 1)]
+    context = multiprocessing.get_context("fork")
+    # Frozen, the inherited objects are left out of the workers' garbage collections, which
+    # would otherwise touch (and so copy) every page of memory they share with this process.
+    gc.freeze()
+    children: list[tuple[BaseProcess, Connection]] = []
+    try:
+        for index in range(1, workers):
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(target=_run_share, args=(work, index, workers, sender))
+            child.start()
+            sender.close()  # the worker's copy is the only one left: EOF if it dies
+            children.append((child, receiver))
+        results = [work(0, workers)]
+        for _, receiver in children:
+            try:
+                succeeded, result = receiver.recv()
+            except EOFError:
+                raise WorkerLost("a worker process stopped without a result") from None
+            if not succeeded:
+                raise result
+            results.append(result)
+        return results
+    finally:
+        for child, receiver in children:
+            receiver.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+        gc.unfreeze()

@@ -1,0 +1,66 @@
+"""Work shared with forked workers: results in order, failures raised here, no worker left."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import TemplateProblem
+from briefing.forked import WorkerLost, run_shares
+
+
+def test_each_share_runs_once_and_results_come_in_order() -> None:
+    results = run_shares(lambda index, count: (index, count, os.getpid()), 3)
+    assert [(index, count) for index, count, _ in results] == [(0, 3), (1, 3), (2, 3)]
+    assert results[0][2] == os.getpid()  # the first share runs here
+    assert len({pid for _, _, pid in results}) == 3  # the others in workers of their own
+
+
+def test_one_worker_runs_everything_here() -> None:
+    assert run_shares(lambda index, count: (index, count, os.getpid()), 1) == [(0, 1, os.getpid())]
+
+
+def test_an_error_in_a_worker_is_raised_here_as_it_was_raised() -> None:
+    def work(index: int, count: int) -> int:
+        if index == 1:
+            raise TemplateProblem("templates/x.md.j2:1: 'y' is undefined")
+        return index
+
+    with pytest.raises(TemplateProblem, match=r"^templates/x\.md\.j2:1: 'y' is undefined$"):
+        run_shares(work, 2)
+
+
+def test_a_worker_that_dies_is_reported() -> None:
+    def work(index: int, count: int) -> int:
+        if index == 1:
+            os._exit(3)
+        return index
+
+    with pytest.raises(WorkerLost, match=r"^a worker process stopped without a result$"):
+        run_shares(work, 2)
+
+
+def test_an_error_here_stops_the_workers(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+
+    def work(index: int, count: int) -> int:
+        if index == 0:
+            deadline = time.monotonic() + 30
+            while not pids.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)  # until the worker is surely running
+            raise ValueError("here")
+        (tmp_path / "pid").write_text(str(os.getpid()))
+        (tmp_path / "pid").rename(pids)  # whole, or not there at all
+        time.sleep(60)
+        return index
+
+    started = time.monotonic()
+    with pytest.raises(ValueError, match=r"^here$"):
+        run_shares(work, 2)
+    assert time.monotonic() - started < 45  # not the worker's 60 s
+    worker = int(pids.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)  # ended and reaped

@@ -1,0 +1,57 @@
+"""The orchestrator: check gives the same records and problems in one process or several."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing import pipeline, synthetic
+from briefing.errors import ContentError
+from briefing.pipeline import check
+from conftest import make_corpus
+
+BROKEN = {
+    "content/actors/iran.yaml": "id: iran\nname: Iran\nname: Persia\ntype: state\nsummary: s\n",
+    "content/actors/syria.yaml": "id: syria\nname: Syria\ntype: stat\nsummary: Ally of [[rusia]].\n",
+    "content/actors/cuba.yaml": 'id: cuba\nname: Cuba\ntype: state\nsummary: "unclosed\n',
+    "content/actors/laos.yaml": "id: lao\nname: Laos\ntype: state\nsummary: s\n",
+    "content/events/talks.yaml": "id: talks\ntitle: Talks\ndate: 2024-13\nsummary: s\n",
+}
+
+
+def test_a_large_corpus_is_checked_the_same_in_several_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path, base=False)
+    synthetic.generate(project.content, 120, seed=3)
+    alone = check(project)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    shared_out = check(project, workers=2)
+    assert shared_out.corpus.sheets == alone.corpus.sheets  # same records, same order
+    assert shared_out.texts == alone.texts
+
+
+def test_problems_are_the_same_in_several_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path, BROKEN)
+    with pytest.raises(ContentError) as alone:
+        check(project)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    for workers in (2, 3):
+        with pytest.raises(ContentError) as shared_out:
+            check(project, workers=workers)
+        assert [str(p) for p in shared_out.value.problems] == [str(p) for p in alone.value.problems]
+    assert [str(p) for p in alone.value.problems] == [
+        "content/actors/cuba.yaml:5:1: YAML syntax error: found unexpected end of stream "
+        "(a quote or bracket is opened and never closed)",
+        "content/actors/iran.yaml:3:1: duplicate key 'name' (first at line 2, col 1); "
+        "keep one of them",
+        "content/actors/laos.yaml:1:5: id 'lao' does not match the file name 'laos.yaml'; "
+        "rename the file or change the id",
+        "content/actors/syria.yaml:3:7: 'type' must be one of state, person, organization, "
+        "group (got 'stat') (did you mean 'state'?)",
+        "content/events/talks.yaml:3:7: 'date' is not a real date (month must be in 1..12) "
+        "(got '2024-13')",
+    ]
