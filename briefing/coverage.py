@@ -43,7 +43,7 @@ from fractions import Fraction
 from itertools import accumulate
 
 from briefing import records
-from briefing.verify import Checked, SourceText, normalise
+from briefing.verify import Checked, SourceText, normalise, normalise_quote
 
 # The least share of a sentence's letters and digits a quote must hold to count for it.
 MIN_SHARE = Fraction(1, 4)
@@ -160,9 +160,10 @@ def split_line(line: str) -> list[str]:
     return [p for p in pieces if _LETTER_OR_DIGIT.search(p)]
 
 
-def split_sentences(raw: str) -> tuple[Sentence, ...]:
-    """A source's archived text -> its sentences, located in the normalised text."""
-    text = normalise(raw)
+def split_sentences(raw: str, normalised: str | None = None) -> tuple[Sentence, ...]:
+    """A source's archived text -> its sentences, located in the normalised text (pass
+    normalise(raw) as normalised where it is already made)."""
+    text = normalise(raw) if normalised is None else normalised
     sentences: list[Sentence] = []
     cursor = 0
     for line_number, line in enumerate(raw.splitlines(), start=1):
@@ -224,12 +225,12 @@ def source_coverage(
     source: records.Source, text: SourceText, quotes: Iterable[str]
 ) -> SourceCoverage:
     """The coverage of one source by the given quotes (as written; normalised here)."""
-    sentences = split_sentences(text.raw)
-    spans = sorted({s for q in quotes for s in _occurrences(normalise(q), text.normalised)})
+    sentences = split_sentences(text.raw, text.normalised)
+    spans = sorted({s for q in quotes for s in _occurrences(normalise_quote(q), text.normalised)})
     count = _LetterCount(text.normalised)
     excluded = []
     for exclusion in source.excluded:
-        found = _occurrences(normalise(exclusion.quote.value), text.normalised)
+        found = _occurrences(normalise_quote(exclusion.quote.value), text.normalised)
         removes = tuple(
             s
             for s in sentences

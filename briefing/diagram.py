@@ -190,6 +190,12 @@ def _place(
     return [_Label(rid, text, x, top + i * LABEL_STEP) for i, (rid, text) in enumerate(rows)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _wrapped(label: str) -> tuple[str, ...]:
+    """A relation label in lines of LABEL_WRAP characters (few labels recur on every page)."""
+    return tuple(textwrap.wrap(label, LABEL_WRAP)) or (label,)
+
+
 def _layout(
     nodes: tuple[Node, ...], ties: tuple[Tie, ...], center: str | None
 ) -> tuple[dict[str, tuple[float, float]], list[str], list[tuple[float, float]], list[_Label]]:
@@ -205,7 +211,7 @@ def _layout(
         rows = [
             (rid, line)
             for rid, label in tie.relations
-            for line in textwrap.wrap(label, LABEL_WRAP) or [label]
+            for line in _wrapped(label)
         ]
         if len(tie.actors) > 2:
             points = [places[i] for i in tie.actors]

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from briefing import coverage, print_views, records, views
 from briefing.contract import STATEMENT_KINDS
 from briefing.diagram import graph, relation_diagram
-from briefing.verify import Checked, normalise
+from briefing.verify import Checked, normalise_quote
 from briefing.views import Linker
 
 # Page paths of the pages that are not one sheet or one section.
@@ -190,7 +190,7 @@ def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[C
     found: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
     shown: dict[str, str] = {}
     for sheet, st in data.quoted_from.get(source.id, ()):
-        key = normalise(st.quote.value)
+        key = normalise_quote(st.quote.value)
         found.setdefault(key, []).append((sheet, st))
         shown.setdefault(key, " ".join(st.quote.value.split()))
     texts = data.checked.texts

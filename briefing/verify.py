@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -55,6 +56,12 @@ def _plain(match: re.Match[str]) -> str:
 def normalise(text: str) -> str:
     """Fold typography and white space so that only wording decides a match."""
     return _SPACE.sub(" ", _TYPOGRAPHIC.sub(_plain, text)).strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def normalise_quote(quote: str) -> str:
+    """normalise() for quotes, remembered: verify, coverage and each source page need it."""
+    return normalise(quote)
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[
 
 def check_quote(quote: records.Text, text: SourceText) -> Problem | None:
     """A problem if the quote is not in the text."""
-    wanted = normalise(quote.value)
+    wanted = normalise_quote(quote.value)
     if wanted in text.normalised:
         return None
     near = closest_passage(wanted, text.normalised)

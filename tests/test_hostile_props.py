@@ -22,6 +22,7 @@ from mkdocs.utils.meta import get_data
 from briefing.errors import ContentError
 from briefing.load import load_file
 from briefing.pipeline import Project, render_site_pages
+from briefing.views import escaped
 from conftest import SOURCE_TEXT, make_corpus
 
 SHEET = "content/actors/iran.yaml"
@@ -186,3 +187,10 @@ def test_surrogates_never_reach_a_page(tmp_path: Path) -> None:
     """A lone surrogate cannot be written raw in UTF-8, and its escape is refused."""
     project = make_corpus(tmp_path)
     assert outcome(project, 'id: iran\nname: Iran\ntype: state\nsummary: "\\udfff"\n') is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_escaped_is_markupsafe_escape_as_a_plain_string(text: str) -> None:
+    assert escaped(text) == str(escape(text))
+    assert type(escaped(text)) is str
