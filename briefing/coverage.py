@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -228,18 +229,19 @@ def source_coverage(
     sentences = split_sentences(text.raw, text.normalised)
     spans = sorted({s for q in quotes for s in _occurrences(normalise_quote(q), text.normalised)})
     count = _LetterCount(text.normalised)
+    ends = [s.end for s in sentences]  # in order: sentences do not overlap
     excluded = []
     for exclusion in source.excluded:
-        found = _occurrences(normalise_quote(exclusion.quote.value), text.normalised)
-        removes = tuple(
-            s
-            for s in sentences
-            if any(
-                count(max(start, s.start), min(end, s.end)) == count(s.start, s.end)
-                for start, end in found
-            )
-        )
-        excluded.append(Excluded(exclusion, removes))
+        removes: set[int] = set()
+        for start, end in _occurrences(normalise_quote(exclusion.quote.value), text.normalised):
+            # The sentences this occurrence overlaps; it removes those it holds in full.
+            at = bisect_right(ends, start)
+            while at < len(sentences) and sentences[at].start < end:
+                s = sentences[at]
+                if count(max(start, s.start), min(end, s.end)) == count(s.start, s.end):
+                    removes.add(at)
+                at += 1
+        excluded.append(Excluded(exclusion, tuple(sentences[at] for at in sorted(removes))))
     out = {s.number for e in excluded for s in e.sentences}
     uncovered = tuple(
         s for s in sentences if s.number not in out and not is_covered(count, s, spans)

@@ -178,7 +178,8 @@ def _place(
     """Put a label block on the first spot where it overlaps nothing taken (else the least)."""
     best: tuple[float, float, float] | None = None
     for x, y in spots:
-        clash = sum(_overlap(_label_box(x, y, rows), box) for box in taken)
+        box = _label_box(x, y, rows)
+        clash = sum(_overlap(box, other) for other in taken)
         if best is None or clash < best[0]:
             best = (clash, x, y)
         if clash == 0:
@@ -208,11 +209,7 @@ def _layout(
     hubs: list[tuple[float, float]] = []
     labels: list[_Label] = []
     for tie in ties:
-        rows = [
-            (rid, line)
-            for rid, label in tie.relations
-            for line in _wrapped(label)
-        ]
+        rows = [(rid, line) for rid, label in tie.relations for line in _wrapped(label)]
         if len(tie.actors) > 2:
             points = [places[i] for i in tie.actors]
             hx = sum(p[0] for p in points) / len(points)

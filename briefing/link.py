@@ -39,6 +39,9 @@ class Corpus:
     sheets: tuple[records.Sheet, ...]
     by_id: MappingProxyType[str, records.Sheet]
     backlinks: MappingProxyType[str, tuple[Backlink, ...]]
+    # (sheet id, referring sheet id, statement id) for each [[link]] in a statement's text,
+    # so that a page can tell a statement that names it from one that only cites it.
+    text_links: frozenset[tuple[str, str, str]] = frozenset()
 
     # Indexes built once on first use, so that pages do not rescan the corpus (which made
     # rendering quadratic in the number of sheets). cached_property writes the instance
@@ -174,14 +177,21 @@ def link(
     by_id, problems = index(sheets)
     skip = frozenset(unchecked)
     found: dict[str, set[Backlink]] = defaultdict(set)
+    text_links: set[tuple[str, str, str]] = set()
     for sheet in by_id.values():
         for ref, statement_id in iter_refs(sheet):
             why = resolve(ref, by_id, skip)
             if why is not None:
                 problems.append(Problem(ref.loc, why))
-            elif ref.sheet_id != sheet.id and ref.sheet_id in by_id:
+                continue
+            if ref.sheet_id != sheet.id and ref.sheet_id in by_id:
                 found[ref.sheet_id].add(Backlink(sheet.id, statement_id))
+            if statement_id and ref.targets == ("[[",):
+                text_links.add((ref.sheet_id, sheet.id, statement_id))
     order = {kind: n for n, kind in enumerate(KIND_ORDER)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
     backlinks = {target: tuple(sorted(links)) for target, links in sorted(found.items())}
-    return Corpus(ordered, MappingProxyType(by_id), MappingProxyType(backlinks)), problems
+    corpus = Corpus(
+        ordered, MappingProxyType(by_id), MappingProxyType(backlinks), frozenset(text_links)
+    )
+    return corpus, problems

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from briefing import records
 from briefing.contract import STATEMENT_KINDS
-from briefing.link import KIND_ORDER, LINK, Corpus, iter_refs
+from briefing.link import KIND_ORDER, LINK, Corpus
 
 FOLDERS = {
     "source": "sources",
@@ -41,6 +41,12 @@ SECTION_TITLES = {
 def sheet_page(sheet: records.Sheet) -> str:
     """The docs-relative path of a sheet's page."""
     return f"{FOLDERS[sheet.kind]}/{sheet.id}.md"
+
+
+@lru_cache(maxsize=1 << 16)
+def _sheet_url(kind: str, sheet_id: str) -> str:
+    """The site URL of a sheet's page ('actors/china/')."""
+    return page_url(f"{FOLDERS[kind]}/{sheet_id}.md")
 
 
 def page_url(path: str) -> str:
@@ -80,8 +86,18 @@ class Linker:
         self.corpus = corpus
         self.here = page_url(page_path)
         self._here_parts = _parts(self.here)
+        # The page's own folders, each with the way up from the page to it: a URL that
+        # starts with one of them is relative in a prefix test ('actors/' -> '../').
+        self._ancestors = [
+            (
+                "".join(f"{part}/" for part in self._here_parts[:depth]),
+                "../" * (len(self._here_parts) - depth),
+            )
+            for depth in range(len(self._here_parts), -1, -1)
+        ]
         # A page links to the same few pages many times (a source under every statement).
         self._relative: dict[str, str] = {}
+        self._hrefs: dict[str, str] = {}
 
     def url(self, site_url: str) -> str:
         """A site-root-relative URL ('actors/china/#x'), made relative to this page."""
@@ -93,15 +109,27 @@ class Linker:
         path, _, anchor = site_url.partition("#")
         if path == self.here:
             relative = "" if anchor else "./"
+        elif path.endswith("/") and path[0] != "/" and "//" not in path and "./" not in path:
+            # A page URL ('events/x/'): the deepest of the page's folders that it starts in.
+            relative = next(
+                up + path[len(folder) :]
+                for folder, up in self._ancestors
+                if path.startswith(folder)
+            )
         else:
             relative = _relative(_parts(path), self._here_parts) + "/"
         return relative + (f"#{anchor}" if anchor else "")
 
     def href(self, target: str) -> str:
         """The href of a sheet id or 'sheet-id#statement-id'."""
-        sheet_id, _, statement_id = target.partition("#")
-        site_url = page_url(sheet_page(self.corpus.by_id[sheet_id]))
-        return self.url(site_url + (f"#{statement_id}" if statement_id else ""))
+        known = self._hrefs.get(target)
+        if known is None:
+            sheet_id, _, statement_id = target.partition("#")
+            site_url = _sheet_url(self.corpus.by_id[sheet_id].kind, sheet_id)
+            known = self._hrefs[target] = self.url(
+                site_url + (f"#{statement_id}" if statement_id else "")
+            )
+        return known
 
     def rich(self, text: records.Text | None) -> Markup:
         """Plain text with [[refs]] -> escaped HTML with links; white space folded."""
@@ -304,8 +332,8 @@ def backlink_groups(
     for backlink in corpus.backlinks.get(sheet_id, ()):
         if backlink.statement_id and skip_citations:
             st = corpus.statement(f"{backlink.sheet_id}#{backlink.statement_id}")
-            if st.source.target == sheet_id and not any(
-                ref.sheet_id == sheet_id for ref, _ in iter_refs(st) if ref.targets == ("[[",)
+            if st.source.target == sheet_id and (
+                (sheet_id, backlink.sheet_id, backlink.statement_id) not in corpus.text_links
             ):
                 continue
         by_sheet.setdefault(backlink.sheet_id, []).append(backlink.statement_id)

@@ -10,15 +10,17 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import MappingProxyType
 
 import markdown
 import pytest
 import yaml
 
 from briefing import bench, synthetic
+from briefing.link import Corpus
 from briefing.pipeline import Project, check, render_site_pages
 from briefing.speedups import MARK, GeneratedHtmlExtension, anchor_ids
-from briefing.views import relative_path
+from briefing.views import Linker, relative_path
 from conftest import ROOT
 
 
@@ -122,3 +124,21 @@ def test_relative_path_matches_posixpath_relpath() -> None:
             path,
             start,
         )
+
+
+def test_linker_urls_match_relative_path() -> None:
+    """The prefix shortcut Linker takes for page URLs gives relative_path's answer."""
+    parts = ["actors", "china", "events", "e.1", "x", ".", ""]
+    rng = random.Random(1)
+    corpus = Corpus((), MappingProxyType({}), MappingProxyType({}))
+    for _ in range(20_000):
+        page = "/".join(rng.choice(parts[:-2]) for _ in range(rng.randint(0, 3)))
+        linker = Linker(corpus, f"{page}/index.md" if page else "index.md")
+        path = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 3)))
+        path += rng.choice(["", "/"]) if path else ""
+        anchor = rng.choice(["", "#s1"])
+        if path == linker.here:
+            expected = "" if anchor else "./"
+        else:
+            expected = relative_path(path, linker.here) + "/"
+        assert linker.url(path + anchor) == expected + anchor, (page, path, anchor)
