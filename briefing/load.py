@@ -8,10 +8,11 @@ text (the validate stage types it) and every key and item keeps its line and col
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 from yaml import events
@@ -350,25 +351,51 @@ def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]]
     problems: list[Problem] = []
     # A symbolic link would publish or quote a file from outside content/ (a key, /etc/...).
     link_message = "symbolic links are not allowed in content/; put the file itself here"
+    base = content_dir.relative_to(root).as_posix()
     if content_dir.is_symlink():
-        return found, [Problem(Loc(content_dir.relative_to(root).as_posix()), link_message)]
-    for path in sorted(content_dir.rglob("*")):
-        shown = path.relative_to(root).as_posix()
-        if path.is_symlink():
+        return found, [Problem(Loc(base), link_message)]
+    # In path order, as sorted(content_dir.rglob("*")) lists them (parts compared in turn).
+    for parts, entry in sorted(_entries(content_dir, ()), key=_parts_of):
+        shown = "/".join((base, *parts))
+        if entry.is_symlink():
             problems.append(Problem(Loc(shown), link_message))
             continue
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        suffix = PurePosixPath(entry.name).suffix
+        if suffix not in (".yaml", ".yml") or not entry.is_file():
             continue
-        parts = path.relative_to(content_dir).parts
-        if path.suffix == ".yml":
-            message = f"sheets end in '.yaml'; rename it to '{path.stem}.yaml'"
+        if suffix == ".yml":
+            message = f"sheets end in '.yaml'; rename it to '{PurePosixPath(entry.name).stem}.yaml'"
             problems.append(Problem(Loc(shown), message))
         elif len(parts) != 2 or parts[0] not in KINDS:
             message = f"sheets live in content/<kind>/, where kind is one of: {', '.join(KINDS)}"
             problems.append(Problem(Loc(shown), message))
         else:
-            found.append((path, shown, parts[0]))
+            found.append((content_dir.joinpath(*parts), shown, parts[0]))
     return found, problems
+
+
+FoundEntry = tuple[tuple[str, ...], "os.DirEntry[str]"]
+
+
+def _entries(folder: Path, parts: tuple[str, ...]) -> Iterator[FoundEntry]:
+    """Every file, folder and link under folder, with its path parts; links are not followed.
+
+    os.scandir knows each entry's type from the directory listing, where pathlib's rglob
+    and is_file asked the file system again for each file (0.1 s at 3,000 sheets).
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:  # as rglob does: a folder it may not list is passed over
+        return
+    for entry in entries:
+        yield (*parts, entry.name), entry
+        if entry.is_dir(follow_symlinks=False):
+            yield from _entries(folder / entry.name, (*parts, entry.name))
+
+
+def _parts_of(entry: FoundEntry) -> tuple[str, ...]:
+    return entry[0]
 
 
 def load_corpus(root: Path, content_dir: Path) -> tuple[list[Document], list[Problem]]:

@@ -111,11 +111,10 @@ class Linker:
             relative = "" if anchor else "./"
         elif path.endswith("/") and path[0] != "/" and "//" not in path and "./" not in path:
             # A page URL ('events/x/'): the deepest of the page's folders that it starts in.
-            relative = next(
-                up + path[len(folder) :]
-                for folder, up in self._ancestors
-                if path.startswith(folder)
-            )
+            for folder, up in self._ancestors:  # the last is '', where every URL starts
+                if path.startswith(folder):
+                    relative = up + path[len(folder) :]
+                    break
         else:
             relative = _relative(_parts(path), self._here_parts) + "/"
         return relative + (f"#{anchor}" if anchor else "")

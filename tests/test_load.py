@@ -232,3 +232,47 @@ def test_the_quick_character_scan_flags_exactly_what_the_detailed_patterns_find(
     for prefix in ("", "\U0001f600"):  # alone, and in a text with an astral character
         quick = [cp for cp in range(0x110000) if load._may_hold_bad_characters(prefix + chr(cp))]
         assert quick == detailed
+
+
+def _discover_by_rglob(root: Path, content: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """discover's rule written the slow, obvious way over sorted(rglob), to compare with."""
+    found, problems = [], []
+    for path in sorted(content.rglob("*")):
+        shown = path.relative_to(root).as_posix()
+        parts = path.relative_to(content).parts
+        if path.is_symlink():
+            problems.append(f"{shown}: link")
+        elif path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        elif path.suffix == ".yml" or len(parts) != 2 or parts[0] not in load.KINDS:
+            problems.append(f"{shown}: misplaced")
+        else:
+            found.append((shown, parts[0]))
+    return found, problems
+
+
+def test_discover_lists_files_as_sorted_rglob_would(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    names = [
+        *("actors/b.yaml", "actors/a.yaml", "actors/A.yaml", "actors/a-b.yaml", "actors/.h.yaml"),
+        *("actors/..x.yaml", "actors/x.yml", "actors-x/c.yaml", "events/e.yaml", "c.yaml"),
+        *("sources/s.txt", "sources/s.yaml", "stuff/deep/d.yaml", "events/deeper/f.yaml"),
+    ]
+    for name in names:
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("id: x\n")
+    (content / "actors/dir.yaml").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/o.yaml").write_text("id: o\n")
+    (content / "actors/link.yaml").symlink_to(content / "actors/a.yaml")
+    (content / "events/folder").symlink_to(tmp_path / "outside")
+    (content / "events/broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    found, problems = load.discover(tmp_path, content)
+    expected_found, expected_problems = _discover_by_rglob(tmp_path, content)
+    assert [(shown, kind) for _, shown, kind in found] == expected_found
+    assert [path == tmp_path / shown for path, shown, _ in found] == [True] * len(found)
+    kinds = ("link" if "symbolic" in p.message else "misplaced" for p in problems)
+    assert [f"{p.loc.path}: {kind}" for p, kind in zip(problems, kinds, strict=True)] == (
+        expected_problems
+    )
+    assert len(found) == 8 and len(problems) == 8
