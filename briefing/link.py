@@ -99,29 +99,38 @@ def iter_refs(value: Any, statement_id: str = "") -> Iterator[tuple[records.Ref,
 
     [[links]] inside Text values are returned as Refs located at their text.
     """
+    found: list[tuple[records.Ref, str]] = []
+    _collect_refs(value, statement_id, found)
+    return iter(found)
+
+
+def _collect_refs(value: Any, statement_id: str, found: list[tuple[records.Ref, str]]) -> None:
+    """iter_refs' walk, appending to one list (nested generators cost a third of linking)."""
     kind = type(value)
     if kind is str or value is None:  # most fields: nothing to look into
         return
     if kind is records.Ref:
-        yield value, statement_id
+        found.append((value, statement_id))
     elif kind is records.Text:
         if "[[" in value.value:
             for match in LINK.finditer(value.value):
-                yield records.Ref(match.group(1).strip(), value.loc, ("[[",)), statement_id
-    elif kind is records.Statement:
-        for name in _field_names(kind):
-            yield from iter_refs(getattr(value, name), value.id)
-    elif dataclasses.is_dataclass(value):
-        for name in _field_names(kind):
-            yield from iter_refs(getattr(value, name), statement_id)
-    elif isinstance(value, tuple):
+                ref = records.Ref(match.group(1).strip(), value.loc, ("[[",))
+                found.append((ref, statement_id))
+    elif kind is tuple:
         for item in value:
-            yield from iter_refs(item, statement_id)
+            _collect_refs(item, statement_id, found)
+    else:
+        if kind is records.Statement:
+            statement_id = value.id
+        for name in _field_names(kind):
+            _collect_refs(getattr(value, name), statement_id, found)
 
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
-    """A record type's field names, looked up once per type rather than once per record."""
+    """A record type's field names (none for other types), looked up once per type."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
     return tuple(field.name for field in dataclasses.fields(kind) if field.name != "loc")
 
 
@@ -176,7 +185,8 @@ def link(
     """Index, then resolve every reference; ids in unchecked are not reported as unknown."""
     by_id, problems = index(sheets)
     skip = frozenset(unchecked)
-    found: dict[str, set[Backlink]] = defaultdict(set)
+    # (sheet id, statement id) pairs, made Backlinks once sorted: tuples compare in C.
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
     text_links: set[tuple[str, str, str]] = set()
     for sheet in by_id.values():
         for ref, statement_id in iter_refs(sheet):
@@ -184,13 +194,17 @@ def link(
             if why is not None:
                 problems.append(Problem(ref.loc, why))
                 continue
-            if ref.sheet_id != sheet.id and ref.sheet_id in by_id:
-                found[ref.sheet_id].add(Backlink(sheet.id, statement_id))
+            target = ref.sheet_id
+            if target != sheet.id and target in by_id:
+                found[target].add((sheet.id, statement_id))
             if statement_id and ref.targets == ("[[",):
-                text_links.add((ref.sheet_id, sheet.id, statement_id))
+                text_links.add((target, sheet.id, statement_id))
     order = {kind: n for n, kind in enumerate(KIND_ORDER)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
-    backlinks = {target: tuple(sorted(links)) for target, links in sorted(found.items())}
+    backlinks = {
+        target: tuple(Backlink(*pair) for pair in sorted(pairs))
+        for target, pairs in sorted(found.items())
+    }
     corpus = Corpus(
         ordered, MappingProxyType(by_id), MappingProxyType(backlinks), frozenset(text_links)
     )
