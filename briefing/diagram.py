@@ -48,11 +48,12 @@ class Node:
     name: str
     lines: tuple[str, ...]
 
-    @property
+    # Computed once: a node is built once per actor and build (see _node_of), measured often.
+    @functools.cached_property
     def width(self) -> float:
         return max(len(line) for line in self.lines) * CHAR_WIDTH + 20
 
-    @property
+    @functools.cached_property
     def height(self) -> float:
         return len(self.lines) * LINE_HEIGHT + 12
 
