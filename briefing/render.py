@@ -10,19 +10,20 @@ from __future__ import annotations
 import json
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefing import pages, views
 from briefing.errors import TemplateProblem
 from briefing.forked import run_shares
 from briefing.verify import Checked
-from briefing.views import Linker
+from briefing.views import Linker, escaped
 
 KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
 
@@ -45,6 +46,45 @@ def _front_matter_string(value: str) -> Markup:
     return Markup(_YAML_UNREADABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
+def escape_output(value: Any) -> Markup:
+    """markupsafe.escape, for the values templates print, without its copies.
+
+    markupsafe.escape rebuilds every value through Markup.__new__ in Python, a Markup too
+    (which it copies): a sixth of the render stage. Here a Markup is returned as it is (it
+    is immutable and already escaped), a plain str is escaped as markupsafe escapes it and
+    marked safe directly, and any other value goes to markupsafe.escape itself.
+    """
+    kind = type(value)
+    if kind is Markup:
+        return value
+    if kind is str:
+        return str.__new__(Markup, escaped(value))
+    return escape(value)
+
+
+class _Template(jinja2.Template):
+    """A compiled template whose output goes through escape_output.
+
+    The code Jinja compiles a template to escapes each printed value with the name
+    `escape`, imported into the template's module namespace; from_code (the documented way
+    Jinja builds a template from compiled code) points that name at escape_output.
+    """
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: jinja2.Environment,
+        code: CodeType,
+        globals: MutableMapping[str, Any],
+        uptodate: Callable[[], bool] | None = None,
+    ) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = template.root_render_func.__globals__
+        if namespace.get("escape") is escape:  # (a Jinja that compiles otherwise is left be)
+            namespace["escape"] = escape_output
+        return template
+
+
 def environment(templates: Path) -> jinja2.Environment:
     """The Jinja environment: autoescape, StrictUndefined, white space folding."""
     env = jinja2.Environment(
@@ -63,6 +103,7 @@ def environment(templates: Path) -> jinja2.Environment:
         comment_end_string="##}",
     )
     env.filters["front_matter_string"] = _front_matter_string
+    env.template_class = _Template
     return env
 
 

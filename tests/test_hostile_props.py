@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.utils.meta import get_data
 
 from briefing.errors import ContentError
 from briefing.load import load_file
 from briefing.pipeline import Project, render_site_pages
+from briefing.render import environment, escape_output
 from briefing.views import escaped
 from conftest import SOURCE_TEXT, make_corpus
 
@@ -194,3 +195,33 @@ def test_surrogates_never_reach_a_page(tmp_path: Path) -> None:
 def test_escaped_is_markupsafe_escape_as_a_plain_string(text: str) -> None:
     assert escaped(text) == str(escape(text))
     assert type(escaped(text)) is str
+
+
+class _Html:
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def __html__(self) -> str:
+        return self.html
+
+
+class _Text(str):
+    pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_escape_output_is_markupsafe_escape(text: str) -> None:
+    for value in (text, Markup(text), _Text(text), _Html(text), Markup(text) + "&", len(text)):
+        assert escape_output(value) == escape(value)
+        assert type(escape_output(value)) is Markup
+
+
+def test_templates_print_through_escape_output(tmp_path: Path) -> None:
+    (tmp_path / "page.md.j2").write_text("{{ a }}|{{ b }}|{{ c }}\n", encoding="utf-8")
+    env = environment(tmp_path)
+    template = env.get_template("page.md.j2")
+    assert template.root_render_func.__globals__["escape"] is escape_output
+    assert template.render(a="<x y='1'>&", b=Markup("<i>ok</i>"), c=3) == (
+        "&lt;x y=&#39;1&#39;&gt;&amp;|<i>ok</i>|3\n"
+    )
