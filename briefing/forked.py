@@ -70,3 +70,27 @@ def run_shares(work: Callable[[int, int], T], workers: int) -> list[T]:
                 child.terminate()
             child.join()
         gc.unfreeze()
+
+
+def share_of(total: int, index: int, count: int, first_weight: float = 1.0) -> list[int]:
+    """The positions (of 0 .. total - 1) that share index of count takes.
+
+    Positions are dealt evenly through the range, so that each share gets alike items where
+    neighbouring items cost alike; share 0 (this process) gets first_weight times as many as
+    each worker, for work whose workers also pickle what this process then reads back.
+    """
+    if count <= 1:
+        return list(range(total))
+    first = first_weight / (first_weight + count - 1)
+    mine: list[int] = []
+    given = others = 0
+    for position in range(total):
+        if round((position + 1) * first) > given:
+            owner = 0
+            given += 1
+        else:
+            owner = 1 + others % (count - 1)
+            others += 1
+        if owner == index:
+            mine.append(position)
+    return mine

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from briefing import records
 from briefing.errors import ContentError, Problem
-from briefing.forked import run_shares
+from briefing.forked import run_shares, share_of
 from briefing.link import link
 from briefing.load import KINDS, discover, load_file
 from briefing.render import render_pages
@@ -87,6 +87,10 @@ def _check(project: Project, workers: int) -> Checked:
 
 # Sheet files from which loading and validating are shared out among forked processes.
 PARALLEL_FROM = 400
+# This process loads this many times a worker's share of the files: a worker also pickles
+# its records (0.1 s at 3,000 sheets, against 0.57 s for its share) and this process reads
+# them back (0.05 s) while the worker waits.
+LOADING_FIRST_WEIGHT = 1.2
 # A validated sheet and the place of its file in the corpus, which fixes the sheets' order.
 Placed = tuple[int, records.Sheet]
 
@@ -98,12 +102,12 @@ def _position(placed: Placed) -> int:
 def _load_and_validate(
     files: list[tuple[Path, str, str]], index: int, count: int
 ) -> tuple[list[Placed], list[Problem]]:
-    """Load and validate every count-th file from index, in one go, so that a worker sends
-    back only records (pickled, half the size of the YAML trees, and quicker to read)."""
+    """Load and validate one share of the files (see share_of), in one go, so that a worker
+    sends back only records (pickled, half the size of the YAML trees, and quicker to read)."""
     reader = Reader()
     placed: list[Placed] = []
     problems: list[Problem] = []
-    for position in range(index, len(files), count):
+    for position in share_of(len(files), index, count, LOADING_FIRST_WEIGHT):
         document, found = load_file(*files[position])
         problems.extend(found)
         sheet = validate_document(reader, document) if document is not None else None

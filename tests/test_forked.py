@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import TemplateProblem
-from briefing.forked import WorkerLost, run_shares
+from briefing.forked import WorkerLost, run_shares, share_of
 
 
 def test_each_share_runs_once_and_results_come_in_order() -> None:
@@ -64,3 +64,22 @@ def test_an_error_here_stops_the_workers(tmp_path: Path) -> None:
     worker = int(pids.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(worker, 0)  # ended and reaped
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+@pytest.mark.parametrize("weight", [1.0, 1.2, 2.0])
+def test_shares_take_every_position_once_and_share_zero_by_its_weight(
+    count: int, weight: float
+) -> None:
+    total = 1000
+    shares = [share_of(total, index, count, weight) for index in range(count)]
+    assert sorted(p for share in shares for p in share) == list(range(total))
+    assert all(share == sorted(share) for share in shares)
+    expected_first = total * weight / (weight + count - 1) if count > 1 else total
+    assert abs(len(shares[0]) - expected_first) <= 1
+    sizes = [len(share) for share in shares[1:]]
+    assert not sizes or max(sizes) - min(sizes) <= 1
+    # Evenly spread: every block of 100 positions holds share 0's part of it, give or take 2.
+    for start in range(0, total, 100):
+        held = sum(start <= p < start + 100 for p in shares[0])
+        assert abs(held - expected_first / 10) <= 2
