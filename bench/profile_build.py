@@ -53,6 +53,13 @@ def main() -> int:
     parser.add_argument("--what", choices=("check", "render", "site"), default="site")
     parser.add_argument("--top", type=int, default=30, help="functions to list")
     parser.add_argument("--save", type=Path, help="also save the raw profile (pstats format)")
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="run the work --repeat times without cProfile, for a sampling profiler such as "
+        "py-spy to watch (see bench/fold_stacks.py)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs with --no-profile")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="briefing-profile-") as tmp:
@@ -64,6 +71,12 @@ def main() -> int:
             "render": lambda: render_pages(project.templates, checked),
             "site": lambda: build_site(project, project.root / "site"),
         }[args.what]
+        if args.no_profile:
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                work()
+                print(f"{args.what} on {args.sheets} sheets: {time.perf_counter() - started:.2f} s")
+            return 0
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.runcall(work)

@@ -142,3 +142,22 @@ def test_linker_urls_match_relative_path() -> None:
         else:
             expected = relative_path(path, linker.here) + "/"
         assert linker.url(path + anchor) == expected + anchor, (page, path, anchor)
+
+
+def test_fold_stacks_counts_samples_inclusive_and_own() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from fold_stacks import summarise
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    lines = [
+        "<module> (/x/run.py:3);render_pages (/x/briefing/render.py:9);escape (/v/markupsafe/__init__.py:40) 3",
+        "<module> (/x/run.py:3);render_pages (/x/briefing/render.py:12) 1",
+        "<module> (/x/run.py:3);check (/x/briefing/pipeline.py:5) 6",
+        "not a sample line",
+    ]
+    total, inclusive, own = summarise(lines, "render_pages")
+    assert total == 4
+    assert inclusive["render_pages (briefing/render.py)"] == 4
+    assert own == {"escape (markupsafe/__init__.py)": 3, "render_pages (briefing/render.py)": 1}
+    assert summarise(lines, None)[0] == 10
