@@ -174,10 +174,12 @@ def cmd_bench(project: Project, args: argparse.Namespace) -> int:
     if args.serve:
         from briefing.bench_serve import serve_latency
 
-        result = serve_latency(runs=args.runs)
+        result = serve_latency(runs=args.runs, sheets=args.serve_sheets, seed=args.seed)
         seconds = ", ".join(f"{s:.2f}" for s in result["latencies"])
-        print(f"live preview: server up in {result['startup']:.1f} s; edit -> page shows it in")
-        print(f"{result['median']:.2f} s (median of {len(result['latencies'])}: {seconds})")
+        corpus = f"{args.serve_sheets} synthetic sheets" if args.serve_sheets else "content/"
+        print(f"live preview of {corpus}: server up in {result['startup']:.1f} s")
+        median, count = result["median"], len(result["latencies"])
+        print(f"edit -> page shows it in {median:.2f} s (median of {count}: {seconds})")
         if args.json:
             args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         return 0
@@ -296,6 +298,12 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
         "--serve",
         action="store_true",
         help="instead: live-preview latency, from saving a sheet to the served page showing it",
+    )
+    bench.add_argument(
+        "--serve-sheets",
+        type=int,
+        metavar="N",
+        help="with --serve: a synthetic corpus of N sheets instead of a copy of content/",
     )
     bench.set_defaults(run=cmd_bench)
     args = parser.parse_args(argv)

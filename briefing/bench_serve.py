@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from briefing import synthetic
 from briefing.bench import ROOT, make_project
 from briefing.errors import BriefingError
 
@@ -57,11 +58,24 @@ def _edit_summary(sheet: Path, words: str) -> None:
     sheet.write_text("".join(lines), encoding="utf-8")
 
 
-def serve_latency(runs: int = 5, timeout: float = 60.0) -> dict[str, Any]:
-    """`build.py serve` on a copy of content/: seconds from saving a sheet to its page changing."""
+def serve_project(root: Path, sheets: int | None = None, seed: int = 0) -> tuple[Path, Path]:
+    """A project in root to serve, with a copy of content/ or a synthetic corpus of `sheets`
+    sheets; and the actor sheet whose summary the benchmark edits."""
+    if sheets is None:
+        project = make_project(root, content=ROOT / "content")
+    else:
+        project = make_project(root)
+        synthetic.generate(project.content, sheets, seed)
+    return project.root, min((project.content / "actors").glob("*.yaml"))
+
+
+def serve_latency(
+    runs: int = 5, timeout: float = 60.0, sheets: int | None = None, seed: int = 0
+) -> dict[str, Any]:
+    """`build.py serve` on a copy of content/ (or a synthetic corpus of `sheets` sheets):
+    seconds from saving a sheet to its page changing."""
     with tempfile.TemporaryDirectory(prefix="briefing-serve-") as tmp:
-        project = make_project(Path(tmp), content=ROOT / "content")
-        sheet = min((project.content / "actors").glob("*.yaml"))
+        _, sheet = serve_project(Path(tmp), sheets, seed)
         with socket.socket() as probe:  # a free port
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]

@@ -161,3 +161,15 @@ def test_fold_stacks_counts_samples_inclusive_and_own() -> None:
     assert inclusive["render_pages (briefing/render.py)"] == 4
     assert own == {"escape (markupsafe/__init__.py)": 3, "render_pages (briefing/render.py)": 1}
     assert summarise(lines, None)[0] == 10
+
+
+def test_the_live_preview_benchmark_can_serve_a_synthetic_corpus(tmp_path: Path) -> None:
+    from briefing.bench_serve import _edit_summary, serve_project
+
+    root, sheet = serve_project(tmp_path / "synthetic", sheets=40)
+    assert sheet.parent == root / "content" / "actors"
+    _edit_summary(sheet, "Edited for the benchmark.")
+    assert 'summary: "Edited for the benchmark."' in sheet.read_text(encoding="utf-8")
+    check(Project(root))  # still a valid corpus
+    _, seed_sheet = serve_project(tmp_path / "seed")
+    assert seed_sheet.read_bytes() == (ROOT / "content/actors" / seed_sheet.name).read_bytes()
