@@ -358,6 +358,8 @@ def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]]
     base = content_dir.relative_to(root).as_posix()
     if content_dir.is_symlink():
         return found, [Problem(Loc(base), link_message)]
+    if not content_dir.is_dir():  # as rglob lists nothing there
+        return found, problems
     # In path order, as sorted(content_dir.rglob("*")) lists them (parts compared in turn).
     for parts, entry in sorted(_entries(content_dir, ()), key=_parts_of):
         shown = "/".join((base, *parts))

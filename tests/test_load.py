@@ -276,3 +276,10 @@ def test_discover_lists_files_as_sorted_rglob_would(tmp_path: Path) -> None:
         expected_problems
     )
     assert len(found) == 8 and len(problems) == 8
+
+
+@pytest.mark.parametrize("content", ["missing", "a-file"])
+def test_discover_finds_nothing_without_a_content_folder(tmp_path: Path, content: str) -> None:
+    if content == "a-file":
+        (tmp_path / content).write_text("not a folder\n")
+    assert load.discover(tmp_path, tmp_path / content) == ([], [])
