@@ -201,8 +201,8 @@ def render_pages(
     env = environment(templates)
     jobs = page_jobs(checked, pdf_links)
     count = workers if len(jobs) >= PARALLEL_FROM else 1
-    if count > 1:  # compile the page templates and what they import once, not in each worker
-        for name in env.list_templates(filter_func=lambda name: name.endswith(".md.j2")):
+    if count > 1:  # compile the page templates once, not again in each worker
+        for name in sorted({template for _, template, _ in jobs}):
             compile_template(env, name)
     # Every count-th page to each process; forked workers inherit the corpus and the jobs.
     shares = run_shares(lambda index, n: _render_jobs(env, checked, jobs[index::n]), count)
