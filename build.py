@@ -10,7 +10,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefing import report
@@ -67,6 +68,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     # Content problems are reported before MkDocs starts; the hook renders what this checked.
     checked = check(project, usable_cores())
     site_dir = args.site_dir or project.root / "site"
+    before = _identity(site_dir)
 
     def pdfs(staging: Path) -> None:
         build_pdfs(
@@ -78,7 +80,8 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
             jobs=args.jobs,
         )
 
-    build_site(project, site_dir, verbose=args.verbose, pdfs=pdfs, checked=checked)
+    with _reports_publishing(site_dir, before):
+        build_site(project, site_dir, verbose=args.verbose, pdfs=pdfs, checked=checked)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
@@ -105,9 +108,10 @@ def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     checked = check(project, usable_cores())
     out = args.out or project.root / "site" / "pdf"
-    written = build_pdf_dir(
-        project, checked, out, paper=args.paper, diagram=print_diagram, jobs=args.jobs
-    )
+    with _reports_publishing(out, _identity(out)):
+        written = build_pdf_dir(
+            project, checked, out, paper=args.paper, diagram=print_diagram, jobs=args.jobs
+        )
     if not args.quiet:
         pages = sum(w.pages for w in written)
         elapsed = time.perf_counter() - started
@@ -316,20 +320,57 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (CI systems send it on cancel), unwound like Ctrl-C so the build cleans up."""
 
 
-def _on_sigterm(main_pid: int) -> Callable[[int, object], None]:
+class StoppedAfterPublishing(KeyboardInterrupt):
+    """A stop that arrived after the new folder was complete and in place."""
+
+    def __init__(self, folder: Path, terminated: bool) -> None:
+        super().__init__(folder)
+        self.folder = folder
+        self.terminated = terminated
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The folder's device and inode: publishing a new one changes them."""
+    try:
+        found = folder.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+@contextmanager
+def _reports_publishing(folder: Path, before: tuple[int, int] | None) -> Iterator[None]:
+    """Tell a stop before publishing (nothing changed) from one after (the new folder is in)."""
+    try:
+        yield
+    except KeyboardInterrupt as stop:
+        now = _identity(folder)
+        if now is not None and now != before:
+            raise StoppedAfterPublishing(folder, isinstance(stop, Terminated)) from stop
+        raise
+
+
+def _on_stop(main_pid: int) -> Callable[[int, object], None]:
+    """SIGINT raises KeyboardInterrupt and SIGTERM Terminated, in this process only.
+
+    Ctrl-C in a terminal (and a CI cancel) signals the whole process group: a forked worker
+    then ends as the signal's default action ends it, quietly; the build cleans up here.
+    """
+
     def handler(signum: int, frame: object) -> None:
-        if os.getpid() != main_pid:  # a forked worker: end as SIGTERM would have ended it
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
             return
-        raise Terminated
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
     return handler
 
 
 def main(argv: list[str] | None = None) -> int:
     command, args = parse_args(sys.argv[1:] if argv is None else argv)
-    previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
+    handler = _on_stop(os.getpid())
+    previous = {stop: signal.signal(stop, handler) for stop in (signal.SIGINT, signal.SIGTERM)}
     try:
         return command(Project(args.root.resolve()), args)
     except ContentError as error:
@@ -342,11 +383,17 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
     except KeyboardInterrupt as stop:
         # The build cleans up as it unwinds: no half-built site or PDFs are left.
-        what = "terminated" if isinstance(stop, Terminated) else "interrupted"
-        print(f"{what}; site/ and the PDFs were left as they were", file=sys.stderr)
-        return 143 if isinstance(stop, Terminated) else 130
+        terminated = isinstance(stop, Terminated)
+        if isinstance(stop, StoppedAfterPublishing):
+            terminated = stop.terminated
+            done = f"{stop.folder} had already been replaced by the complete new build"
+        else:
+            done = "site/ and the PDFs were left as they were"
+        print(f"{'terminated' if terminated else 'interrupted'}; {done}", file=sys.stderr)
+        return 143 if terminated else 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, action in previous.items():
+            signal.signal(stop, action)
     return 1
 
 

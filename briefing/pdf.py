@@ -16,7 +16,6 @@ import mimetypes
 import multiprocessing
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -35,6 +34,7 @@ from briefing.errors import LogCollector, PdfBuildError, TemplateProblem
 from briefing.link import Corpus
 from briefing.pipeline import Project, usable_cores
 from briefing.print_views import DiagramFn, Document
+from briefing.publish import staged
 from briefing.render import environment, render_template
 from briefing.verify import Checked
 from briefing.views import KIND_LABELS
@@ -264,19 +264,7 @@ def build_pdf_dir(
     jobs: int | None = None,
 ) -> list[Written]:
     """Build every PDF beside out_dir, then replace out_dir; on any failure keep it as it was."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pdf-build-", dir=out_dir.parent))
-    try:
-        written = build_pdfs(project, checked, staging / "pdf", paper, diagram, jobs)
-        _carry_over(out_dir, staging / "pdf")
-        old = out_dir.with_name(f".pdf-old-{os.getpid()}")
-        if out_dir.exists():
-            out_dir.rename(old)
-        (staging / "pdf").rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [
-        Written(out_dir / w.path.relative_to(staging / "pdf"), w.pages, w.seconds) for w in written
-    ]
+    with staged(out_dir.resolve()) as staging:
+        written = build_pdfs(project, checked, staging, paper, diagram, jobs)
+        _carry_over(out_dir, staging)
+    return [Written(out_dir / w.path.relative_to(staging), w.pages, w.seconds) for w in written]

@@ -10,9 +10,6 @@ of the built HTML is checked, the result is scanned for script the theme did not
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 from briefing.errors import LogCollector, SiteBuildError
 from briefing.pipeline import Project, usable_cores
 from briefing.postbuild import Inspection, default_workers
+from briefing.publish import staged
 from briefing.verify import Checked
 
 # Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
@@ -148,33 +146,22 @@ def build_site(
     pdfs, if given, writes the PDFs into the staging site (pages then link to them); it runs
     before the link check and the swap, so a PDF failure also keeps site/ as it was.
     """
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
-    old = site_dir.with_name(f".site-old-{os.getpid()}")
-    inspector = _InspectAsBuilt(staging)
-    try:
-        messages = _mkdocs_build(project, staging, verbose, pdfs is not None, inspector, checked)
-        if not messages and pdfs is not None:
-            inspector.stop_workers()  # no threads in this process while the PDF stage forks
-            pdfs(staging)
-        if not messages:
-            # One parse of every built file: the safety scan, and the links in raw HTML that
-            # MkDocs' own validation cannot see (mostly done while MkDocs was building).
-            messages = inspector.finish()
+    with staged(site_dir.resolve()) as staging:
+        inspector = _InspectAsBuilt(staging)
+        try:
+            has_pdfs = pdfs is not None
+            messages = _mkdocs_build(project, staging, verbose, has_pdfs, inspector, checked)
+            if not messages and pdfs is not None:
+                inspector.stop_workers()  # no threads in this process while the PDF stage forks
+                pdfs(staging)
+            if not messages:
+                # One parse of every built file: the safety scan, and the links in raw HTML that
+                # MkDocs' own validation cannot see (mostly done while MkDocs was building).
+                messages = inspector.finish()
+        finally:
+            inspector.close()
         if messages:
             raise SiteBuildError("\n".join(messages))
-        if site_dir.exists():
-            site_dir.rename(old)
-        staging.rename(site_dir)
-    finally:
-        inspector.close()
-        # An interrupt between the two renames must not lose the previous site.
-        if old.exists() and not site_dir.exists():
-            old.rename(site_dir)
-        # After a failure or an interrupt no temporary directory is left behind.
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def serve(project: Project, dev_addr: str) -> None:

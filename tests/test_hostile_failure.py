@@ -26,6 +26,7 @@ import briefing.pipeline
 import briefing.site
 from briefing.errors import SiteBuildError
 from briefing.pipeline import Project
+from briefing.publish import temporary_names
 from briefing.site import build_site
 from conftest import ROOT, make_corpus
 
@@ -46,9 +47,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(
-        p.name for p in root.iterdir() if p.name.startswith((".site-build-", ".site-old-"))
-    )
+    return sorted(p.name for pattern in temporary_names("site") for p in root.glob(pattern))
 
 
 @pytest.fixture

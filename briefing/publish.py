@@ -1,0 +1,70 @@
+"""Publish a folder only when it is complete: stage it beside its target, then swap it in.
+
+Both `site/` (by `build`) and `site/pdf/` (by `pdf`) are published through `staged`. The new
+folder is written into a temporary sibling (`.NAME-build-*`); only after the caller's block
+ends without an exception is the old folder moved aside (`.NAME-old-PID`) and the new one
+moved in. The clean-up runs on every exit, with SIGINT and SIGTERM held back until it is
+done: if the old folder was moved aside but the new one is not in place (an interrupt
+between the two renames), the old one goes back; then both temporary folders are removed.
+So the published folder is always either exactly as it was or completely new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+# The signals a user or CI sends to stop a build; the clean-up must not be cut short by one.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def temporary_names(name: str) -> tuple[str, str]:
+    """The glob patterns of the two temporary folders staged() makes beside NAME."""
+    return f".{name}-build-*", f".{name}-old-*"
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends; a held signal is delivered after it."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """Yield an empty folder beside target; if the block succeeds, it replaces target."""
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    build_prefix = temporary_names(target.name)[0][:-1]
+    staging = Path(tempfile.mkdtemp(prefix=build_prefix, dir=target.parent))
+    # mkdtemp makes the folder private (0700); the published folder gets the usual mode.
+    staging.chmod(0o777 & ~_umask())
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    try:
+        yield staging
+        shutil.rmtree(old, ignore_errors=True)  # left by a killed process with this pid
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+    finally:
+        with _stops_held():
+            # The state on disk, not a flag, says what happened: an interrupt can arrive
+            # right after a rename returns, before any flag could be set.
+            if old.exists() and not target.exists():
+                old.rename(target)
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
