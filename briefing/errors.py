@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -75,11 +75,23 @@ class PdfBuildError(BriefingError):
 
 
 class LogCollector(logging.Handler):
-    """Keeps every warning and error a library logs, so that a build can fail on them."""
+    """Keeps every warning and error a library logs, so that a build can fail on them.
 
-    def __init__(self) -> None:
+    A message matching one of notices (pattern -> fix, the fix may use the pattern's groups
+    as in re.Match.expand) is no problem: its fix is kept in self.notices instead.
+    """
+
+    def __init__(self, notices: Sequence[tuple[re.Pattern[str], str]] = ()) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.notices: list[str] = []
+        self._patterns = tuple(notices)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+        message = record.getMessage()
+        for pattern, fix in self._patterns:
+            match = pattern.search(message)
+            if match:
+                self.notices.append(match.expand(fix))
+                return
+        self.messages.append(f"{record.levelname.lower()}: {message}")

@@ -15,7 +15,9 @@ import logging
 import mimetypes
 import multiprocessing
 import os
+import re
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -40,6 +42,25 @@ from briefing.verify import Checked
 from briefing.views import KIND_LABELS
 
 PAPERS = {"a4": "A4", "letter": "letter"}
+
+# WeasyPrint warnings known to change nothing a reader sees (message pattern -> the notice
+# and its fix, printed once a build). Every other warning is a problem that fails the build.
+# The texts are LOGGER.warning calls of WeasyPrint 70 (pdf/fonts.py, css/validation/).
+ENVIRONMENT_NOTICES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^Using fontTools instead of HarfBuzz-Subset for font "),
+        "WeasyPrint subsets fonts with fontTools because libharfbuzz-subset0 is missing; "
+        "install it with scripts/system-deps.sh (or apt-get install libharfbuzz-subset0)",
+    ),
+    (
+        re.compile(
+            r"^Deprecated `(?P<old>[^`:]+):[^`]*` at (?P<at>\d+:\d+), prefixes on unstable "
+            r"attributes are deprecated, use '(?P<new>[^']+)' instead\.$"
+        ),
+        r"the print stylesheet's \g<old> (at \g<at>) is deprecated in WeasyPrint, which still "
+        r"applies it; write \g<new> instead",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -129,7 +150,7 @@ def local_fetcher(root: Path) -> Any:
 @contextmanager
 def _collected() -> Iterator[LogCollector]:
     logger = logging.getLogger("weasyprint")
-    collector = LogCollector()
+    collector = LogCollector(ENVIRONMENT_NOTICES)
     logger.addHandler(collector)
     propagate, logger.propagate = logger.propagate, False
     try:
@@ -144,18 +165,20 @@ def _base_url(project: Project) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _parsed(project: Project, css: str) -> tuple[Any, tuple[str, ...]]:
-    """The stylesheet parsed once per process (about 45 ms per PDF), with its warnings."""
+def _parsed(project: Project, css: str) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+    """The stylesheet parsed once per process (about 45 ms per PDF), its problems and notices."""
     from weasyprint import CSS
 
     fetcher = local_fetcher(project.root)
     with _collected() as collector:
         sheet = CSS(string=css, base_url=_base_url(project), url_fetcher=fetcher)
-    return sheet, tuple(collector.messages)
+    return sheet, tuple(collector.messages), tuple(collector.notices)
 
 
-def _stylesheet(project: Project, css: str, name: str) -> tuple[Any, tuple[str, ...]]:
-    """The parsed stylesheet and its warnings; a refused @import is a PdfBuildError."""
+def _stylesheet(
+    project: Project, css: str, name: str
+) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+    """The parsed stylesheet, its problems and notices; a refused @import is a PdfBuildError."""
     try:  # the first import of WeasyPrint in a process loads Pango
         from weasyprint.urls import FatalURLFetchingError
     except (ImportError, OSError) as error:
@@ -168,16 +191,23 @@ def _stylesheet(project: Project, css: str, name: str) -> tuple[Any, tuple[str, 
         raise PdfBuildError(f"{name}: {error.__cause__ or error}") from None
 
 
-def render_pdf(project: Project, html: str, css: str, name: str = "PDF") -> tuple[bytes, int]:
-    """Lay out one HTML document; any WeasyPrint warning or refused fetch fails it."""
+def render_pdf(
+    project: Project, html: str, css: str, name: str = "PDF", notices: list[str] | None = None
+) -> tuple[bytes, int]:
+    """Lay out one HTML document; a WeasyPrint warning or a refused fetch fails it.
+
+    A warning in ENVIRONMENT_NOTICES fails nothing: its notice is appended to notices, or
+    printed to stderr when notices is None.
+    """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = local_fetcher(project.root)
-    sheet, warnings = _stylesheet(project, css, name)
+    sheet, warnings, sheet_notices = _stylesheet(project, css, name)
     try:
         with _collected() as collector:
             collector.messages.extend(warnings)  # reported for every PDF, not only the first
+            collector.notices.extend(sheet_notices)
             document = HTML(string=html, base_url=_base_url(project), url_fetcher=fetcher).render(
                 stylesheets=[sheet]
             )
@@ -186,25 +216,47 @@ def render_pdf(project: Project, html: str, css: str, name: str = "PDF") -> tupl
         raise PdfBuildError(f"{name}: {error.__cause__ or error}") from None
     if collector.messages:
         raise PdfBuildError(f"{name}:\n" + "\n".join(collector.messages))
+    if notices is None:
+        print_notices(collector.notices)
+    else:
+        notices.extend(collector.notices)
     return data, len(document.pages)
 
 
-def _render_job(root: Path, html: str, css: str, name: str) -> tuple[bytes, int, float]:
-    """One PDF, in a worker process: its bytes, page count and seconds taken."""
+def print_notices(notices: list[str]) -> None:
+    """Print each distinct notice once to stderr, in the order first seen."""
+    for notice in dict.fromkeys(notices):
+        print(f"notice: {notice}", file=sys.stderr)
+
+
+def _render_job(
+    root: Path, html: str, css: str, name: str
+) -> tuple[bytes, int, float, tuple[str, ...]]:
+    """One PDF, in a worker process: its bytes, page count, seconds taken and notices."""
     started = time.perf_counter()
-    data, pages = render_pdf(Project(root), html, css, name)
-    return data, pages, time.perf_counter() - started
+    notices: list[str] = []
+    data, pages = render_pdf(Project(root), html, css, name, notices)
+    return data, pages, time.perf_counter() - started, tuple(dict.fromkeys(notices))
 
 
 def render_all(
-    project: Project, css: str, htmls: dict[str, str], jobs: int | None = None
+    project: Project,
+    css: str,
+    htmls: dict[str, str],
+    jobs: int | None = None,
+    notices: list[str] | None = None,
 ) -> dict[str, tuple[bytes, int, float]]:
-    """Lay out every document (path -> HTML), in parallel on jobs processes (default: all CPUs)."""
+    """Lay out every document (path -> HTML), in parallel on jobs processes (default: all CPUs).
+
+    The workers' notices are carried back here and appended to notices (printed to stderr,
+    each once, when notices is None).
+    """
     workers = min(jobs or usable_cores(), len(htmls))
     # Longest first, so the book does not start last and leave the other workers idle.
     order = sorted(htmls, key=lambda path: (-len(htmls[path]), path))
     if workers <= 1:
-        return {p: _render_job(project.root, htmls[p], css, f"pdf/{p}") for p in order}
+        done = {p: _render_job(project.root, htmls[p], css, f"pdf/{p}") for p in order}
+        return _results(done, notices)
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:  # import WeasyPrint and parse the stylesheet once; forked workers inherit both
         _stylesheet(project, css, "the print stylesheet")
@@ -213,7 +265,18 @@ def render_all(
         futures = {
             p: pool.submit(_render_job, project.root, htmls[p], css, f"pdf/{p}") for p in order
         }
-        return {p: futures[p].result() for p in order}
+        return _results({p: futures[p].result() for p in order}, notices)
+
+
+def _results(
+    done: dict[str, tuple[bytes, int, float, tuple[str, ...]]], notices: list[str] | None
+) -> dict[str, tuple[bytes, int, float]]:
+    found = [notice for *_, job_notices in done.values() for notice in job_notices]
+    if notices is None:
+        print_notices(found)
+    else:
+        notices.extend(found)
+    return {path: (data, pages, seconds) for path, (data, pages, seconds, _) in done.items()}
 
 
 def build_pdfs(
@@ -233,7 +296,7 @@ def build_pdfs(
     clashes = [path for path in htmls if (out_dir / path).exists()]
     if clashes:
         raise PdfBuildError(f"pdf/{clashes[0]} exists in the site already (from docs/?)")
-    rendered = render_all(project, css, htmls, jobs)
+    rendered = render_all(project, css, htmls, jobs)  # prints each environment notice once
     written = []
     for path in htmls:
         data, pages, seconds = rendered[path]
