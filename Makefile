@@ -2,32 +2,34 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: site test check serve pdf lint clean
 
 site: $(STAMP) system-deps
-	$(BIN)/python build.py build
+	$(BIN)/briefing build
 
 test: $(STAMP) system-deps-tests
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 pdf: $(STAMP) system-deps
-	$(BIN)/python build.py pdf
+	$(BIN)/briefing pdf
 
 check: $(STAMP)
-	$(BIN)/python build.py check
+	$(BIN)/briefing check
 
 serve: $(STAMP)
-	$(BIN)/python build.py serve
+	$(BIN)/briefing serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		--no-build-isolation --editable .
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -24,8 +24,8 @@ _LINE = re.compile(r":\d+$")
 
 
 def function_of(frame: str) -> str:
-    """A py-spy frame, 'render (/work/briefing/render.py:42)', as one name per function
-    with its file and the file's folder: 'render (briefing/render.py)'."""
+    """A py-spy frame, 'render (/work/briefing/web/render.py:42)', as one name per function
+    with its file and the file's folder: 'render (briefing/web/render.py)'."""
     name, found, where = frame.rpartition(" (")
     if not found or not where.endswith(")"):
         return frame

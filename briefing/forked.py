@@ -10,16 +10,41 @@ callers pass workers=1 there, which runs everything here.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
-from collections.abc import Callable
+import os
+import signal
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
-from briefing.errors import BriefingError
+from briefing.model.errors import BriefingError
 
 T = TypeVar("T")
+
+# The signals a user or CI sends to stop a build.
+STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def stops_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends; a held signal is delivered after it.
+
+    Around a fork: a stop that lands while fork runs its at-fork callbacks raises inside one
+    of them, where Python prints it as ignored, and the build went on as if never stopped.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def release_stops() -> None:
+    """In a worker forked under stops_held: take SIGINT and SIGTERM again."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
 
 
 class WorkerLost(BriefingError):
@@ -28,6 +53,7 @@ class WorkerLost(BriefingError):
 
 def _run_share(work: Callable[[int, int], T], index: int, count: int, out: Connection) -> None:
     """In a forked worker: send (True, result) or (False, the exception that stopped it)."""
+    release_stops()
     try:
         out.send((True, work(index, count)))
     except BaseException as error:  # any failure, an interrupt too, goes to the parent
@@ -50,7 +76,8 @@ def run_shares(work: Callable[[int, int], T], workers: int) -> list[T]:
         for index in range(1, workers):
             receiver, sender = context.Pipe(duplex=False)
             child = context.Process(target=_run_share, args=(work, index, workers, sender))
-            child.start()
+            with stops_held():
+                child.start()
             sender.close()  # the worker's copy is the only one left: EOF if it dies
             children.append((child, receiver))
         results = [work(0, workers)]
@@ -94,3 +121,9 @@ def share_of(total: int, index: int, count: int, first_weight: float = 1.0) -> l
         if owner == index:
             mine.append(position)
     return mine
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on (Linux: respects taskset and cgroups)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1

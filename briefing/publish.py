@@ -14,28 +14,16 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-# The signals a user or CI sends to stop a build; the clean-up must not be cut short by one.
-_STOPS = {signal.SIGINT, signal.SIGTERM}
+from briefing.forked import stops_held
 
 
 def temporary_names(name: str) -> tuple[str, str]:
     """The glob patterns of the two temporary folders staged() makes beside NAME."""
     return f".{name}-build-*", f".{name}-old-*"
-
-
-@contextlib.contextmanager
-def _stops_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends; a held signal is delivered after it."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _umask() -> int:
@@ -61,7 +49,7 @@ def staged(target: Path) -> Iterator[Path]:
             target.rename(old)
         staging.rename(target)
     finally:
-        with _stops_held():
+        with stops_held():
             # The state on disk, not a flag, says what happened: an interrupt can arrive
             # right after a rename returns, before any flag could be set.
             if old.exists() and not target.exists():

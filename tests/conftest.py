@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.pipeline import Project
+from briefing.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,9 +75,9 @@ def make_corpus(
     root = tmp_path / "project"
     root.mkdir()
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    hook = (ROOT / "briefing" / "mkdocs_hook.py").as_posix()
+    hook = (ROOT / "briefing" / "web" / "hook.py").as_posix()
     (root / "mkdocs.yml").write_text(
-        config.replace("briefing/mkdocs_hook.py", hook).replace("  - briefing\n", ""),
+        config.replace("briefing/web/hook.py", hook).replace("  - briefing\n", ""),
         encoding="utf-8",
     )
     shutil.copytree(ROOT / "templates", root / "templates")
@@ -90,7 +90,7 @@ def make_corpus(
 @pytest.fixture(scope="session")
 def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project (its content, templates and mkdocs.yml) built once into tmp."""
-    from briefing.site import build_site
+    from briefing.web.site import build_site
 
     site = tmp_path_factory.mktemp("project-site") / "site"
     build_site(Project(ROOT), site)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import Loc, Problem
-from briefing.report import annotation, escape_data, escape_property, summary_markdown
-from build import main
+from briefing.cli import main
+from briefing.editing.report import annotation, escape_data, escape_property, summary_markdown
+from briefing.model.errors import Loc, Problem
 from tests.conftest import make_corpus
 
 ESCAPES = [

@@ -16,11 +16,14 @@ import markdown
 import pytest
 import yaml
 
-from briefing import bench, synthetic
-from briefing.link import Corpus
-from briefing.pipeline import Project, check, render_site_pages
-from briefing.speedups import MARK, GeneratedHtmlExtension, anchor_ids
-from briefing.views import Linker, relative_path
+from briefing.bench import run as bench
+from briefing.bench import synthetic
+from briefing.check.checker import check
+from briefing.check.link import Corpus
+from briefing.present.views import Linker, relative_path
+from briefing.project import Project
+from briefing.web.render import render_site_pages
+from briefing.web.speedups import MARK, GeneratedHtmlExtension, anchor_ids
 from conftest import ROOT
 
 
@@ -151,20 +154,20 @@ def test_fold_stacks_counts_samples_inclusive_and_own() -> None:
     finally:
         sys.path.remove(str(ROOT / "bench"))
     lines = [
-        "<module> (/x/run.py:3);render_pages (/x/briefing/render.py:9);escape (/v/markupsafe/__init__.py:40) 3",
-        "<module> (/x/run.py:3);render_pages (/x/briefing/render.py:12) 1",
-        "<module> (/x/run.py:3);check (/x/briefing/pipeline.py:5) 6",
+        "<module> (/x/run.py:3);render_pages (/x/briefing/web/render.py:9);escape (/v/markupsafe/__init__.py:40) 3",
+        "<module> (/x/run.py:3);render_pages (/x/briefing/web/render.py:12) 1",
+        "<module> (/x/run.py:3);check (/x/briefing/check/checker.py:5) 6",
         "not a sample line",
     ]
     total, inclusive, own = summarise(lines, "render_pages")
     assert total == 4
-    assert inclusive["render_pages (briefing/render.py)"] == 4
-    assert own == {"escape (markupsafe/__init__.py)": 3, "render_pages (briefing/render.py)": 1}
+    assert inclusive["render_pages (briefing/web/render.py)"] == 4
+    assert own == {"escape (markupsafe/__init__.py)": 3, "render_pages (briefing/web/render.py)": 1}
     assert summarise(lines, None)[0] == 10
 
 
 def test_the_live_preview_benchmark_can_serve_a_synthetic_corpus(tmp_path: Path) -> None:
-    from briefing.bench_serve import _edit_summary, serve_project
+    from briefing.bench.serve import _edit_summary, serve_project
 
     root, sheet = serve_project(tmp_path / "synthetic", sheets=40)
     assert sheet.parent == root / "content" / "actors"

@@ -107,8 +107,9 @@ def test_search_puts_the_sheet_first(page: Page, base_url: str, query: str, shee
 
 
 def test_every_alias_finds_its_actor_first(page: Page, base_url: str) -> None:
-    from briefing.pipeline import Project, check
-    from briefing.records import Actor
+    from briefing.check.checker import check
+    from briefing.model.records import Actor
+    from briefing.project import Project
 
     corpus = check(Project(ROOT)).corpus
     actors = [a for a in corpus.of_kind("actor") if isinstance(a, Actor) and a.aliases]
@@ -152,7 +153,7 @@ RIVALS = {
 def test_an_alias_outranks_pages_that_use_it_in_their_title(
     page: Page, tmp_path_factory: pytest.TempPathFactory, query: str, sheet: str
 ) -> None:
-    from briefing.site import build_site
+    from briefing.web.site import build_site
     from conftest import make_corpus
 
     folder = tmp_path_factory.getbasetemp() / "alias-site"

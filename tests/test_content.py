@@ -9,12 +9,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from briefing import records, verify
-from briefing.contract import ACTOR_TYPES, KIND_FIELDS, RELATION_TYPES, STATEMENT_KINDS, Field
-from briefing.coverage import coverage
-from briefing.errors import ContentError
-from briefing.pipeline import Project, check
-from briefing.verify import normalise
+from briefing.check import verify
+from briefing.check.checker import check
+from briefing.check.coverage import coverage
+from briefing.check.verify import normalise
+from briefing.model import records
+from briefing.model.contract import (
+    ACTOR_TYPES,
+    KIND_FIELDS,
+    RELATION_TYPES,
+    STATEMENT_KINDS,
+    Field,
+)
+from briefing.model.errors import ContentError
+from briefing.project import Project
 from tests.conftest import ROOT
 
 SEED = "nk-troops-russia-beijing"

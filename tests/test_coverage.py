@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import build
-from briefing.coverage import (
+from briefing import cli
+from briefing.check.checker import check
+from briefing.check.coverage import (
     MIN_SHARE,
     Sentence,
     SourceCoverage,
@@ -24,7 +25,7 @@ from briefing.coverage import (
     split_line,
     split_sentences,
 )
-from briefing.pipeline import Project, check
+from briefing.project import Project
 from tests.conftest import ROOT, make_corpus
 
 SPLITS = [
@@ -268,7 +269,7 @@ def test_report_lists_gaps_exclusions_and_totals(tmp_path: Path) -> None:
 
 
 def run(project: Project, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = build.main(["--root", str(project.root), "coverage", *args])
+    code = cli.main(["--root", str(project.root), "coverage", *args])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from briefing import records
-from briefing.diagram import graph, relation_diagram
-from briefing.errors import Loc
-from briefing.link import Corpus, link
+from briefing.check.link import Corpus, link
+from briefing.model import records
+from briefing.model.errors import Loc
+from briefing.present.diagram import graph, relation_diagram
 
 SVG = "{http://www.w3.org/2000/svg}"
 LOC = Loc("content/x.yaml")

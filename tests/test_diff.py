@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.pipeline import Project
-from briefing.report import code, word_diff
-from build import main
+from briefing.cli import main
+from briefing.editing.report import code, word_diff
+from briefing.project import Project
 from tests.conftest import make_corpus, write_files
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

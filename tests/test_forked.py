@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import TemplateProblem
 from briefing.forked import WorkerLost, run_shares, share_of
+from briefing.model.errors import TemplateProblem
 
 
 def test_each_share_runs_once_and_results_come_in_order() -> None:

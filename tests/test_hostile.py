@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from hostile.cases import BILLION_LAUGHS, CANARY, REJECTED, VIA_CLI, Rejected, plant_canary
 
-from briefing.contract import RESERVED_IDS
-from briefing.errors import ContentError
-from briefing.pipeline import Project, check
+from briefing.check.checker import check
+from briefing.model.contract import RESERVED_IDS
+from briefing.model.errors import ContentError
+from briefing.project import Project
 from conftest import ROOT, make_corpus
 
 BY_NAME = {case.name: case for case in REJECTED}

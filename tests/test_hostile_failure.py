@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-import briefing.pipeline
-import briefing.site
-from briefing.errors import SiteBuildError
-from briefing.pipeline import Project
+import briefing.web.render
+import briefing.web.site
+from briefing.model.errors import SiteBuildError
+from briefing.project import Project
 from briefing.publish import temporary_names
-from briefing.site import build_site
+from briefing.web.site import build_site
 from conftest import ROOT, make_corpus
 
 BROKEN_SHEET = "id: iran\nname: Iran\ntype: stat\nsummary: s\n"
@@ -85,7 +85,7 @@ FAILURES: list[tuple[str, Callable[[Project], None], str]] = [
     (
         "template",
         break_template,
-        "templates/actor.md.j2:2: 'briefing.records.Actor object' has no attribute 'missing'",
+        "templates/actor.md.j2:2: 'briefing.model.records.Actor object' has no attribute 'missing'",
     ),
     ("MkDocs warning", break_docs_link, "nowhere.md"),
     (
@@ -123,7 +123,7 @@ def test_a_crash_inside_a_stage_keeps_the_previous_site(
     def crash(*args: object) -> None:
         raise RuntimeError("a bug in render")
 
-    monkeypatch.setattr(briefing.pipeline, "render_pages", crash)
+    monkeypatch.setattr(briefing.web.render, "render_pages", crash)
     with pytest.raises(RuntimeError, match="a bug in render"):
         build_site(built, site)
     assert snapshot(site) == before
@@ -141,9 +141,9 @@ def test_an_interrupt_anywhere_leaves_no_temporary_folder(
         raise KeyboardInterrupt
 
     if where == "before MkDocs":
-        monkeypatch.setattr(briefing.site, "_mkdocs_build", interrupt)
+        monkeypatch.setattr(briefing.web.site, "_mkdocs_build", interrupt)
     elif where == "inside the hook":
-        monkeypatch.setattr(briefing.pipeline, "render_pages", interrupt)
+        monkeypatch.setattr(briefing.web.render, "render_pages", interrupt)
     else:
         # site/ has been moved aside; Ctrl-C arrives before the new build is moved in.
         rename = Path.rename

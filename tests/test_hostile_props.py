@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 from mkdocs.utils.meta import get_data
 
-from briefing.errors import ContentError
-from briefing.load import load_file
-from briefing.pipeline import Project, render_site_pages
-from briefing.render import environment, escape_output
-from briefing.views import escaped
+from briefing.check.load import load_file
+from briefing.model.errors import ContentError
+from briefing.present.jinja import environment, escape_output
+from briefing.present.views import escaped
+from briefing.project import Project
+from briefing.web.render import render_site_pages
 from conftest import SOURCE_TEXT, make_corpus
 
 SHEET = "content/actors/iran.yaml"

@@ -1,4 +1,4 @@
-"""briefing.scan on crafted HTML: every construct it must catch, with its exact finding.
+"""briefing.web.scan on crafted HTML: every construct it must catch, with its exact finding.
 
 The built sites in the other suites must scan clean; these cases prove the scanner would
 notice if they did not. Theme-page cases (Material's own scripts, altered) are in
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.scan import scan_html, scan_search_index, scan_site, script_url
+from briefing.web.scan import scan_html, scan_search_index, scan_site, script_url
 from conftest import ROOT
 
 P = "page.html"
@@ -195,7 +195,7 @@ def test_scan_site_and_command_line(tmp_path: Path) -> None:
         "a/index.html:1:1: event-handler attribute 'onclick' on <p>",
         "logo.svg:1:41: <script> that is not one of the theme's own",
     ]
-    command = [sys.executable, "-m", "briefing.scan", str(site)]
+    command = [sys.executable, "-m", "briefing.web.scan", str(site)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == f"2 unsafe construct(s) in {site}"

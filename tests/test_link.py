@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import ContentError
-from briefing.link import Backlink
-from briefing.pipeline import check
+from briefing.check.checker import check
+from briefing.check.link import Backlink
+from briefing.model.errors import ContentError
 from conftest import make_corpus
 
 R = "content/relations/trade.yaml"

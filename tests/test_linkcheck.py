@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.linkcheck import check_links
+from briefing.web.linkcheck import check_links
 from conftest import write_files
 
 SITE = {

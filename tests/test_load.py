@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from briefing import load
-from briefing.errors import Loc
-from briefing.load import MAX_FILE_BYTES, Mapping, Scalar, Sequence, load_corpus, load_file
+from briefing.check import load
+from briefing.check.load import (
+    MAX_FILE_BYTES,
+    Mapping,
+    Scalar,
+    Sequence,
+    load_corpus,
+    load_file,
+)
+from briefing.model.errors import Loc
 
 P = "content/actors/x.yaml"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from briefing import schema
-from briefing.load import load_file
-from briefing.pipeline import check
-from briefing.scaffold import new_sheet
-from build import main
+from briefing.check.checker import check
+from briefing.check.load import load_file
+from briefing.cli import main
+from briefing.editing import schema
+from briefing.editing.scaffold import new_sheet
 from tests.conftest import ROOT, make_corpus
 from tests.test_schema import instance
 

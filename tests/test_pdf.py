@@ -11,12 +11,19 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefing import print_docs
-from briefing.errors import PdfBuildError, TemplateProblem
-from briefing.pdf import build_pdfs, document_html, local_fetcher, render_pdf, stylesheet
-from briefing.pipeline import Project, check
-from briefing.render import environment
-from build import parse_args
+from briefing.check.checker import check
+from briefing.cli import parse_args
+from briefing.model.errors import PdfBuildError, TemplateProblem
+from briefing.pdf import documents
+from briefing.pdf.layout import (
+    build_pdfs,
+    document_html,
+    local_fetcher,
+    render_pdf,
+    stylesheet,
+)
+from briefing.present.jinja import environment
+from briefing.project import Project
 from conftest import ROOT, make_corpus
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
@@ -241,7 +248,7 @@ def test_notes_number_statements_in_reading_order(pdfs: Path) -> None:
 
 def test_untrusted_values_stay_text(project: Project, pdfs: Path) -> None:
     assert PAYLOAD in flat(text(pdfs / "actors/russia.pdf"))
-    document = print_docs.actor_document(
+    document = documents.actor_document(
         check(project).corpus, check(project).corpus.by_id["russia"]
     )  # type: ignore[arg-type]
     html = document_html(environment(project.templates), document, None)
@@ -270,7 +277,7 @@ def test_two_builds_are_byte_identical(project: Project, pdfs: Path, tmp_path: P
 
 
 def test_without_source_date_epoch_the_pdf_has_no_date(project: Project) -> None:
-    document = print_docs.briefing_document(
+    document = documents.briefing_document(
         check(project).corpus, check(project).corpus.by_id["quiet"]
     )  # type: ignore[arg-type]
     html = document_html(environment(project.templates), document, None)
@@ -279,7 +286,7 @@ def test_without_source_date_epoch_the_pdf_has_no_date(project: Project) -> None
 
 
 def test_letter_option_changes_the_page_size(project: Project, pdfs: Path) -> None:
-    document = print_docs.briefing_document(
+    document = documents.briefing_document(
         check(project).corpus, check(project).corpus.by_id["quiet"]
     )  # type: ignore[arg-type]
     html = document_html(environment(project.templates), document, None)
@@ -298,7 +305,7 @@ def test_a_diagram_function_is_inlined_as_vector(project: Project) -> None:
     def diagram(corpus: object, sheet: object) -> str:
         return '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="20" font-family="DejaVu Sans">DIAGRAM-LABEL</text></svg>'
 
-    document = print_docs.actor_document(corpus, corpus.by_id["china"], diagram)  # type: ignore[arg-type]
+    document = documents.actor_document(corpus, corpus.by_id["china"], diagram)  # type: ignore[arg-type]
     html = document_html(environment(project.templates), document, None)
     data, _ = render_pdf(project, html, stylesheet(project, "a4"))
     path = project.root / "diagram.pdf"
@@ -306,7 +313,7 @@ def test_a_diagram_function_is_inlined_as_vector(project: Project) -> None:
     assert text(path).count("DIAGRAM-LABEL") == 2  # China's and the relation's chapter
     assert b"/Subtype /Image" not in data and b"/Image" not in data  # vector, not a picture
     with pytest.raises(TemplateProblem, match="the diagram for 'china' is not an SVG document"):
-        print_docs.actor_document(corpus, corpus.by_id["china"], lambda c, s: "<html></html>")  # type: ignore[arg-type]
+        documents.actor_document(corpus, corpus.by_id["china"], lambda c, s: "<html></html>")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import PdfBuildError
-from briefing.pdf import render_pdf, stylesheet
-from briefing.pipeline import Project
+from briefing.model.errors import PdfBuildError
+from briefing.pdf.layout import render_pdf, stylesheet
+from briefing.project import Project
 from conftest import ROOT, make_corpus
 
 FALLBACK = (

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing import pipeline, synthetic
-from briefing.errors import ContentError
-from briefing.pipeline import check
+from briefing.bench import synthetic
+from briefing.check import checker
+from briefing.check.checker import check
+from briefing.model.errors import ContentError
 from conftest import make_corpus
 
 BROKEN = {
@@ -26,7 +27,7 @@ def test_a_large_corpus_is_checked_the_same_in_several_processes(
     project = make_corpus(tmp_path, base=False)
     synthetic.generate(project.content, 120, seed=3)
     alone = check(project)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(checker, "PARALLEL_FROM", 1)
     shared_out = check(project, workers=2)
     assert shared_out.corpus.sheets == alone.corpus.sheets  # same records, same order
     assert shared_out.texts == alone.texts
@@ -38,7 +39,7 @@ def test_problems_are_the_same_in_several_processes(
     project = make_corpus(tmp_path, BROKEN)
     with pytest.raises(ContentError) as alone:
         check(project)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(checker, "PARALLEL_FROM", 1)
     for workers in (2, 3):
         with pytest.raises(ContentError) as shared_out:
             check(project, workers=workers)

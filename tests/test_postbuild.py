@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing import postbuild
-from briefing.linkcheck import check_links
-from briefing.pipeline import usable_cores
-from briefing.scan import scan_site
+from briefing.forked import usable_cores
+from briefing.web import postbuild
+from briefing.web.linkcheck import check_links
+from briefing.web.scan import scan_site
 from conftest import write_files
 
 SITE = {

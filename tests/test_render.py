@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing import render
-from briefing.errors import TemplateProblem
-from briefing.pipeline import check, render_site_pages
-from briefing.render import render_pages
+from briefing.check.checker import check
+from briefing.model.errors import TemplateProblem
+from briefing.web import render
+from briefing.web.render import render_pages, render_site_pages
 from conftest import make_corpus
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -279,7 +279,7 @@ def test_home_leads_with_the_overview_briefing_else_the_first(tmp_path: Path) ->
 
 
 def test_too_many_actors_are_listed_not_drawn(tmp_path: Path) -> None:
-    from briefing.pages import DIAGRAM_MAX_ACTORS
+    from briefing.web.pages import DIAGRAM_MAX_ACTORS
 
     count = DIAGRAM_MAX_ACTORS + 1
     files = {

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from briefing import schema
-from briefing.load import KINDS, Mapping, Node, Scalar, load_corpus
-from briefing.validate import validate
-from build import main
+from briefing.check.load import KINDS, Mapping, Node, Scalar, load_corpus
+from briefing.check.validate import validate
+from briefing.cli import main
+from briefing.editing import schema
 from tests.conftest import ROOT, write_files
 
 
@@ -65,7 +65,7 @@ def test_schemas_are_valid_draft_07_and_rendered_deterministically() -> None:
         assert list(json.loads(text)) == sorted(json.loads(text))
     assert sorted(schema.expected_files()) == [
         "schema/actor.schema.json",
-        "schema/briefing.schema.json",
+        "schema/briefing.editing.schema.json",
         "schema/event.schema.json",
         "schema/relation.schema.json",
         "schema/source.schema.json",
@@ -275,7 +275,7 @@ def test_schema_and_validator_both_reject(
     assert check_both(tmp_path, folder, text) == (messages, errors)
 
 
-# Where they legitimately differ (see briefing/schema.py's docstring): the validator knows
+# Where they legitimately differ (see briefing/editing/schema.py's docstring): the validator knows
 # the calendar, the file name and every item of a list; the schema does not strip values.
 DIFFERENCES = [
     (
@@ -352,11 +352,11 @@ def test_schema_command_writes_then_checks(tmp_path: Path, capsys: pytest.Captur
     assert main(["--root", str(root), "schema", "--check"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "schema/source.schema.json is missing; run `python build.py schema`",
-        "schema/actor.schema.json is out of date with briefing/contract.py; "
+        "schema/actor.schema.json is out of date with briefing/model/contract.py; "
         "run `python build.py schema`",
         "schema/relation.schema.json is missing; run `python build.py schema`",
         "schema/event.schema.json is missing; run `python build.py schema`",
-        "schema/briefing.schema.json is missing; run `python build.py schema`",
+        "schema/briefing.editing.schema.json is missing; run `python build.py schema`",
         "schema/topic.schema.json is not generated from the contract any more; delete it",
     ]
     assert main(["--root", str(root), "schema"]) == 0

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing import pipeline, postbuild, render
-from briefing.errors import SiteBuildError
-from briefing.pipeline import Project
-from briefing.site import build_site
+from briefing.check import checker
+from briefing.model.errors import SiteBuildError
+from briefing.project import Project
+from briefing.web import postbuild, render
+from briefing.web.site import build_site
 from conftest import ROOT, make_corpus
 
 PAYLOAD = "<script>alert('x')</script> [x](javascript:alert(1))"
@@ -100,7 +101,7 @@ def test_hand_written_page_cannot_hide_a_generated_one(tmp_path: Path) -> None:
 
 
 def test_real_project_site_builds_and_every_internal_link_resolves(project_site: Path) -> None:
-    from briefing.linkcheck import check_links
+    from briefing.web.linkcheck import check_links
 
     for page in ("index.html", "timeline/index.html", "figures/index.html", "legend/index.html"):
         assert (project_site / page).is_file(), page
@@ -216,11 +217,11 @@ def test_a_corpus_checked_by_the_caller_is_not_checked_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = make_corpus(tmp_path)
-    checked = pipeline.check(project)  # as build.py build does, to report problems first
+    checked = checker.check(project)  # as build.py build does, to report problems first
 
     def check_again(*args: object, **kwargs: object) -> None:
         raise AssertionError("the hook checked the content again")
 
-    monkeypatch.setattr(pipeline, "check", check_again)
+    monkeypatch.setattr(render, "check", check_again)
     build_site(project, tmp_path / "site", checked=checked)
     assert (tmp_path / "site" / "actors" / "china" / "index.html").is_file()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import ContentError
-from briefing.pipeline import check
-from briefing.records import Actor, Event, PartialDate
+from briefing.check.checker import check
+from briefing.model.errors import ContentError
+from briefing.model.records import Actor, Event, PartialDate
 from conftest import make_corpus
 
 A = "content/actors/iran.yaml"
@@ -258,6 +258,6 @@ def test_problems_from_several_files_are_all_reported_sorted(tmp_path: Path) -> 
     [("2024", (2024, 0, 0)), ("2024-10", (2024, 10, 0)), ("2024-10-23", (2024, 10, 23))],
 )
 def test_partial_dates_sort_before_their_days(value: str, key: tuple[int, int, int]) -> None:
-    from briefing.errors import Loc
+    from briefing.model.errors import Loc
 
     assert PartialDate(value, Loc("x")).sort_key == key

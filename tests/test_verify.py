@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing import verify
-from briefing.errors import ContentError
-from briefing.pipeline import check
-from briefing.verify import normalise
+from briefing.check import verify
+from briefing.check.checker import check
+from briefing.check.verify import normalise
+from briefing.model.errors import ContentError
 from conftest import SOURCE_TEXT, make_corpus
 
 A = "content/actors/iran.yaml"

@@ -104,7 +104,7 @@ def test_pre_commit_hook_checks_content_with_the_projects_venv() -> None:
     files = re.compile(hook["files"])
     for path in ("content/actors/china.yaml", "content/sources/a.txt", "templates/actor.md.j2"):
         assert files.search(path), path
-    for path in ("README.md", "briefing/load.py", "docs/content/x.yaml"):
+    for path in ("README.md", "briefing/check/load.py", "docs/content/x.yaml"):
         assert not files.search(path), path
     # The entry works: run it with this interpreter in place of the repository's .venv.
     command = hook["entry"].replace(".venv/bin/python", sys.executable).split()

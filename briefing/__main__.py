@@ -1,0 +1,5 @@
+"""`python -m briefing COMMAND`."""
+
+from briefing.cli import main
+
+raise SystemExit(main())

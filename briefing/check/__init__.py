@@ -1,0 +1,1 @@
+"""Checking the content: load, validate, link, verify, coverage, and the check stage in order."""

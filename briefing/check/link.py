@@ -1,0 +1,211 @@
+"""Stage 3, link: index every id, resolve [[refs]] and id fields, collect backlinks.
+
+Two passes: first every sheet id (and each sheet's statement ids) is indexed with its
+location, then every reference is resolved against that index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, cached_property
+from types import MappingProxyType
+from typing import Any
+
+from briefing.check.validate import REF, suggest
+from briefing.model import records
+from briefing.model.errors import Problem
+
+# [[target]] or [[target|label]]; the target is checked against REF after matching.
+LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
+
+
+@dataclass(frozen=True, order=True)
+class Backlink:
+    """A sheet (and statement, if any) that refers to another sheet."""
+
+    sheet_id: str
+    statement_id: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The linked corpus: sheets in a stable order, an id index and backlinks."""
+
+    sheets: tuple[records.Sheet, ...]
+    by_id: MappingProxyType[str, records.Sheet]
+    backlinks: MappingProxyType[str, tuple[Backlink, ...]]
+    # (sheet id, referring sheet id, statement id) for each [[link]] in a statement's text,
+    # so that a page can tell a statement that names it from one that only cites it.
+    text_links: frozenset[tuple[str, str, str]] = frozenset()
+
+    # Indexes built once on first use, so that pages do not rescan the corpus (which made
+    # rendering quadratic in the number of sheets). cached_property writes the instance
+    # __dict__ directly, which a frozen dataclass allows.
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[records.Sheet, ...]]:
+        grouped: dict[str, list[records.Sheet]] = defaultdict(list)
+        for sheet in self.sheets:
+            grouped[sheet.kind].append(sheet)
+        return {kind: tuple(sheets) for kind, sheets in grouped.items()}
+
+    @cached_property
+    def _involving(self) -> dict[tuple[str, str], tuple[records.Sheet, ...]]:
+        found: dict[tuple[str, str], list[records.Sheet]] = defaultdict(list)
+        for sheet in self.sheets:
+            for actor_id in dict.fromkeys(r.target for r in getattr(sheet, "actors", ())):
+                found[sheet.kind, actor_id].append(sheet)
+        return {key: tuple(sheets) for key, sheets in found.items()}
+
+    @cached_property
+    def _citing(self) -> dict[str, tuple[tuple[records.Sheet, records.Statement], ...]]:
+        found: dict[str, list[tuple[records.Sheet, records.Statement]]] = defaultdict(list)
+        for sheet in self.sheets:
+            for statement in sheet.statements:
+                found[statement.source.target].append((sheet, statement))
+        return {source_id: tuple(pairs) for source_id, pairs in found.items()}
+
+    @cached_property
+    def _statements(self) -> dict[str, records.Statement]:
+        found: dict[str, records.Statement] = {}
+        for sheet in self.sheets:
+            for statement in sheet.statements:
+                found.setdefault(f"{sheet.id}#{statement.id}", statement)
+        return found
+
+    def of_kind(self, kind: str) -> tuple[records.Sheet, ...]:
+        """Sheets of one kind ('actor'), sorted by id."""
+        return self._by_kind.get(kind, ())
+
+    def involving(self, kind: str, actor_id: str) -> tuple[records.Sheet, ...]:
+        """Sheets of one kind (relations, events) whose 'actors' name actor_id, in order."""
+        return self._involving.get((kind, actor_id), ())
+
+    def citing(self, source_id: str) -> tuple[tuple[records.Sheet, records.Statement], ...]:
+        """Every (sheet, statement) whose statement cites source_id, in corpus order."""
+        return self._citing.get(source_id, ())
+
+    def statement(self, target: str) -> records.Statement:
+        """The statement named by 'sheet-id#statement-id' (already resolved)."""
+        return self._statements[target]
+
+
+def iter_refs(value: Any, statement_id: str = "") -> Iterator[tuple[records.Ref, str]]:
+    """Every reference in a record, as Ref, with the statement it sits in ('' for none).
+
+    [[links]] inside Text values are returned as Refs located at their text.
+    """
+    found: list[tuple[records.Ref, str]] = []
+    _collect_refs(value, statement_id, found)
+    return iter(found)
+
+
+def _collect_refs(value: Any, statement_id: str, found: list[tuple[records.Ref, str]]) -> None:
+    """iter_refs' walk, appending to one list (nested generators cost a third of linking)."""
+    kind = type(value)
+    if kind is str or value is None:  # most fields: nothing to look into
+        return
+    if kind is records.Ref:
+        found.append((value, statement_id))
+    elif kind is records.Text:
+        if "[[" in value.value:
+            for match in LINK.finditer(value.value):
+                ref = records.Ref(match.group(1).strip(), value.loc, ("[[",))
+                found.append((ref, statement_id))
+    elif kind is tuple:
+        for item in value:
+            _collect_refs(item, statement_id, found)
+    else:
+        if kind is records.Statement:
+            statement_id = value.id
+        for name in _field_names(kind):
+            _collect_refs(getattr(value, name), statement_id, found)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A record type's field names (none for other types), looked up once per type."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(field.name for field in dataclasses.fields(kind) if field.name != "loc")
+
+
+def index(sheets: Iterable[records.Sheet]) -> tuple[dict[str, records.Sheet], list[Problem]]:
+    """First pass: id -> sheet; duplicate ids are problems at the later file."""
+    by_id: dict[str, records.Sheet] = {}
+    problems = []
+    for sheet in sorted(sheets, key=lambda s: s.path):
+        first = by_id.get(sheet.id)
+        if first is not None:
+            problems.append(
+                Problem(
+                    sheet.loc,
+                    f"duplicate id '{sheet.id}': also used by {first.path}; "
+                    "ids are unique across all kinds",
+                )
+            )
+            continue
+        by_id[sheet.id] = sheet
+    return by_id, problems
+
+
+def resolve(
+    ref: records.Ref, by_id: dict[str, records.Sheet], unchecked: frozenset[str]
+) -> str | None:
+    """Why a reference does not resolve, or None if it does."""
+    if ref.targets == ("[[",) and not REF.fullmatch(ref.target):
+        return (
+            f"'[[{ref.target}]]' is not a reference; write [[id]], [[id|label]] "
+            "or [[id#statement-id]]"
+        )
+    sheet = by_id.get(ref.sheet_id)
+    if sheet is None:
+        if ref.sheet_id in unchecked:
+            return None  # that sheet has its own problems already
+        return f"unknown reference '{ref.sheet_id}'" + suggest(ref.sheet_id, by_id)
+    if ref.statement_id:
+        ids = [s.id for s in sheet.statements]
+        if ref.statement_id not in ids:
+            return f"unknown statement '{ref.statement_id}' in '{sheet.id}'" + suggest(
+                ref.statement_id, ids
+            )
+    kinds = [k for k in ref.targets if k not in ("[[", "statement")]
+    if kinds and sheet.kind not in kinds:
+        return f"'{ref.sheet_id}' is a {sheet.kind}, but this field names a {' or '.join(kinds)}"
+    return None
+
+
+def link(
+    sheets: Iterable[records.Sheet], unchecked: Iterable[str] = ()
+) -> tuple[Corpus, list[Problem]]:
+    """Index, then resolve every reference; ids in unchecked are not reported as unknown."""
+    by_id, problems = index(sheets)
+    skip = frozenset(unchecked)
+    # (sheet id, statement id) pairs, made Backlinks once sorted: tuples compare in C.
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    text_links: set[tuple[str, str, str]] = set()
+    for sheet in by_id.values():
+        for ref, statement_id in iter_refs(sheet):
+            why = resolve(ref, by_id, skip)
+            if why is not None:
+                problems.append(Problem(ref.loc, why))
+                continue
+            target = ref.sheet_id
+            if target != sheet.id and target in by_id:
+                found[target].add((sheet.id, statement_id))
+            if statement_id and ref.targets == ("[[",):
+                text_links.add((target, sheet.id, statement_id))
+    order = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
+    backlinks = {
+        target: tuple(Backlink(*pair) for pair in sorted(pairs))
+        for target, pairs in sorted(found.items())
+    }
+    corpus = Corpus(
+        ordered, MappingProxyType(by_id), MappingProxyType(backlinks), frozenset(text_links)
+    )
+    return corpus, problems

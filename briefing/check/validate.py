@@ -1,0 +1,270 @@
+"""Stage 2, validate: located YAML trees -> typed, frozen records, with every problem collected."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import html
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from briefing.check.load import Document, Mapping, Node, Scalar, Sequence, describe
+from briefing.model import records
+from briefing.model.contract import ATTRIBUTED_KINDS, KIND_FIELDS, RESERVED_IDS, Field
+from briefing.model.errors import Loc, Problem
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
+# [0-9], not \d: \d also matches other scripts' digits ('٢٠٢٤'), which int() accepts.
+DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+TEXT_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.txt")
+URL_SCHEMES = ("https", "http", "mailto")
+INVALID = object()
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_date(value: str) -> str | None:
+    """Why an ISO 8601 partial date is wrong, or None if it is right."""
+    match = DATE.fullmatch(value)
+    if not match:
+        return "must be an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError as error:
+        return f"is not a real date ({error})"
+    return None
+
+
+def check_url(value: str) -> str | None:
+    """Why a URL is refused, or None."""
+    if any(c.isspace() for c in value):
+        return "must not contain spaces"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
+    if parts.scheme.lower() not in URL_SCHEMES:
+        return "must start with https:, http: or mailto:"
+    if parts.scheme.lower() == "mailto":
+        return None if re.fullmatch(r"[^@/]+@[^@/]+\.[^@/]+", parts.path) else "needs an address"
+    return None if parts.hostname else "needs a host, like https://example.org/page"
+
+
+class Reader:
+    """Reads nodes against fields, collecting problems instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, loc: Loc, message: str) -> object:
+        self.problems.append(Problem(loc, message))
+        return INVALID
+
+    def read(self, field: Field, node: Node) -> Any:
+        """A node -> the field's value; INVALID after recording a problem; None if empty."""
+        if field.shape == "list":
+            return self.read_list(field, node)
+        if field.shape == "object":
+            if isinstance(node, Scalar) and not node.text.strip():
+                return None  # 'publication:' left empty, like an empty list
+            if not isinstance(node, Mapping):
+                return self.fail(
+                    node.loc, f"'{field.name}' must be a mapping, not {describe(node)}"
+                )
+            return self.read_object(field.fields, node, field.name, field.record)
+        if not isinstance(node, Scalar):
+            return self.fail(node.loc, f"'{field.name}' must be text, not {describe(node)}")
+        value = node.text.strip()
+        if not value:
+            return None
+        return self.read_scalar(field, value, node.loc)
+
+    def read_scalar(self, field: Field, value: str, loc: Loc) -> Any:
+        name = field.name
+        if (
+            field.shape in ("title", "line", "slug", "ref", "date", "url", "choice")
+            and "\n" in value
+        ):
+            return self.fail(loc, f"'{name}' must be one line; join the lines")
+        if field.shape == "title":
+            # MkDocs prints titles unescaped in <title>, the header and the search index,
+            # where browsers decode character references, even '&copy' without ';'.
+            if "<" in value or ">" in value or html.unescape(value) != value:
+                return self.fail(loc, f"'{name}' must not contain '<', '>' or HTML entities")
+            return value
+        if field.shape == "line":
+            return value
+        if field.shape == "text":
+            return records.Text(value, loc)
+        if field.shape == "slug" and not SLUG.fullmatch(value):
+            return self.fail(
+                loc,
+                f"'{name}' must be a slug of lowercase letters, digits and single hyphens, "
+                f"like 'north-korea' (got '{value}')",
+            )
+        if field.shape == "slug":
+            return value
+        if field.shape == "ref":
+            return self.read_ref(field, value, loc)
+        if field.shape == "date":
+            why = check_date(value)
+            return (
+                records.PartialDate(value, loc)
+                if why is None
+                else self.fail(loc, f"'{name}' {why} (got '{value}')")
+            )
+        if field.shape == "url":
+            why = check_url(value)
+            return value if why is None else self.fail(loc, f"'{name}' {why} (got '{value}')")
+        if value not in field.choices:
+            return self.fail(
+                loc,
+                f"'{name}' must be one of {', '.join(field.choices)} (got '{value}')"
+                + suggest(value, field.choices),
+            )
+        return value
+
+    def read_ref(self, field: Field, value: str, loc: Loc) -> Any:
+        if not REF.fullmatch(value):
+            return self.fail(
+                loc,
+                f"'{field.name}' must be an id like 'russia' or 'russia#statement-id' "
+                f"(got '{value}')",
+            )
+        ref = records.Ref(value, loc, field.targets)
+        if field.targets == ("statement",) and not ref.statement_id:
+            return self.fail(loc, f"'{field.name}' must name a statement: sheet-id#statement-id")
+        if field.targets and field.targets != ("statement",) and ref.statement_id:
+            return self.fail(loc, f"'{field.name}' must name a sheet, without '#'")
+        return ref
+
+    def read_list(self, field: Field, node: Node) -> Any:
+        assert field.item is not None
+        if not isinstance(node, Sequence):
+            if isinstance(node, Scalar) and not node.text.strip():
+                return ()
+            return self.fail(node.loc, f"'{field.name}' must be a list, not {describe(node)}")
+        values = []
+        for item in node.items:
+            value = self.read(field.item, item)
+            if value is None:
+                self.fail(item.loc, f"empty item in '{field.name}'; remove it or fill it in")
+            values.append(value)
+        if any(v is INVALID or v is None for v in values):
+            return INVALID
+        return tuple(values)
+
+    def read_object(
+        self,
+        fields: tuple[Field, ...],
+        node: Mapping,
+        what: str,
+        record: type | None,
+        **extra: Any,
+    ) -> Any:
+        """A mapping -> record(**fields, **extra, loc=...), or INVALID."""
+        by_name = {f.name: f for f in fields}
+        values: dict[str, Any] = {}
+        for entry in node.entries:
+            field = by_name.get(entry.key)
+            if field is None:
+                hint = suggest(entry.key, by_name) or f" (allowed: {', '.join(by_name)})"
+                self.fail(entry.key_loc, f"unknown field '{entry.key}' in {what}{hint}")
+                continue
+            values[field.key] = self.read(field, entry.value)
+            if values[field.key] is None and field.required:
+                values[field.key] = self.fail(
+                    entry.value.loc, f"'{field.name}' is empty; fill it in"
+                )
+        for field in fields:
+            if field.key not in values:
+                if field.required:
+                    values[field.key] = self.fail(
+                        node.loc,
+                        f"missing required field '{field.name}' in {what}; add '{field.name}: ...'",
+                    )
+                else:
+                    values[field.key] = () if field.shape == "list" else None
+            elif field.shape == "list" and field.required and values[field.key] == ():
+                values[field.key] = self.fail(
+                    node.loc, f"'{field.name}' must list at least one item"
+                )
+        if any(v is INVALID for v in values.values()) or record is None:
+            return INVALID
+        result = record(**values, **extra, loc=node.loc)
+        return self.check_rules(result)
+
+    def check_rules(self, record: Any) -> Any:
+        """Rules that tie fields together, beyond each field's own shape."""
+        is_statement = isinstance(record, records.Statement)
+        if is_statement and record.kind in ATTRIBUTED_KINDS and record.attributed_to is None:
+            return self.fail(
+                record.loc,
+                f"statement '{record.id}' is kind '{record.kind}' but has no "
+                "'attributed_to'; say who the source attributes it to",
+            )
+        if isinstance(record, records.Sheet):
+            seen: dict[str, Loc] = {}
+            for statement in record.statements:
+                if statement.id in seen:
+                    first = seen[statement.id]
+                    self.fail(
+                        statement.loc,
+                        f"duplicate statement id '{statement.id}' "
+                        f"(first at line {first.line}); statement ids are unique in a sheet",
+                    )
+                seen.setdefault(statement.id, statement.loc)
+        if isinstance(record, records.Relation):
+            targets = [ref.target for ref in record.actors]
+            if len(set(targets)) < 2:
+                self.fail(record.loc, "a relation ties at least two different actors in 'actors'")
+        if isinstance(record, records.Source) and not TEXT_FILE.fullmatch(record.text):
+            return self.fail(
+                record.loc,
+                f"'text' must be the name of a .txt file beside the sheet, "
+                f"without folders (got '{record.text}')",
+            )
+        return record
+
+
+def validate_document(reader: Reader, document: Document) -> records.Sheet | None:
+    """One loaded sheet -> its record, or None if it has problems."""
+    fields = KIND_FIELDS[document.kind]
+    kind_name = records.SHEET_TYPES[document.kind].kind
+    sheet = reader.read_object(
+        fields, document.root, kind_name, records.SHEET_TYPES[document.kind], path=document.path
+    )
+    if sheet is INVALID:
+        return None
+    id_loc = next(e.value.loc for e in document.root.entries if e.key == "id")
+    if sheet.id in RESERVED_IDS:
+        reader.fail(
+            id_loc,
+            f"id '{sheet.id}' is reserved for the site's own pages "
+            f"({', '.join(RESERVED_IDS)}); choose another id",
+        )
+        return None
+    if sheet.id != document.stem:
+        reader.fail(
+            id_loc,
+            f"id '{sheet.id}' does not match the file name '{document.stem}.yaml'; "
+            "rename the file or change the id",
+        )
+        return None
+    return sheet
+
+
+def validate(documents: Iterable[Document]) -> tuple[list[records.Sheet], list[Problem]]:
+    """Every loaded document -> records; the problems of all of them."""
+    reader = Reader()
+    sheets = [s for d in documents if (s := validate_document(reader, d)) is not None]
+    return sheets, reader.problems

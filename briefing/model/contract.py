@@ -1,0 +1,210 @@
+"""The content contract: every field of every kind, its shape and its documentation.
+
+The validate stage reads sheets through these tables, the JSON Schema is generated from
+them and the docs' field reference is checked against them, so they are the single place
+where a field is defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefing.model import records
+
+STATEMENT_KINDS = {
+    "reported": "the source states it as fact",
+    "attributed": "the source attributes it to someone (attributed_to names them)",
+    "quote": "a direct quotation (attributed_to names the speaker)",
+    "assessment": "the author's analysis or judgment",
+    "forecast": "a possibility, risk or conditional ('could', 'may')",
+}
+ACTOR_TYPES = ("state", "person", "organization", "group")
+RELATION_TYPES = (
+    "alignment",
+    "arms-supply",
+    "components-supply",
+    "currency",
+    "dependency",
+    "diplomacy",
+    "energy",
+    "military-cooperation",
+    "pressure",
+    "rivalry",
+    "sanctions",
+    "trade",
+    "troops",
+)
+# Sheet ids that would collide with paths the site owns: 'index' would overwrite a section's
+# index page; the others are names of the theme's, search's, sitemap's, 404 page's, PDFs' and
+# a tags index's paths, kept free so a page never shadows them wherever sheets are placed.
+RESERVED_IDS = ("404", "assets", "index", "pdf", "search", "sitemap", "tags")
+# Kinds whose statements must name who says them.
+ATTRIBUTED_KINDS = ("attributed", "quote")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a sheet or of a nested object.
+
+    shape is one of: title (one line, no markup), line (one line), text (may hold [[refs]]),
+    slug, ref, date, url, choice, list, object.
+    """
+
+    name: str
+    shape: str
+    doc: str
+    required: bool = False
+    attr: str = ""
+    choices: tuple[str, ...] = ()
+    item: Field | None = None
+    fields: tuple[Field, ...] = ()
+    record: type | None = None
+    # For refs: the kinds a ref may name; "statement" means sheet-id#statement-id; () means any.
+    targets: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The record attribute this field fills."""
+        return self.attr or self.name
+
+
+def listing(item: Field, name: str, doc: str, required: bool = False) -> Field:
+    """A list field whose items are shaped like item."""
+    return Field(name, "list", doc, required=required, item=item)
+
+
+FIGURE = Field(
+    "figure",
+    "object",
+    "A number the quote gives.",
+    record=records.Figure,
+    fields=(
+        Field("value", "line", "The number as printed, e.g. '240' or 'nearly all'.", True),
+        Field("unit", "line", "Unit or currency, e.g. 'billion USD', 'percent'."),
+        Field("what", "text", "What the number measures.", True),
+        Field("period", "line", "The period it covers, as the source gives it."),
+    ),
+)
+
+STATEMENT = Field(
+    "statement",
+    "object",
+    "One sourced claim.",
+    record=records.Statement,
+    fields=(
+        Field("id", "slug", "Unique within the sheet; the anchor is sheet-id#statement-id.", True),
+        Field("text", "text", "The claim in plain words; no more certain than the quote.", True),
+        Field(
+            "kind", "choice", "How the source presents it.", True, choices=tuple(STATEMENT_KINDS)
+        ),
+        Field(
+            "attributed_to",
+            "text",
+            "Who says it (words such as 'U.S. officials', or [[actor-id]]); "
+            "required for attributed and quote.",
+        ),
+        Field("source", "ref", "The id of the source sheet.", True, targets=("source",)),
+        Field("quote", "text", "A verbatim excerpt of the source that carries the claim.", True),
+        listing(FIGURE, "figures", "Numbers the quote gives."),
+        Field("as_of", "date", "When the claim held, ISO 8601 to the precision known."),
+        Field("note", "text", "Editor's note, e.g. how a value was inferred."),
+    ),
+)
+
+TAGS = listing(Field("tag", "title", "A tag."), "tags", "Tags for the tags index.")
+STATEMENTS = listing(STATEMENT, "statements", "Sourced claims about this subject.")
+
+
+def sheet_fields(title_key: str, *fields: Field) -> tuple[Field, ...]:
+    """The fields every sheet has, around the kind's own."""
+    return (
+        Field("id", "slug", "Lowercase slug, equal to the file name without '.yaml'.", True),
+        Field(title_key, "title", "Display name or title, as printed.", True, attr="title"),
+        Field("summary", "text", "One or two sentences a reader sees first.", True),
+        *fields,
+        TAGS,
+        STATEMENTS,
+    )
+
+
+PUBLICATION = Field(
+    "publication",
+    "object",
+    "What is known of the publication; leave unknown fields out, never guess.",
+    record=records.Publication,
+    fields=(
+        Field("author", "title", "Author as printed."),
+        Field("publisher", "title", "Publisher or outlet."),
+        Field("date", "date", "Publication date to the precision known."),
+        Field("url", "url", "Where it was published (https, http or mailto)."),
+    ),
+)
+EXCLUSION = Field(
+    "exclusion",
+    "object",
+    "A sentence of the source that carries no fact.",
+    record=records.Exclusion,
+    fields=(
+        Field("quote", "text", "The passage, verbatim.", True),
+        Field("reason", "line", "Why it carries no fact (rhetoric, transition...).", True),
+    ),
+)
+SECTION = Field(
+    "section",
+    "object",
+    "A section of a briefing.",
+    record=records.Section,
+    fields=(
+        Field("title", "title", "Section heading.", True),
+        Field("text", "text", "Optional prose; [[refs]] link to sheets and statements."),
+        listing(
+            Field("ref", "ref", "A sheet id or sheet-id#statement-id."),
+            "refs",
+            "Sheets and statements the section draws on.",
+        ),
+    ),
+)
+ACTOR_REF = Field("actor", "ref", "An actor id.", targets=("actor",))
+
+KIND_FIELDS: dict[str, tuple[Field, ...]] = {
+    "sources": sheet_fields(
+        "title",
+        PUBLICATION,
+        Field("text", "line", "File name of the archived text beside this sheet.", True),
+        listing(EXCLUSION, "excluded", "Sentences left out of coverage, each with a reason."),
+    ),
+    "actors": sheet_fields(
+        "name",
+        Field("type", "choice", "What kind of actor.", True, choices=ACTOR_TYPES),
+        listing(Field("alias", "title", "An alias."), "aliases", "Other names the sources use."),
+        Field("role", "text", "The actor's role in the material."),
+        listing(Field("interest", "text", "An interest."), "interests", "What the actor wants."),
+    ),
+    "relations": sheet_fields(
+        "title",
+        listing(ACTOR_REF, "actors", "The actors it ties (two or more).", required=True),
+        listing(
+            Field("type", "choice", "A relation type.", choices=RELATION_TYPES),
+            "types",
+            "What kind of tie.",
+            required=True,
+        ),
+    ),
+    "events": sheet_fields(
+        "title",
+        Field("date", "date", "ISO 8601 to the precision the source allows.", True),
+        Field("date_note", "text", "Required when the date is inferred: how it was inferred."),
+        listing(ACTOR_REF, "actors", "Actors involved."),
+    ),
+    "briefings": sheet_fields(
+        "title",
+        Field("bluf", "text", "Bottom line up front.", True),
+        listing(
+            Field("judgment", "ref", "A statement: sheet-id#statement-id.", targets=("statement",)),
+            "key_judgments",
+            "Key judgments, by reference to statements.",
+            required=True,
+        ),
+        listing(SECTION, "sections", "The briefing's sections."),
+    ),
+}

@@ -1,0 +1,177 @@
+"""Typed, frozen records: what the validate stage produces and every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from briefing.model.errors import Loc
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text that may hold [[id]] references; keeps where it was written."""
+
+    value: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An id field naming another sheet ('russia') or a statement ('russia#drones')."""
+
+    target: str
+    loc: Loc
+    # The kinds this field may name ("statement": sheet-id#statement-id); () for any.
+    targets: tuple[str, ...] = ()
+
+    @property
+    def sheet_id(self) -> str:
+        return self.target.partition("#")[0]
+
+    @property
+    def statement_id(self) -> str:
+        return self.target.partition("#")[2]
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """An ISO 8601 date to the precision known: '2022', '2024-10' or '2024-10-23'."""
+
+    value: str
+    loc: Loc
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        year, month, day = [*(int(p) for p in self.value.split("-")), 0, 0][:3]
+        return year, month, day
+
+
+@dataclass(frozen=True, kw_only=True)
+class Figure:
+    """A number the source gives, with what it measures."""
+
+    value: str
+    unit: str | None
+    what: Text
+    period: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement:
+    """One sourced claim: its kind, who says it, and the verbatim quote it rests on."""
+
+    id: str
+    text: Text
+    kind: str
+    attributed_to: Text | None
+    source: Ref
+    quote: Text
+    figures: tuple[Figure, ...]
+    as_of: PartialDate | None
+    note: Text | None
+    loc: Loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publication:
+    """What is known of a source's publication; unknown fields stay None."""
+
+    author: str | None
+    publisher: str | None
+    date: PartialDate | None
+    url: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exclusion:
+    """A passage of a source that carries no fact, left out of coverage for a reason."""
+
+    quote: Text
+    reason: str
+    loc: Loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """A briefing section: a heading, optional prose, and the sheets or statements it draws on."""
+
+    title: str
+    text: Text | None
+    refs: tuple[Ref, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sheet:
+    """Fields every sheet has."""
+
+    kind: ClassVar[str] = ""
+    id: str
+    title: str
+    summary: Text
+    tags: tuple[str, ...]
+    statements: tuple[Statement, ...]
+    path: str
+    loc: Loc
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source(Sheet):
+    """An article or report; its archived text lies beside the sheet."""
+
+    kind: ClassVar[str] = "source"
+    publication: Publication | None
+    text: str
+    excluded: tuple[Exclusion, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Actor(Sheet):
+    """A state, person, organization or group."""
+
+    kind: ClassVar[str] = "actor"
+    type: str
+    aliases: tuple[str, ...]
+    role: Text | None
+    interests: tuple[Text, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Relation(Sheet):
+    """A tie between two or more actors."""
+
+    kind: ClassVar[str] = "relation"
+    actors: tuple[Ref, ...]
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event(Sheet):
+    """Something that happened, dated as precisely as the source allows."""
+
+    kind: ClassVar[str] = "event"
+    date: PartialDate
+    date_note: Text | None
+    actors: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Briefing(Sheet):
+    """A composed briefing: bottom line up front, key judgments by reference, sections."""
+
+    kind: ClassVar[str] = "briefing"
+    bluf: Text
+    key_judgments: tuple[Ref, ...]
+    sections: tuple[Section, ...]
+
+
+SHEET_TYPES: dict[str, type[Sheet]] = {
+    "sources": Source,
+    "actors": Actor,
+    "relations": Relation,
+    "events": Event,
+    "briefings": Briefing,
+}

@@ -1,0 +1,1 @@
+"""The PDFs: which documents, their print views, and the WeasyPrint layout."""

@@ -1,0 +1,336 @@
+"""Stage 7, pdf: the checked records -> print views -> HTML (templates/print/) -> PDFs.
+
+Order: plan every document (one per briefing, one per actor, the book), render each through
+the print templates, lay it out with WeasyPrint, write it. The output is deterministic: no
+random ids (the PDF identifier is a hash of the content), and dates only from
+SOURCE_DATE_EPOCH. WeasyPrint fetches nothing: the stylesheet is passed as a string, fonts
+come from fontconfig by family name, and the URL fetcher refuses anything but files inside
+the project.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import mimetypes
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+
+from briefing.check.link import Corpus
+from briefing.check.verify import Checked
+from briefing.forked import usable_cores
+from briefing.model import records
+from briefing.model.contract import STATEMENT_KINDS
+from briefing.model.errors import LogCollector, PdfBuildError, TemplateProblem
+from briefing.pdf import documents
+from briefing.pdf.views import DiagramFn, Document
+from briefing.present import places
+from briefing.present.jinja import environment, render_template
+from briefing.present.views import KIND_LABELS
+from briefing.project import Project
+from briefing.publish import staged
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+# WeasyPrint warnings known to change nothing a reader sees (message pattern -> the notice
+# and its fix, printed once a build). Every other warning is a problem that fails the build.
+# The texts are LOGGER.warning calls of WeasyPrint 70 (pdf/fonts.py, css/validation/).
+ENVIRONMENT_NOTICES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^Using fontTools instead of HarfBuzz-Subset for font "),
+        "WeasyPrint subsets fonts with fontTools because libharfbuzz-subset0 is missing; "
+        "install it with scripts/system-deps.sh (or apt-get install libharfbuzz-subset0)",
+    ),
+    (
+        re.compile(
+            r"^Deprecated `(?P<old>[^`:]+):[^`]*` at (?P<at>\d+:\d+), prefixes on unstable "
+            r"attributes are deprecated, use '(?P<new>[^']+)' instead\.$"
+        ),
+        r"the print stylesheet's \g<old> (at \g<at>) is deprecated in WeasyPrint, which still "
+        r"applies it; write \g<new> instead",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One PDF to write: its path under pdf/ and what it shows."""
+
+    path: str
+    document: Document
+
+
+@dataclass(frozen=True)
+class Written:
+    """One PDF written, with its page count and how long it took."""
+
+    path: Path
+    pages: int
+    seconds: float
+
+
+def plan(corpus: Corpus, diagram: DiagramFn | None = None) -> list[Planned]:
+    """Every PDF of the corpus: briefings, actors, then the book; no path planned twice."""
+    planned: list[Planned] = []
+    for sheet in corpus.sheets:
+        if isinstance(sheet, records.Briefing):
+            document = documents.briefing_document(corpus, sheet, diagram)
+        elif isinstance(sheet, records.Actor):
+            document = documents.actor_document(corpus, sheet, diagram)
+        else:
+            continue
+        planned.append(Planned(str(places.pdf_path(sheet)), document))
+    planned.append(Planned(places.BOOK, documents.book_document(corpus, diagram)))
+    paths = [p.path for p in planned]
+    if len(set(paths)) != len(paths):
+        raise TemplateProblem("two PDFs would be written to the same path")
+    return planned
+
+
+def source_date() -> str | None:
+    """SOURCE_DATE_EPOCH as a W3C date-time for the PDF's metadata, or None when unset."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise PdfBuildError(f"SOURCE_DATE_EPOCH={value!r} is not a Unix time") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def document_html(env: jinja2.Environment, document: Document, date: str | None) -> str:
+    """The print HTML of one document (values escaped by autoescape)."""
+    kinds = [(kind, KIND_LABELS[kind], text) for kind, text in STATEMENT_KINDS.items()]
+    context = {"doc": document, "date": date, "kinds": kinds}
+    return render_template(env, "print/document.html.j2", context)
+
+
+def stylesheet(project: Project, paper: str) -> str:
+    """The print stylesheet, with the page size."""
+    if paper not in PAPERS:
+        raise PdfBuildError(f"unknown paper '{paper}'; use one of: {', '.join(PAPERS)}")
+    css = (project.templates / "print" / "print.css").read_text(encoding="utf-8")
+    return f"{css}\n@page {{ size: {PAPERS[paper]}; }}\n"
+
+
+def local_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves files inside root and refuses everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    base = root.resolve()
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if (
+                path is None
+                or parts.netloc not in ("", "localhost")
+                or not path.is_relative_to(base)
+            ):
+                raise PdfBuildError(f"refused to fetch {url}: PDFs may only use project files")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    return LocalFetcher(fail_on_errors=True)
+
+
+@contextmanager
+def _collected() -> Iterator[LogCollector]:
+    logger = logging.getLogger("weasyprint")
+    collector = LogCollector(ENVIRONMENT_NOTICES)
+    logger.addHandler(collector)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+def _base_url(project: Project) -> str:
+    return (project.templates / "print").resolve().as_uri() + "/"
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(project: Project, css: str) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+    """The stylesheet parsed once per process (about 45 ms per PDF), its problems and notices."""
+    from weasyprint import CSS
+
+    fetcher = local_fetcher(project.root)
+    with _collected() as collector:
+        sheet = CSS(string=css, base_url=_base_url(project), url_fetcher=fetcher)
+    return sheet, tuple(collector.messages), tuple(collector.notices)
+
+
+def _stylesheet(
+    project: Project, css: str, name: str
+) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+    """The parsed stylesheet, its problems and notices; a refused @import is a PdfBuildError."""
+    try:  # the first import of WeasyPrint in a process loads Pango
+        from weasyprint.urls import FatalURLFetchingError
+    except (ImportError, OSError) as error:
+        hint = "install Pango and the fonts with scripts/system-deps.sh"
+        raise PdfBuildError(f"WeasyPrint cannot start: {error}; {hint}") from None
+
+    try:
+        return _parsed(project, css)
+    except FatalURLFetchingError as error:
+        raise PdfBuildError(f"{name}: {error.__cause__ or error}") from None
+
+
+def render_pdf(
+    project: Project, html: str, css: str, name: str = "PDF", notices: list[str] | None = None
+) -> tuple[bytes, int]:
+    """Lay out one HTML document; a WeasyPrint warning or a refused fetch fails it.
+
+    A warning in ENVIRONMENT_NOTICES fails nothing: its notice is appended to notices, or
+    printed to stderr when notices is None.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = local_fetcher(project.root)
+    sheet, warnings, sheet_notices = _stylesheet(project, css, name)
+    try:
+        with _collected() as collector:
+            collector.messages.extend(warnings)  # reported for every PDF, not only the first
+            collector.notices.extend(sheet_notices)
+            document = HTML(string=html, base_url=_base_url(project), url_fetcher=fetcher).render(
+                stylesheets=[sheet]
+            )
+            data = document.write_pdf(pdf_identifier=True)
+    except FatalURLFetchingError as error:
+        raise PdfBuildError(f"{name}: {error.__cause__ or error}") from None
+    if collector.messages:
+        raise PdfBuildError(f"{name}:\n" + "\n".join(collector.messages))
+    if notices is None:
+        print_notices(collector.notices)
+    else:
+        notices.extend(collector.notices)
+    return data, len(document.pages)
+
+
+def print_notices(notices: list[str]) -> None:
+    """Print each distinct notice once to stderr, in the order first seen."""
+    for notice in dict.fromkeys(notices):
+        print(f"notice: {notice}", file=sys.stderr)
+
+
+def _render_job(
+    root: Path, html: str, css: str, name: str
+) -> tuple[bytes, int, float, tuple[str, ...]]:
+    """One PDF, in a worker process: its bytes, page count, seconds taken and notices."""
+    started = time.perf_counter()
+    notices: list[str] = []
+    data, pages = render_pdf(Project(root), html, css, name, notices)
+    return data, pages, time.perf_counter() - started, tuple(dict.fromkeys(notices))
+
+
+def render_all(
+    project: Project,
+    css: str,
+    htmls: dict[str, str],
+    jobs: int | None = None,
+    notices: list[str] | None = None,
+) -> dict[str, tuple[bytes, int, float]]:
+    """Lay out every document (path -> HTML), in parallel on jobs processes (default: all CPUs).
+
+    The workers' notices are carried back here and appended to notices (printed to stderr,
+    each once, when notices is None).
+    """
+    workers = min(jobs or usable_cores(), len(htmls))
+    # Longest first, so the book does not start last and leave the other workers idle.
+    order = sorted(htmls, key=lambda path: (-len(htmls[path]), path))
+    if workers <= 1:
+        done = {p: _render_job(project.root, htmls[p], css, f"pdf/{p}") for p in order}
+        return _results(done, notices)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:  # import WeasyPrint and parse the stylesheet once; forked workers inherit both
+        _stylesheet(project, css, "the print stylesheet")
+    context = multiprocessing.get_context("fork" if fork else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {
+            p: pool.submit(_render_job, project.root, htmls[p], css, f"pdf/{p}") for p in order
+        }
+        return _results({p: futures[p].result() for p in order}, notices)
+
+
+def _results(
+    done: dict[str, tuple[bytes, int, float, tuple[str, ...]]], notices: list[str] | None
+) -> dict[str, tuple[bytes, int, float]]:
+    found = [notice for *_, job_notices in done.values() for notice in job_notices]
+    if notices is None:
+        print_notices(found)
+    else:
+        notices.extend(found)
+    return {path: (data, pages, seconds) for path, (data, pages, seconds, _) in done.items()}
+
+
+def build_pdfs(
+    project: Project,
+    checked: Checked,
+    out_dir: Path,
+    paper: str = "a4",
+    diagram: DiagramFn | None = None,
+    jobs: int | None = None,
+) -> list[Written]:
+    """Render and write every PDF of the corpus into out_dir; no existing file is replaced."""
+    env = environment(project.templates)
+    css = stylesheet(project, paper)
+    date = source_date()
+    htmls = {p.path: document_html(env, p.document, date) for p in plan(checked.corpus, diagram)}
+    # In a site build, out_dir also holds what MkDocs wrote there (docs/pdf.md is pdf/index.html).
+    clashes = [path for path in htmls if (out_dir / path).exists()]
+    if clashes:
+        raise PdfBuildError(f"pdf/{clashes[0]} exists in the site already (from docs/?)")
+    rendered = render_all(project, css, htmls, jobs)  # prints each environment notice once
+    written = []
+    for path in htmls:
+        data, pages, seconds = rendered[path]
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(Written(target, pages, seconds))
+    return written
+
+
+def _carry_over(previous: Path, new: Path) -> None:
+    """Copy what the site build put beside the PDFs (the pdf/ page from docs/) into new."""
+    if not previous.is_dir():
+        return
+    for path in sorted(previous.rglob("*")):
+        target = new / path.relative_to(previous)
+        if path.is_file() and path.suffix != ".pdf" and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+
+
+def build_pdf_dir(
+    project: Project,
+    checked: Checked,
+    out_dir: Path,
+    paper: str = "a4",
+    diagram: DiagramFn | None = None,
+    jobs: int | None = None,
+) -> list[Written]:
+    """Build every PDF beside out_dir, then replace out_dir; on any failure keep it as it was."""
+    with staged(out_dir.resolve()) as staging:
+        written = build_pdfs(project, checked, staging, paper, diagram, jobs)
+        _carry_over(out_dir, staging)
+    return [Written(out_dir / w.path.relative_to(staging), w.pages, w.seconds) for w in written]

@@ -1,0 +1,28 @@
+"""Where PDFs are placed under pdf/, and the href from a site page to one."""
+
+from __future__ import annotations
+
+import posixpath
+
+from briefing.model import records
+
+PDF_DIR = "pdf"
+BOOK = "briefing-book.pdf"
+# The kinds that get a PDF of their own, and the folder it goes to under pdf/.
+OWN_PDF = {"briefing": "briefings", "actor": "actors"}
+
+
+def pdf_path(sheet: records.Sheet | None) -> str | None:
+    """Where a sheet's PDF goes under pdf/ ('actors/china.pdf'); the book for None."""
+    if sheet is None:
+        return BOOK
+    folder = OWN_PDF.get(sheet.kind)
+    return f"{folder}/{sheet.id}.pdf" if folder else None
+
+
+def pdf_href(here: str, sheet: records.Sheet | None) -> str | None:
+    """The href from a site page URL ('actors/china/') to a sheet's PDF (the book for None)."""
+    path = pdf_path(sheet)
+    if path is None:
+        return None
+    return posixpath.relpath(f"{PDF_DIR}/{path}", here.rstrip("/") or ".")

@@ -1,0 +1,1 @@
+"""The website: page contexts, Markdown rendering, the MkDocs engine and hook, inspection."""

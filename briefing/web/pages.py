@@ -1,0 +1,367 @@
+"""Page contexts: what each generated page shows, computed here so that templates only print.
+
+One function per page kind. Each takes a Linker placed at the page's path (so hrefs are
+relative to it) and returns the context its template prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from briefing.check import coverage
+from briefing.check.verify import Checked, normalise_quote
+from briefing.model import records
+from briefing.model.contract import STATEMENT_KINDS
+from briefing.present import places, views
+from briefing.present.diagram import graph, relation_diagram
+from briefing.present.views import Linker
+
+# Page paths of the pages that are not one sheet or one section.
+TIMELINE = "timeline.md"
+FIGURES = "figures.md"
+LEGEND = "legend.md"
+TAGS = "tags.md"  # hand-written (docs/tags.md): Material's tags plugin fills it
+# The home page leads with this briefing, or with the first briefing if there is none.
+LEAD_BRIEFING = "overview"
+# Above this many actors a diagram is too dense to read: the page says so instead.
+DIAGRAM_MAX_ACTORS = 40
+# Search ranks sheets above pages that merely mention their names (see docs/legend).
+SEARCH_BOOST = {"actor": 3, "relation": 2, "event": 1.5, "briefing": 1, "source": 1}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What many pages need, computed once per build (so no page costs O(corpus) to make)."""
+
+    checked: Checked
+    events: tuple[records.Event, ...]  # in date order
+    event_at: dict[str, int]
+    relations_of: dict[str, tuple[records.Sheet, ...]]  # actor id -> relations naming it
+    events_of: dict[str, tuple[records.Event, ...]]  # actor id -> events naming it, by date
+    # source id -> the statements quoting it, in corpus order, with their sheets
+    quoted_from: dict[str, tuple[tuple[records.Sheet, records.Statement], ...]]
+    pdf_links: bool  # the build writes PDFs, so pages link to them
+
+
+def shared(checked: Checked, pdf_links: bool = False) -> Shared:
+    """Index the checked corpus once for the page builders."""
+    corpus = checked.corpus
+    events = tuple(views.by_date(corpus.of_kind("event")))
+    relations_of: dict[str, list[records.Sheet]] = {}
+    for relation in corpus.of_kind("relation"):
+        assert isinstance(relation, records.Relation)
+        for actor_id in dict.fromkeys(ref.target for ref in relation.actors):
+            relations_of.setdefault(actor_id, []).append(relation)
+    events_of: dict[str, list[records.Event]] = {}
+    for event in events:
+        for actor_id in dict.fromkeys(ref.target for ref in event.actors):
+            events_of.setdefault(actor_id, []).append(event)
+    quoted_from: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
+    for sheet in corpus.sheets:
+        for st in sheet.statements:
+            quoted_from.setdefault(st.source.target, []).append((sheet, st))
+    return Shared(
+        checked=checked,
+        events=events,
+        event_at={event.id: at for at, event in enumerate(events)},
+        relations_of={k: tuple(v) for k, v in relations_of.items()},
+        events_of={k: tuple(v) for k, v in events_of.items()},
+        quoted_from={k: tuple(v) for k, v in quoted_from.items()},
+        pdf_links=pdf_links,
+    )
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A way into the site from the home page."""
+
+    title: str
+    href: str
+    count: str
+    description: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """An event on the timeline: its date as precise as known, and what happened."""
+
+    anchor: str
+    iso: str
+    date: str
+    precision: str
+    date_note: Markup | None
+    event: views.SheetLink
+    actors: tuple[views.SheetLink, ...]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """A number the sources give, with the statement that carries it."""
+
+    figure: views.FigureView
+    statement: views.StatementView
+
+
+@dataclass(frozen=True)
+class CitedQuote:
+    """A passage of a source and the statements that rest on it."""
+
+    quote: str
+    statements: tuple[views.CitingStatement, ...]
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    """How much of a source its quotes cover (see briefing.check.coverage)."""
+
+    covered: int
+    counted: int
+    excluded: int
+    percent: str
+
+
+def precision(date: records.PartialDate) -> str:
+    """'year', 'month' or 'day': how precisely a date is known."""
+    return ("year", "month", "day")[date.value.count("-")]
+
+
+def timeline_entries(
+    linker: Linker, events: tuple[records.Event, ...]
+) -> tuple[TimelineEntry, ...]:
+    """Every event in date order; a year or month sorts before the days within it."""
+    corpus = linker.corpus
+    return tuple(
+        TimelineEntry(
+            anchor=event.id,
+            iso=event.date.value,
+            date=views.date_label(event.date),
+            precision=precision(event.date),
+            date_note=linker.rich(event.date_note) if event.date_note else None,
+            event=views.sheet_link(linker, event),
+            actors=tuple(views.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
+        )
+        for event in events
+    )
+
+
+def timeline_context(linker: Linker, data: Shared) -> dict[str, Any]:
+    """The timeline: events grouped by year, in date order."""
+    years: dict[str, list[TimelineEntry]] = {}
+    for entry in timeline_entries(linker, data.events):
+        years.setdefault(entry.iso[:4], []).append(entry)
+    return {"years": [(year, tuple(entries)) for year, entries in years.items()]}
+
+
+def figure_rows(linker: Linker) -> tuple[FigureRow, ...]:
+    """Every figure of every statement, in corpus order."""
+    rows = []
+    for sheet in linker.corpus.sheets:
+        for st in sheet.statements:
+            if st.figures:
+                view = views.statement_view(linker, sheet, st)
+                rows.extend(FigureRow(figure, view) for figure in view.figures)
+    return tuple(rows)
+
+
+def legend_context(linker: Linker) -> dict[str, Any]:
+    """The statement kinds, in contract order, with their labels and meanings."""
+    return {
+        "kinds": [
+            (kind, views.KIND_LABELS[kind], meaning) for kind, meaning in STATEMENT_KINDS.items()
+        ]
+    }
+
+
+def coverage_view(data: Shared, source: records.Source) -> CoverageView:
+    """How much of a source its statements' quotes cover (computed on its own page only)."""
+    quotes = (st.quote.value for _, st in data.quoted_from.get(source.id, ()))
+    result = coverage.source_coverage(source, data.checked.texts[source.id], quotes)
+    return CoverageView(
+        result.covered,
+        result.counted,
+        result.excluded_count,
+        coverage.percent_label(result.percent),
+    )
+
+
+def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[CitedQuote]:
+    """Each distinct quote taken from a source, in the order of the text, with its statements."""
+    found: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
+    shown: dict[str, str] = {}
+    for sheet, st in data.quoted_from.get(source.id, ()):
+        key = normalise_quote(st.quote.value)
+        found.setdefault(key, []).append((sheet, st))
+        shown.setdefault(key, " ".join(st.quote.value.split()))
+    texts = data.checked.texts
+    text = texts[source.id].normalised if source.id in texts else ""
+    order = sorted(found, key=lambda key: (text.find(key), key))
+    return [
+        CitedQuote(shown[key], tuple(views.citing(linker, s, st) for s, st in found[key]))
+        for key in order
+    ]
+
+
+def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[str, Any]:
+    """What every sheet page shows, plus what its kind adds."""
+    corpus = linker.corpus
+    context: dict[str, Any] = {
+        "sheet": sheet,
+        "summary": linker.rich(sheet.summary),
+        "statement_groups": views.grouped_statements(linker, sheet),
+        "backlink_groups": views.backlink_groups(
+            linker, sheet.id, skip_citations=isinstance(sheet, records.Source)
+        ),
+        "search_boost": SEARCH_BOOST[sheet.kind],
+        "legend_href": linker.url(views.page_url(LEGEND)),
+        # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
+        "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,
+    }
+    if isinstance(sheet, records.Actor):
+        context["role"] = linker.rich(sheet.role) if sheet.role else None
+        context["interests"] = [linker.rich(i) for i in sheet.interests]
+        context["relations"] = [
+            views.sheet_link(linker, s) for s in data.relations_of.get(sheet.id, ())
+        ]
+        context["diagram"], context["undrawn"] = diagram(
+            linker, sheet.id, [r.id for r in data.relations_of.get(sheet.id, ())]
+        )
+        context["events"] = [views.sheet_link(linker, s) for s in data.events_of.get(sheet.id, ())]
+    elif isinstance(sheet, records.Relation):
+        context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
+        context["diagram"] = relation_diagram(
+            corpus, only=[sheet.id], href=linker.href, ident=f"_diagram-{sheet.id}"
+        )
+    elif isinstance(sheet, records.Event):
+        context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
+        context["date"] = views.date_label(sheet.date)
+        context["precision"] = precision(sheet.date)
+        context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
+        ordered, at = data.events, data.event_at[sheet.id]
+        context["previous"] = views.sheet_link(linker, ordered[at - 1]) if at > 0 else None
+        context["next"] = (
+            views.sheet_link(linker, ordered[at + 1]) if at + 1 < len(ordered) else None
+        )
+        context["timeline_href"] = linker.url(f"{views.page_url(TIMELINE)}#{sheet.id}")
+    elif isinstance(sheet, records.Source):
+        context["quotes"] = cited_quotes(linker, data, sheet)
+        context["coverage"] = coverage_view(data, sheet)
+        context["excluded"] = [(e.quote.value, e.reason) for e in sheet.excluded]
+    elif isinstance(sheet, records.Briefing):
+        context["bluf"] = linker.rich(sheet.bluf)
+        context["key_judgments"] = views.referenced(linker, sheet.key_judgments)
+        context["sections"] = [
+            (section.title, linker.rich(section.text), views.referenced(linker, section.refs))
+            for section in sheet.sections
+        ]
+    return context
+
+
+def diagram(
+    linker: Linker, center: str | None = None, only: list[str] | None = None
+) -> tuple[Markup, int]:
+    """A relationship diagram, or ('', number of actors) when there are too many to draw."""
+    nodes, ties = graph(linker.corpus, center, only)
+    if len(nodes) > DIAGRAM_MAX_ACTORS:
+        return Markup(""), len(nodes)
+    ident = f"_diagram-{center or 'all'}"
+    svg = relation_diagram(
+        linker.corpus, center, only=only, href=linker.href, ident=ident, drawn=(nodes, ties)
+    )
+    return svg, 0
+
+
+def section_context(linker: Linker, kind: str) -> dict[str, Any]:
+    """A section index: its sheets (events by date, others by title); relations' diagram."""
+    sheets = linker.corpus.of_kind(kind)
+    if kind == "event":
+        sheets = tuple(views.by_date(sheets))
+    else:
+        sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
+    drawn, undrawn = diagram(linker) if kind == "relation" else (Markup(""), 0)
+    return {
+        "title": views.SECTION_TITLES[kind],
+        "kind": kind,
+        "items": [views.sheet_link(linker, s) for s in sheets],
+        "diagram": drawn,
+        "undrawn": undrawn,
+        "timeline_href": linker.url(views.page_url(TIMELINE)) if kind == "event" else "",
+    }
+
+
+def lead_briefing(linker: Linker) -> records.Briefing | None:
+    """The briefing the home page leads with: 'overview' if it exists, else the first."""
+    briefings = [b for b in linker.corpus.of_kind("briefing") if isinstance(b, records.Briefing)]
+    return next(
+        (b for b in briefings if b.id == LEAD_BRIEFING), briefings[0] if briefings else None
+    )
+
+
+def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
+    """The home page: the lead briefing's bottom line and key judgments, then ways in."""
+    corpus = linker.corpus
+    lead = lead_briefing(linker)
+    count = {kind: len(corpus.of_kind(kind)) for kind in views.FOLDERS}
+    figures = sum(len(st.figures) for s in corpus.sheets for st in s.statements)
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'s' * (n != 1)}"
+
+    def section(kind: str) -> str:
+        return linker.url(f"{views.FOLDERS[kind]}/")
+
+    entry_points = [
+        EntryPoint(
+            "Briefings",
+            section("briefing"),
+            plural(count["briefing"], "briefing"),
+            "Bottom line first, key judgments by reference to sourced statements.",
+        ),
+        EntryPoint(
+            "Actors",
+            section("actor"),
+            plural(count["actor"], "actor"),
+            "States, people, organizations and groups: role, interests, what is said of them.",
+        ),
+        EntryPoint(
+            "Relations",
+            section("relation"),
+            plural(count["relation"], "relation"),
+            "Ties between actors, drawn as a diagram, with the statements behind them.",
+        ),
+        EntryPoint(
+            "Timeline",
+            linker.url(views.page_url(TIMELINE)),
+            plural(count["event"], "event"),
+            "Events in date order, each dated as precisely as the source allows.",
+        ),
+        EntryPoint(
+            "Figures",
+            linker.url(views.page_url(FIGURES)),
+            plural(figures, "figure"),
+            "Every number the sources give, with its statement and source.",
+        ),
+        EntryPoint(
+            "Sources",
+            section("source"),
+            plural(count["source"], "source"),
+            "The articles and reports, and every passage quoted from them.",
+        ),
+    ]
+    return {
+        "book_pdf_href": places.pdf_href(linker.here, None) if data.pdf_links else None,
+        "lead": lead,
+        "lead_href": linker.href(lead.id) if lead else "",
+        "bluf": linker.rich(lead.bluf) if lead else Markup(""),
+        "key_judgments": views.referenced(linker, lead.key_judgments) if lead else (),
+        "other_briefings": [
+            views.sheet_link(linker, b)
+            for b in corpus.of_kind("briefing")
+            if lead is None or b.id != lead.id
+        ],
+        "entry_points": entry_points,
+        "tags_href": linker.url(views.page_url(TAGS)),
+        "legend_href": linker.url(views.page_url(LEGEND)),
+    }

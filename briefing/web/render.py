@@ -1,0 +1,108 @@
+"""Render: the checked records -> Markdown pages (docs-relative path -> text) through templates/.
+
+Values from sheets go inside raw HTML blocks (see briefing.present.jinja), so a value never
+starts a Markdown line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefing.check.checker import check
+from briefing.check.verify import Checked
+from briefing.forked import run_shares
+from briefing.model.errors import TemplateProblem
+from briefing.present import views
+from briefing.present.jinja import compile_template, environment, render_template
+from briefing.present.views import Linker
+from briefing.project import Project
+from briefing.web import pages
+
+KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
+
+
+# Pages from which rendering is shared out among forked processes: below it, forking and
+# returning the Markdown cost more than they save.
+PARALLEL_FROM = 400
+
+# A page to render: its path, its template and the function that makes its context.
+Job = tuple[str, str, Callable[[Linker], dict[str, Any]]]
+
+
+def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
+    """Every generated page, in a stable order; one path is never written twice."""
+    data = pages.shared(checked, pdf_links)
+    jobs: list[Job] = [("index.md", "home.md.j2", lambda linker: pages.home_context(linker, data))]
+    for kind in KIND_ORDER:
+        jobs.append(
+            (
+                f"{views.FOLDERS[kind]}/index.md",
+                "section.md.j2",
+                lambda linker, kind=kind: pages.section_context(linker, kind),
+            )
+        )
+    jobs.append(
+        (pages.TIMELINE, "timeline.md.j2", lambda linker: pages.timeline_context(linker, data))
+    )
+    jobs.append(
+        (pages.FIGURES, "figures.md.j2", lambda linker: {"rows": pages.figure_rows(linker)})
+    )
+    jobs.append((pages.LEGEND, "legend.md.j2", pages.legend_context))
+    for sheet in checked.corpus.sheets:
+        jobs.append(
+            (
+                views.sheet_page(sheet),
+                f"{sheet.kind}.md.j2",
+                lambda linker, sheet=sheet: pages.sheet_context(linker, data, sheet),
+            )
+        )
+    seen: set[str] = set()
+    for path, _, _ in jobs:
+        if path in seen:
+            raise TemplateProblem(f"two pages would be written to {path}")
+        seen.add(path)
+    return jobs
+
+
+def _render_jobs(env: jinja2.Environment, checked: Checked, jobs: list[Job]) -> list[str]:
+    corpus = checked.corpus
+    return [
+        render_template(env, template, context(Linker(corpus, path)))
+        for path, template, context in jobs
+    ]
+
+
+def render_pages(
+    templates: Path, checked: Checked, pdf_links: bool = False, workers: int = 1
+) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown, in a stable order.
+
+    pdf_links: the build also writes the PDFs, so pages link to them. workers: processes to
+    share a large corpus's pages among (forked, so only where fork is safe: not in a process
+    that runs threads, such as the live-preview server).
+    """
+    env = environment(templates)
+    jobs = page_jobs(checked, pdf_links)
+    count = workers if len(jobs) >= PARALLEL_FROM else 1
+    if count > 1:  # compile the page templates once, not again in each worker
+        for name in sorted({template for _, template, _ in jobs}):
+            compile_template(env, name)
+    # Every count-th page to each process; forked workers inherit the corpus and the jobs.
+    shares = run_shares(lambda index, n: _render_jobs(env, checked, jobs[index::n]), count)
+    texts: list[str] = [""] * len(jobs)
+    for index, share in enumerate(shares):
+        texts[index::count] = share
+    return {path: text for (path, _, _), text in zip(jobs, texts, strict=True)}
+
+
+def render_site_pages(
+    project: Project, pdf_links: bool = False, workers: int = 1, checked: Checked | None = None
+) -> dict[str, str]:
+    """Check (unless given the checked corpus), then render every generated page:
+    docs-relative path -> Markdown."""
+    checked = checked if checked is not None else check(project, workers)
+    return render_pages(project.templates, checked, pdf_links, workers)

@@ -1,0 +1,289 @@
+"""Post-build safety scan: walks the built site's HTML for anything that could run script.
+
+The render stage escapes every value, so this scan should never find anything; it is the
+net under that promise. It allows exactly the scripts Material for MkDocs (pinned, 9.8)
+writes into every page, by content or by src under assets/javascripts/, and reports any
+other script, event-handler attribute, script URL, embedding element, <base> or
+<meta http-equiv>. The search index's titles and texts are scanned too, since the theme
+inserts them into the page as HTML. Pure standard library: html.parser.
+
+Usage: python -m briefing.web.scan [SITE_DIR]   (exit status 1 when something is found)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+# Where a page's relative base points ('.', '../..') or, on the 404 page, an absolute path.
+_BASE = r"(?:\.|\.\.(?:/\.\.)*|/(?:[A-Za-z0-9._~-]+/)*)"
+# The inline scripts of Material 9.8's base.html, verbatim (bundle.js reads them).
+_MATERIAL_INLINE = (
+    re.compile(
+        re.escape('__md_scope=new URL("')
+        + _BASE
+        + re.escape(
+            '",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),'
+            "__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem("
+            't.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem('
+            'a.pathname+"."+e,JSON.stringify(_))}catch(e){}}'
+        )
+    ),
+    re.compile(
+        re.escape(
+            'var palette=__md_get("__palette");if(palette&&palette.color){if('
+            '"(prefers-color-scheme)"===palette.color.media){var media=matchMedia('
+            '"(prefers-color-scheme: light)"),input=document.querySelector(media.matches?'
+            "\"[data-md-color-media='(prefers-color-scheme: light)']\":"
+            "\"[data-md-color-media='(prefers-color-scheme: dark)']\");"
+            'palette.color.media=input.getAttribute("data-md-color-media"),'
+            'palette.color.scheme=input.getAttribute("data-md-color-scheme"),'
+            'palette.color.primary=input.getAttribute("data-md-color-primary"),'
+            'palette.color.accent=input.getAttribute("data-md-color-accent")}'
+            "for(var[key,value]of Object.entries(palette.color))"
+            'document.body.setAttribute("data-md-color-"+key,value)}'
+        )
+    ),
+    re.compile(
+        re.escape(
+            "var target=document.getElementById(location.hash.slice(1));"
+            'target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"))'
+        )
+    ),
+)
+# <script id="__config" type="application/json">: data, not code, with exactly these keys.
+_MATERIAL_CONFIG_KEYS = frozenset(
+    ("annotate", "base", "features", "search", "tags", "translations", "version")
+)
+# A script file the theme (or docs/assets/javascripts/) ships: relative, or absolute on 404.
+_SCRIPT_SRC = re.compile(
+    r"(?:(?:\.\./)*|/(?:[A-Za-z0-9._~-]+/)*)"
+    r"(assets/javascripts/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.js)"
+)
+
+# The theme's search box: a form without action, submitted by nothing but bundle.js.
+_MATERIAL_FORM = {"class": "md-search__form", "name": "search"}
+
+URL_ATTRIBUTES = frozenset(
+    (
+        "action",
+        "background",
+        "cite",
+        "codebase",
+        "data",
+        "formaction",
+        "href",
+        "icon",
+        "longdesc",
+        "lowsrc",
+        "manifest",
+        "ping",
+        "poster",
+        "src",
+        "srcset",
+        "xlink:href",
+    )
+)
+BANNED_ELEMENTS = frozenset(
+    ("applet", "base", "embed", "form", "frame", "frameset", "iframe", "object", "portal")
+)
+SCRIPT_SCHEMES = ("javascript:", "data:", "vbscript:")
+# Browsers ignore these inside a URL's scheme ('java\tscript:', ' javascript:').
+_IGNORED_IN_URL = re.compile("[\x00-\x20\x7f-\x9f]+")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """Something in the built site that could run script or embed foreign content."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+def script_url(value: str) -> str | None:
+    """The dangerous scheme a URL attribute value uses (entities already decoded), or None."""
+    folded = _IGNORED_IN_URL.sub("", value).lower()
+    return next((scheme for scheme in SCRIPT_SCHEMES if folded.startswith(scheme)), None)
+
+
+class Scanner(HTMLParser):
+    """Collects findings for one HTML document or fragment."""
+
+    def __init__(self, path: str, site: Path | None, page: PurePosixPath | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.path = path
+        self.site = site  # None for fragments: there no script at all is allowed
+        self.page = page
+        self.findings: list[Finding] = []
+        self.script: tuple[dict[str, str | None], int, int] | None = None
+        self.script_text: list[str] = []
+
+    def find(self, message: str, pos: tuple[int, int] | None = None) -> None:
+        line, col = pos or self.getpos()
+        self.findings.append(Finding(self.path, line, col + 1, message))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.find(f"event-handler attribute '{name}' on <{tag}>")
+            elif name in URL_ATTRIBUTES and value:
+                # srcset lists 'url width' candidates; a comma inside a data: URL only
+                # splits it into pieces that still start with 'data:'.
+                urls = [value]
+                if name == "srcset":
+                    urls = [(part.split() or [""])[0] for part in value.split(",")]
+                for url in urls:
+                    if scheme := script_url(url):
+                        self.find(f"'{scheme}' URL in {name} of <{tag}>")
+        if tag in BANNED_ELEMENTS and not (tag == "form" and dict(attrs) == _MATERIAL_FORM):
+            self.find(f"<{tag}> element")
+        if tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
+            self.find("<meta http-equiv> element")
+        if tag == "script":
+            line, col = self.getpos()
+            self.script = (dict(attrs), line, col)
+            self.script_text = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "script":
+            self.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.script is not None:
+            self.script_text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != "script" or self.script is None:
+            return
+        attrs, line, col = self.script
+        self.script = None
+        why = self.unexpected_script(attrs, "".join(self.script_text))
+        if why:
+            self.find(f"<script> {why}", (line, col))
+
+    def close(self) -> None:
+        super().close()
+        if self.script is not None:  # a <script> left open swallows the rest of the page
+            _, line, col = self.script
+            self.script = None
+            self.find("<script> never closed", (line, col))
+
+    def unexpected_script(self, attrs: dict[str, str | None], text: str) -> str | None:
+        """Why a script is not one of the theme's own, or None if it is."""
+        if self.site is None or self.page is None:
+            return "in a search index entry"
+        if set(attrs) == {"src"} and not text:
+            return self.unexpected_src(attrs["src"] or "")
+        if attrs == {"id": "__config", "type": "application/json"}:
+            try:
+                config = json.loads(text)
+            except ValueError:
+                return "id='__config' does not hold JSON"
+            if not isinstance(config, dict) or set(config) != _MATERIAL_CONFIG_KEYS:
+                return "id='__config' does not hold the theme's configuration"
+            return None
+        if not attrs and any(p.fullmatch(text) for p in _MATERIAL_INLINE):
+            return None
+        return "that is not one of the theme's own"
+
+    def unexpected_src(self, src: str) -> str | None:
+        """Why a script src is not a file under assets/javascripts/ of this site, or None."""
+        assert self.site is not None and self.page is not None
+        match = _SCRIPT_SRC.fullmatch(src)
+        if match is None:
+            return f"src '{src}' is not under assets/javascripts/"
+        if src.startswith("/"):
+            target = self.site / match.group(1)
+        else:
+            target = self.site / self.page.parent / src
+        try:
+            inside = target.resolve().relative_to((self.site / "assets/javascripts").resolve())
+        except ValueError:
+            inside = None
+        if inside is None or not target.is_file():
+            return f"src '{src}' is not a file under assets/javascripts/ of this site"
+        return None
+
+
+def scan_html(text: str, path: str, site: Path | None = None) -> list[Finding]:
+    """Findings in one HTML document (site given: the theme's scripts are allowed) or fragment."""
+    page = PurePosixPath(path) if site is not None else None
+    scanner = Scanner(path, site, page)
+    scanner.feed(text)
+    scanner.close()
+    return scanner.findings
+
+
+def scan_search_index(data: str, path: str) -> list[Finding]:
+    """Findings in the search index: its titles and texts become HTML in the search box."""
+    try:
+        docs = json.loads(data).get("docs", [])
+    except (ValueError, AttributeError):
+        return [Finding(path, 1, 1, "search index is not a JSON object")]
+    findings = []
+    for number, doc in enumerate(docs):
+        for key in ("title", "text"):
+            if isinstance(doc.get(key), str):
+                where = f"{path}#docs[{number}].{key}"
+                findings.extend(scan_html(doc[key], where))
+    return findings
+
+
+# Files of a built site the scan reads, by suffix; the search index is read as JSON.
+HTML_SUFFIXES = (".html", ".htm", ".svg", ".xhtml")
+SEARCH_INDEX = "search/search_index.json"
+
+
+def files_to_scan(site_dir: Path) -> list[str]:
+    """The site-relative paths of every file scan_site reads, sorted."""
+    found = []
+    for file in sorted(site_dir.rglob("*")):
+        shown = file.relative_to(site_dir).as_posix()
+        markup = file.suffix.lower() in HTML_SUFFIXES and file.is_file()
+        if markup or shown == SEARCH_INDEX:
+            found.append(shown)
+    return found
+
+
+def scan_file(site_dir: Path, shown: str) -> list[Finding]:
+    """Findings in one file of a built site (a page, an SVG or the search index)."""
+    text = (site_dir / shown).read_text(encoding="utf-8", errors="replace")
+    if shown == SEARCH_INDEX:
+        return scan_search_index(text, shown)
+    return scan_html(text, shown, site_dir)
+
+
+def scan_site(site_dir: Path) -> list[Finding]:
+    """Findings in every HTML and SVG file of a built site and in its search index, sorted."""
+    return sorted(f for shown in files_to_scan(site_dir) for f in scan_file(site_dir, shown))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Scan a built site (default: site/); print findings; exit 1 if there are any."""
+    args = sys.argv[1:] if argv is None else argv
+    site_dir = Path(args[0] if args else "site")
+    if not site_dir.is_dir():
+        print(f"{site_dir}: not a folder; build the site first", file=sys.stderr)
+        return 2
+    findings = scan_site(site_dir)
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    if findings:
+        print(f"{len(findings)} unsafe construct(s) in {site_dir}", file=sys.stderr)
+        return 1
+    print(f"ok: no unsafe HTML in {site_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
