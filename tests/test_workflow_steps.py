@@ -5,7 +5,7 @@ actions (checkout, artifact uploads, deploy, github-script against the real API)
 test suite itself (`make test`), whose install half runs in its place (`make lint`), so the
 steps after it find .venv as on a runner. The github-script JavaScript runs under node
 against a stub of `github` and `context`. What still runs only on GitHub is listed in
-CONTRIBUTING.md ("What CI has not run here").
+CONTRIBUTING.md ("The workflows, and what has not run on GitHub").
 """
 
 from __future__ import annotations
