@@ -1,4 +1,4 @@
-"""`python build.py COMMAND` is `briefing COMMAND`: a shim kept because the design card names it."""
+"""`python build.py COMMAND` is `briefing COMMAND` for the project beside this file: a shim."""
 from briefing.cli import main
 
-raise SystemExit(main())
+raise SystemExit(main(next_to=__file__))

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from briefing.bench import run as bench
 from briefing.bench import synthetic
 from briefing.check.checker import check
+from briefing.pipeline import build_site
 from briefing.web.render import render_pages
-from briefing.web.site import build_site
 
 
 def group(stats: pstats.Stats) -> dict[str, float]:

@@ -44,14 +44,26 @@ def _program() -> str:
     return "briefing" if name in ("__main__.py", "-c", "") else name
 
 
-def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
+def parse_args(
+    argv: list[str], root: Path | None = None
+) -> tuple[Command, argparse.Namespace]:
+    """The command to run and its arguments; root: the default project folder (else here)."""
+    parser = argument_parser(root)
+    args = parser.parse_args(argv)
+    if args.command is None:  # plain `briefing` builds
+        args = parser.parse_args([*argv, "build"])
+    return args.run, args
+
+
+def argument_parser(root: Path | None = None) -> argparse.ArgumentParser:
+    """Every command and option; root: the default project folder (else here)."""
     parser = argparse.ArgumentParser(
         prog=_program(), description="Build the briefing site from the YAML sheets in content/."
     )
     parser.add_argument(
         "--root",
         type=Path,
-        default=Path.cwd(),
+        default=root or Path.cwd(),
         help="project folder holding mkdocs.yml, content/ and templates/ (default: this folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -149,10 +161,7 @@ def parse_args(argv: list[str]) -> tuple[Command, argparse.Namespace]:
         help="with --serve: a synthetic corpus of N sheets instead of a copy of content/",
     )
     bench.set_defaults(run=cmd_bench)
-    args = parser.parse_args(argv)
-    if args.command is None:  # plain `build.py` builds
-        args = parser.parse_args([*argv, "build"])
-    return args.run, args
+    return parser
 
 
 def _on_stop(main_pid: int) -> Callable[[int, object], None]:
@@ -172,8 +181,10 @@ def _on_stop(main_pid: int) -> Callable[[int, object], None]:
     return handler
 
 
-def main(argv: list[str] | None = None) -> int:
-    command, args = parse_args(sys.argv[1:] if argv is None else argv)
+def main(argv: list[str] | None = None, next_to: str | None = None) -> int:
+    """Run one command; next_to: a file in the project folder (build.py), else it is here."""
+    root = Path(next_to).resolve().parent if next_to else None
+    command, args = parse_args(sys.argv[1:] if argv is None else argv, root)
     handler = _on_stop(os.getpid())
     previous = {stop: signal.signal(stop, handler) for stop in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -22,8 +22,8 @@ from briefing.forked import usable_cores
 from briefing.model.errors import (
     ContentError,
 )
-from briefing.pdf.layout import build_pdf_dir, build_pdfs
-from briefing.present.diagram import print_diagram
+from briefing.pdf.layout import build_pdf_dir
+from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
 
 
@@ -97,29 +97,15 @@ def problems_found(count: int) -> str:
 
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
-    from briefing.web.site import build_site
-
     started = time.perf_counter()
-    # Content problems are reported before MkDocs starts; the hook renders what this checked.
-    checked = check(project, usable_cores())
     site_dir = args.site_dir or project.root / "site"
-    before = _identity(site_dir)
-
-    def pdfs(staging: Path) -> None:
-        build_pdfs(
-            project,
-            checked,
-            staging / "pdf",
-            paper=args.paper,
-            diagram=print_diagram,
-            jobs=args.jobs,
+    with _reports_publishing(site_dir, _identity(site_dir)):
+        built = build_site(
+            project, site_dir, PdfOptions(args.paper, args.jobs), verbose=args.verbose
         )
-
-    with _reports_publishing(site_dir, before):
-        build_site(project, site_dir, verbose=args.verbose, pdfs=pdfs, checked=checked)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        print(f"built {site_dir} from {len(checked.corpus.sheets)} sheets in {elapsed:.2f} s")
+        print(f"built {site_dir} from {built.sheets} sheets in {elapsed:.2f} s")
     return 0
 
 
@@ -144,9 +130,7 @@ def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
     checked = check(project, usable_cores())
     out = args.out or project.root / "site" / "pdf"
     with _reports_publishing(out, _identity(out)):
-        written = build_pdf_dir(
-            project, checked, out, paper=args.paper, diagram=print_diagram, jobs=args.jobs
-        )
+        written = build_pdf_dir(project, checked, out, paper=args.paper, jobs=args.jobs)
     if not args.quiet:
         pages = sum(w.pages for w in written)
         elapsed = time.perf_counter() - started

@@ -90,7 +90,7 @@ def make_corpus(
 @pytest.fixture(scope="session")
 def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project (its content, templates and mkdocs.yml) built once into tmp."""
-    from briefing.web.site import build_site
+    from briefing.pipeline import build_site
 
     site = tmp_path_factory.mktemp("project-site") / "site"
     build_site(Project(ROOT), site)

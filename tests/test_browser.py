@@ -153,7 +153,7 @@ RIVALS = {
 def test_an_alias_outranks_pages_that_use_it_in_their_title(
     page: Page, tmp_path_factory: pytest.TempPathFactory, query: str, sheet: str
 ) -> None:
-    from briefing.web.site import build_site
+    from briefing.pipeline import build_site
     from conftest import make_corpus
 
     folder = tmp_path_factory.getbasetemp() / "alias-site"

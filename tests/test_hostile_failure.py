@@ -22,12 +22,11 @@ from pathlib import Path
 
 import pytest
 
-import briefing.web.render
-import briefing.web.site
-from briefing.model.errors import SiteBuildError
+import briefing.pipeline
+from briefing.model.errors import BriefingError
+from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.publish import temporary_names
-from briefing.web.site import build_site
 from conftest import ROOT, make_corpus
 
 BROKEN_SHEET = "id: iran\nname: Iran\ntype: stat\nsummary: s\n"
@@ -106,7 +105,7 @@ def test_a_failing_stage_keeps_the_previous_site_byte_identical(
     site = built.root / "site"
     before = snapshot(site)
     breaker(built)
-    with pytest.raises(SiteBuildError) as raised:
+    with pytest.raises(BriefingError) as raised:
         build_site(built, site)
     assert expected in str(raised.value)
     assert snapshot(site) == before
@@ -123,14 +122,14 @@ def test_a_crash_inside_a_stage_keeps_the_previous_site(
     def crash(*args: object) -> None:
         raise RuntimeError("a bug in render")
 
-    monkeypatch.setattr(briefing.web.render, "render_pages", crash)
+    monkeypatch.setattr(briefing.pipeline, "render_pages", crash)
     with pytest.raises(RuntimeError, match="a bug in render"):
         build_site(built, site)
     assert snapshot(site) == before
     assert leftovers(built.root) == []
 
 
-@pytest.mark.parametrize("where", ["before MkDocs", "inside the hook", "between the renames"])
+@pytest.mark.parametrize("where", ["while rendering", "inside MkDocs", "between the renames"])
 def test_an_interrupt_anywhere_leaves_no_temporary_folder(
     built: Project, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -140,10 +139,10 @@ def test_an_interrupt_anywhere_leaves_no_temporary_folder(
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    if where == "before MkDocs":
-        monkeypatch.setattr(briefing.web.site, "_mkdocs_build", interrupt)
-    elif where == "inside the hook":
-        monkeypatch.setattr(briefing.web.render, "render_pages", interrupt)
+    if where == "inside MkDocs":
+        monkeypatch.setattr(briefing.pipeline, "mkdocs_build", interrupt)
+    elif where == "while rendering":
+        monkeypatch.setattr(briefing.pipeline, "render_pages", interrupt)
     else:
         # site/ has been moved aside; Ctrl-C arrives before the new build is moved in.
         rename = Path.rename

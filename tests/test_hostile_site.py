@@ -23,8 +23,8 @@ import pytest
 from hostile.cases import CANARY, plant_canary
 from hostile.payloads import PAYLOADS, YAML_11_ALIASES, Payload, corpus
 
+from briefing.pipeline import build_site
 from briefing.web.scan import scan_html, scan_site
-from briefing.web.site import build_site
 from conftest import make_corpus
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

@@ -65,7 +65,7 @@ def test_schemas_are_valid_draft_07_and_rendered_deterministically() -> None:
         assert list(json.loads(text)) == sorted(json.loads(text))
     assert sorted(schema.expected_files()) == [
         "schema/actor.schema.json",
-        "schema/briefing.editing.schema.json",
+        "schema/briefing.schema.json",
         "schema/event.schema.json",
         "schema/relation.schema.json",
         "schema/source.schema.json",
@@ -356,7 +356,7 @@ def test_schema_command_writes_then_checks(tmp_path: Path, capsys: pytest.Captur
         "run `python build.py schema`",
         "schema/relation.schema.json is missing; run `python build.py schema`",
         "schema/event.schema.json is missing; run `python build.py schema`",
-        "schema/briefing.editing.schema.json is missing; run `python build.py schema`",
+        "schema/briefing.schema.json is missing; run `python build.py schema`",
         "schema/topic.schema.json is not generated from the contract any more; delete it",
     ]
     assert main(["--root", str(root), "schema"]) == 0

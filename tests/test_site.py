@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import briefing.pipeline
 from briefing.check import checker
 from briefing.model.errors import SiteBuildError
+from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.web import postbuild, render
-from briefing.web.site import build_site
 from conftest import ROOT, make_corpus
 
 PAYLOAD = "<script>alert('x')</script> [x](javascript:alert(1))"
@@ -217,11 +218,11 @@ def test_a_corpus_checked_by_the_caller_is_not_checked_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = make_corpus(tmp_path)
-    checked = checker.check(project)  # as build.py build does, to report problems first
+    checked = checker.check(project)
 
     def check_again(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the hook checked the content again")
+        raise AssertionError("the build checked the content again")
 
-    monkeypatch.setattr(render, "check", check_again)
+    monkeypatch.setattr(briefing.pipeline, "check", check_again)
     build_site(project, tmp_path / "site", checked=checked)
     assert (tmp_path / "site" / "actors" / "china" / "index.html").is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from briefing.cli import argument_parser
 from tests.conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
@@ -154,12 +156,25 @@ def test_pre_commit_hook_checks_content_with_the_projects_venv() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def parser_commands() -> set[str]:
+    """The commands the real argument parser accepts."""
+    parser = argument_parser()
+    (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return set(sub.choices)
+
+
+@pytest.mark.parametrize("doc", ["README.md", "CONTRIBUTING.md"])
+def test_the_command_tables_list_exactly_the_parsers_commands(doc: str) -> None:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    # Table rows start with the command in backticks: `build`, `python build.py check ...`.
+    rows = re.findall(r"^\| `(?:python build\.py |briefing )?([a-z]+)\b", text, re.M)
+    assert {"build", "check", "serve", "schema", "new", "diff", "coverage"} <= parser_commands()
+    assert set(rows) == parser_commands()
+
+
 def test_contributing_documents_every_command() -> None:
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    build = (ROOT / "build.py").read_text(encoding="utf-8")
-    commands = re.findall(r'sub\.add_parser\(\s*"([a-z]+)"', build)
-    assert {"build", "check", "serve", "schema", "new", "diff", "coverage"} <= set(commands)
-    for command in commands:
+    for command in sorted(parser_commands()):
         assert f"build.py {command}" in text, command
     for make in ("make serve", "make check", "make test"):
         assert make in text, make

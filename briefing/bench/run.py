@@ -1,7 +1,7 @@
 """The benchmark: synthetic corpora of N sheets, each measured build in its own subprocess.
 
 For every size: `check`; the generator stages alone (load, validate, link, verify, render);
-the full site build (briefing.web.site.build_site); the same pages built by a plain MkDocs +
+the full site build (briefing.pipeline.build_site); the same pages built by a plain MkDocs +
 Material configuration whose nav lists every page; the PDFs if the PDF stage exists. Times
 are medians of --runs runs; peak memory is the measuring subprocess's ru_maxrss.
 
@@ -32,7 +32,7 @@ from briefing.bench import synthetic
 from briefing.model.errors import BriefingError
 from briefing.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SIZES = (100, 300, 1000, 3000)
 # Where the PDF stage plugs in: module and function, called as in `build.py pdf`:
 # build_pdf_dir(project, check(project), out_dir). Until that module exists (it is written
@@ -194,7 +194,7 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
         result["together"] = time.perf_counter() - wall
         result["together_cpu"] = _cpu_seconds() - cpu_start
     elif mode == "site":
-        from briefing.web.site import build_site
+        from briefing.pipeline import build_site
 
         build_site(project, root / "site")
     elif mode == "plain":

@@ -39,6 +39,7 @@ from briefing.model.errors import LogCollector, PdfBuildError, TemplateProblem
 from briefing.pdf import documents
 from briefing.pdf.views import DiagramFn, Document
 from briefing.present import places
+from briefing.present.diagram import print_diagram
 from briefing.present.jinja import environment, render_template
 from briefing.present.views import KIND_LABELS
 from briefing.project import Project
@@ -287,7 +288,7 @@ def build_pdfs(
     checked: Checked,
     out_dir: Path,
     paper: str = "a4",
-    diagram: DiagramFn | None = None,
+    diagram: DiagramFn | None = print_diagram,
     jobs: int | None = None,
 ) -> list[Written]:
     """Render and write every PDF of the corpus into out_dir; no existing file is replaced."""
@@ -326,7 +327,7 @@ def build_pdf_dir(
     checked: Checked,
     out_dir: Path,
     paper: str = "a4",
-    diagram: DiagramFn | None = None,
+    diagram: DiagramFn | None = print_diagram,
     jobs: int | None = None,
 ) -> list[Written]:
     """Build every PDF beside out_dir, then replace out_dir; on any failure keep it as it was."""

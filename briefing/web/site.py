@@ -1,18 +1,19 @@
-"""Stage 6, site: MkDocs + Material build into a temporary directory, swapped in on success.
+"""The MkDocs engine: one strict MkDocs + Material build of the rendered pages into a folder.
 
-MkDocs empties site_dir before building and can leave half a site behind on an error, and
-`mkdocs build --strict -q` can exit 0 despite warnings. So the build goes to a sibling
-temporary directory, every warning from any 'mkdocs.*' logger fails it, every internal link
-of the built HTML is checked, the result is scanned for script the theme did not write
-(briefing.web.scan), and site/ is replaced only when everything succeeded.
+`mkdocs build --strict -q` can exit 0 despite warnings, so every warning from any 'mkdocs.*'
+logger is collected and fails the build. The pages reach MkDocs through a plugin instance
+holding them (briefing.web.plugin), registered in place of the hook file mkdocs.yml names.
+Built pages are handed to the post-build inspection (briefing.web.postbuild) as soon as
+MkDocs has written them. The build order, staging and publishing: briefing.pipeline.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,21 +23,15 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
+from mkdocs.utils.yaml import yaml_load
 
-from briefing.check.verify import Checked
-from briefing.forked import usable_cores
-from briefing.model.errors import LogCollector, SiteBuildError
+from briefing.model.errors import LogCollector
 from briefing.project import Project
-from briefing.publish import staged
+from briefing.web.plugin import SitePages
 from briefing.web.postbuild import Inspection, default_workers
 
-# Key in MkDocs' config.extra telling the hook that this build writes PDFs to link to.
-PDF_LINKS = "briefing_pdf_links"
-# Key in config.extra: how many processes the hook may check and render in (briefing.forked).
-WORKERS = "briefing_workers"
-# Key in config.extra: the corpus build_site's caller already checked, for the hook to render
-# instead of checking it again.
-CHECKED = "briefing_checked"
+# The hook file mkdocs.yml names: a build registers its own plugin instance instead.
+HOOK_FILE = Path(__file__).with_name("hook.py")
 
 
 def symlinks(folder: Path, root: Path) -> list[str]:
@@ -49,7 +44,7 @@ def symlinks(folder: Path, root: Path) -> list[str]:
     return found
 
 
-class _InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
+class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
     """Hands each built page to the post-build inspection as soon as it is on disk.
 
     MkDocs writes a page right after its post_page event, before the next page's
@@ -92,15 +87,24 @@ class _InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
             self.inspection.close()
 
 
-def _mkdocs_build(
+def _other_hooks(config_file: Path) -> list[str]:
+    """The hooks mkdocs.yml names, but for the site's own hook file."""
+    with config_file.open(encoding="utf-8") as stream:
+        raw = yaml_load(stream) or {}
+    hooks = raw.get("hooks") or []
+    folder = config_file.parent
+    return [hook for hook in hooks if (folder / hook).resolve() != HOOK_FILE.resolve()]
+
+
+def mkdocs_build(
     project: Project,
+    pages: Mapping[str, str],
     out: Path,
-    verbose: bool,
-    pdf_links: bool,
-    inspector: _InspectAsBuilt,
-    checked: Checked | None,
+    inspector: InspectAsBuilt,
+    verbose: bool = False,
 ) -> list[str]:
-    """Run one strict MkDocs build into out; return every warning and error it logged."""
+    """Run one strict MkDocs build of pages (docs-relative path -> Markdown) and docs/ into
+    out; return every warning and error it logged."""
     logger = logging.getLogger("mkdocs")
     collector = LogCollector()
     extra = logging.StreamHandler() if verbose else None
@@ -109,14 +113,17 @@ def _mkdocs_build(
         logger.addHandler(extra)
     previous_level = logger.level
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    config_file = project.root / "mkdocs.yml"
     try:
-        config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(out), strict=True)
+        try:
+            hooks = _other_hooks(config_file)
+        except (OSError, yaml.YAMLError) as error:
+            return [f"error: mkdocs.yml: {error}"]
+        config = load_config(str(config_file), site_dir=str(out), strict=True, hooks=hooks)
         links = symlinks(Path(config.docs_dir), project.root)
         if links:
             return [f"error: {link}: symbolic links are not allowed in docs/" for link in links]
-        config.extra[PDF_LINKS] = pdf_links  # read by the hook (mkdocs_hook.on_files)
-        config.extra[WORKERS] = usable_cores()
-        config.extra[CHECKED] = checked
+        config.plugins["briefing"] = SitePages(pages)
         config.plugins["briefing-inspection"] = inspector  # last: sees the generated pages
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -131,38 +138,6 @@ def _mkdocs_build(
             logger.removeHandler(extra)
         logger.setLevel(previous_level)
     return collector.messages
-
-
-def build_site(
-    project: Project,
-    site_dir: Path,
-    verbose: bool = False,
-    pdfs: Callable[[Path], object] | None = None,
-    checked: Checked | None = None,
-) -> None:
-    """Build the whole site, then replace site_dir atomically; on any failure keep it as it was.
-
-    checked: the project's content, if the caller has checked it already (else the hook does).
-
-    pdfs, if given, writes the PDFs into the staging site (pages then link to them); it runs
-    before the link check and the swap, so a PDF failure also keeps site/ as it was.
-    """
-    with staged(site_dir.resolve()) as staging:
-        inspector = _InspectAsBuilt(staging)
-        try:
-            has_pdfs = pdfs is not None
-            messages = _mkdocs_build(project, staging, verbose, has_pdfs, inspector, checked)
-            if not messages and pdfs is not None:
-                inspector.stop_workers()  # no threads in this process while the PDF stage forks
-                pdfs(staging)
-            if not messages:
-                # One parse of every built file: the safety scan, and the links in raw HTML that
-                # MkDocs' own validation cannot see (mostly done while MkDocs was building).
-                messages = inspector.finish()
-        finally:
-            inspector.close()
-        if messages:
-            raise SiteBuildError("\n".join(messages))
 
 
 def serve(project: Project, dev_addr: str) -> None:

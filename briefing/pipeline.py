@@ -1,0 +1,71 @@
+"""The build in order: check, render the pages, the engine builds them into a staging
+folder, the PDFs go into it too, the staged site is inspected, and only then published.
+
+`briefing build` runs this; `serve` runs MkDocs' own server with the site's hook instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.check.checker import check
+from briefing.check.verify import Checked
+from briefing.forked import usable_cores
+from briefing.model.errors import SiteBuildError
+from briefing.pdf.layout import build_pdfs
+from briefing.project import Project
+from briefing.publish import staged
+from briefing.web.render import render_pages
+from briefing.web.site import InspectAsBuilt, mkdocs_build
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """The PDFs a build writes beside the site (pages then link to them)."""
+
+    paper: str = "a4"
+    jobs: int | None = None  # PDFs laid out at once (default: every usable core)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build published."""
+
+    sheets: int
+    pages: int
+    pdfs: int
+
+
+def build_site(
+    project: Project,
+    site_dir: Path,
+    pdfs: PdfOptions | None = None,
+    verbose: bool = False,
+    checked: Checked | None = None,
+) -> Built:
+    """Build the site (and its PDFs, if pdfs is given) and replace site_dir with it; on any
+    failure or interrupt, site_dir stays as it was.
+
+    checked: the project's content, if the caller has checked it already.
+    """
+    workers = usable_cores()
+    if checked is None:
+        checked = check(project, workers)
+    pages = render_pages(project.templates, checked, pdfs is not None, workers)
+    with staged(site_dir.resolve()) as staging:
+        inspector = InspectAsBuilt(staging)
+        try:
+            messages = mkdocs_build(project, pages, staging, inspector, verbose)
+            written = []
+            if not messages and pdfs is not None:
+                inspector.stop_workers()  # no threads in this process while the PDF stage forks
+                written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
+            # One parse of every built file: the safety scan, and the links in raw HTML that
+            # MkDocs' own validation cannot see (mostly done while MkDocs was building).
+            messages = messages or inspector.finish()
+        finally:
+            inspector.close()
+        if messages:
+            raise SiteBuildError("\n".join(messages))
+    return Built(len(checked.corpus.sheets), len(pages), len(written))

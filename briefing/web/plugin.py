@@ -1,0 +1,117 @@
+"""The site's MkDocs plugin: adds the generated pages in memory (File.generated), never
+into docs/, and installs the speed-ups and edit links they need.
+
+The build (briefing.pipeline) registers an instance holding the pages it rendered; the hook
+file that mkdocs.yml names (briefing/web/hook.py, for `serve` and a plain `mkdocs build`)
+uses one that checks and renders the content itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from briefing.model.errors import BriefingError
+from briefing.present.views import FOLDERS
+from briefing.project import Project
+from briefing.web.render import render_site_pages
+from briefing.web.speedups import MARK, THEME_BYTECODE, GeneratedHtmlExtension, anchor_ids
+
+
+class SitePages(BasePlugin):  # type: ignore[type-arg]
+    """Generated pages for MkDocs: the ones given, or (given none) the content checked and
+    rendered when MkDocs asks for its files."""
+
+    def __init__(self, pages: Mapping[str, str] | None = None) -> None:
+        self.pages = pages
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Let generated pages' raw HTML skip Markdown's HTML parsers (see speedups.py)."""
+        config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add one page per sheet and the index pages."""
+        pages = self.pages
+        if pages is None:  # serve's server threads make forking unsafe: one process
+            project = Project(_config_dir(config))
+            try:
+                pages = render_site_pages(project)
+            except BriefingError as error:
+                raise PluginError(f"the content has problems:\n{error}") from None
+        for path, markdown in pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"docs/{path} would hide a generated page; rename or remove it")
+            files.append(File.generated(config, path, content=markdown))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Mark generated pages, whose raw HTML speedups.py stores without parsing."""
+        return f"{MARK}\n{markdown}" if page.file.generated_by is not None else markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Register the anchors of stashed HTML, which MkDocs' own parser no longer saw."""
+        if page.file.generated_by is not None and page.present_anchor_ids is not None:
+            page.present_anchor_ids |= anchor_ids(html)
+        return html
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Reuse the theme's compiled templates: MkDocs compiles them afresh for every build."""
+        env.bytecode_cache = THEME_BYTECODE
+        return env
+
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> Any:
+        """Point the edit action of a sheet's page at its YAML sheet, not at generated Markdown.
+
+        Index pages, the home page and the timeline are made from many sheets: they have no
+        edit action. Hand-written pages keep MkDocs' own edit URL into docs/.
+        """
+        if page.file.generated_by is None or not (config.repo_url and config.edit_uri):
+            return context
+        folder, _, name = page.file.src_uri.rpartition("/")
+        if folder in FOLDERS.values() and name != "index.md":
+            # A sheet's file name is its id, so its page maps back to exactly one sheet.
+            sheet = f"content/{folder}/{name.removesuffix('.md')}.yaml"
+            page.edit_url = sheet_edit_url(config, sheet)
+        else:
+            page.edit_url = None
+        return context
+
+
+def sheet_edit_url(config: MkDocsConfig, sheet: str) -> str:
+    """The editor URL of a file beside docs/ (a sheet), derived from repo_url and edit_uri.
+
+    edit_uri names the docs folder on a branch ('edit/main/docs/'); the same branch and
+    action, with the docs folder swapped for the sheet's path, edit the sheet. MkDocs joins
+    repo_url and edit_uri the same way for hand-written pages.
+    """
+    docs = Path(config.docs_dir).resolve().relative_to(_config_dir(config)).as_posix()
+    edit_uri = config.edit_uri.rstrip("/")
+    if not edit_uri.endswith(docs):
+        raise PluginError(
+            f"edit_uri '{config.edit_uri}' must end with the docs folder '{docs}/', so that "
+            "pages made from sheets can point at content/"
+        )
+    prefix = edit_uri.removesuffix(docs)
+    return urljoin(config.repo_url.rstrip("/") + "/", prefix) + sheet
+
+
+def _config_dir(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
