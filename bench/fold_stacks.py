@@ -25,12 +25,16 @@ _LINE = re.compile(r":\d+$")
 
 def function_of(frame: str) -> str:
     """A py-spy frame, 'render (/work/briefing/web/render.py:42)', as one name per function
-    with its file and the file's folder: 'render (briefing/web/render.py)'."""
+    with its file from the package folder ('render (briefing/web/render.py)'), or with the
+    file's folder for other code ('escape (markupsafe/__init__.py)')."""
     name, found, where = frame.rpartition(" (")
     if not found or not where.endswith(")"):
         return frame
-    path = _LINE.sub("", where[:-1])
-    return f"{name} ({'/'.join(path.split('/')[-2:])})"
+    parts = _LINE.sub("", where[:-1]).split("/")
+    start = len(parts) - 2
+    if "briefing" in parts[:-1]:
+        start = len(parts) - 1 - parts[-2::-1].index("briefing") - 1
+    return f"{name} ({'/'.join(parts[max(start, 0):])})"
 
 
 def summarise(lines: list[str], under: str | None) -> tuple[int, Counter[str], Counter[str]]:
