@@ -7,7 +7,8 @@ folder instead:
 
     DIR/mkdocs.yml          the project's mkdocs.yml less hooks and watch; docs_dir docs,
                             theme.custom_dir absolute, no edit links (see stage_config)
-    DIR/docs/               a copy of docs/ plus every generated page
+    DIR/docs/               a copy of docs/ plus every generated page, each as
+                            NAME/index.md (see nested_path)
     DIR/.briefing-stage     marks DIR as stage output, so a later stage may replace it
 
 Order: refuse a foreign folder, render (which checks unless given the checked corpus), then
@@ -16,6 +17,8 @@ write the config, the hand-written docs and the pages.
 
 from __future__ import annotations
 
+import posixpath
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,9 @@ MARKER_TEXT = "Written by `briefing stage`; the next stage into this folder repl
 WRITTEN = ("mkdocs.yml", "docs", MARKER)
 # Keys of mkdocs.yml that only make sense beside the hook or the project's own folders.
 DROPPED_KEYS = ("hooks", "watch")
+
+# A Markdown link to a local page: ](path.md) or ](path.md#anchor).
+_MD_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:)([^)#\s]+\.md)(#[^)\s]*)?\)")
 
 HEADER = """\
 # Written by `briefing stage` from {source}; edit that file, not this one.
@@ -106,6 +112,45 @@ def stage_config(project: Project) -> dict[str, Any]:
     return config
 
 
+def nested_path(path: str) -> str:
+    """Where a generated page is staged: 'actors/china.md' -> 'actors/china/index.md'.
+
+    The render stage writes links in raw HTML relative to the page's URL ('../russia/' from
+    actors/china/). MkDocs leaves them alone; Zensical 0.0.73 resolves them against the
+    Markdown file's folder instead, one level too high for 'actors/china.md'. Staged as
+    'actors/china/index.md', the file's folder is the page's URL, so both engines agree, and
+    with directory URLs the page's URL is the same either way.
+    """
+    if path == "index.md" or path.endswith("/index.md"):
+        return path
+    return path.removesuffix(".md") + "/index.md"
+
+
+def _moved_links(markdown: str, page: str, moved: dict[str, str]) -> str:
+    """Point a hand-written page's Markdown links to staged pages at their nested path."""
+    folder = posixpath.dirname(page)
+
+    def replace(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(1)))
+        if target not in moved:
+            return match.group(0)
+        relative = posixpath.relpath(moved[target], folder or ".")
+        return f"]({relative}{match.group(2) or ''})"
+
+    return _MD_LINK.sub(replace, markdown)
+
+
+def _moved_nav(nav: Any, moved: dict[str, str]) -> Any:
+    """The nav with every page that was staged elsewhere at its new path."""
+    if isinstance(nav, str):
+        return moved.get(nav, nav)
+    if isinstance(nav, list):
+        return [_moved_nav(item, moved) for item in nav]
+    if isinstance(nav, dict):
+        return {key: _moved_nav(value, moved) for key, value in nav.items()}
+    return nav
+
+
 def _symlinks(folder: Path) -> list[str]:
     return [p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*")) if p.is_symlink()]
 
@@ -138,12 +183,22 @@ def write_stage(
     hidden = [path for path in pages if path in existing]
     if hidden:
         raise StageError(f"docs/{hidden[0]} would hide a generated page; rename or remove it")
+    moved = {path: nested_path(path) for path in pages if nested_path(path) != path}
+    clash = sorted(set(moved.values()) & (existing | set(pages)))
+    if clash:
+        raise StageError(f"docs/{clash[0]} would hide a generated page; rename or remove it")
+    config = {**config, "nav": _moved_nav(config.get("nav"), moved)} if "nav" in config else config
     folder.mkdir(parents=True, exist_ok=True)
     _clear(folder)
     docs = folder / "docs"
     shutil.copytree(handwritten_docs, docs)
+    for name in handwritten:
+        if name.endswith(".md"):
+            page = docs / name
+            text = page.read_text(encoding="utf-8")
+            page.write_text(_moved_links(text, name, moved), encoding="utf-8")
     for path, markdown in pages.items():
-        target = docs / path
+        target = docs / nested_path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
     config_path = folder / "mkdocs.yml"
