@@ -27,7 +27,7 @@ from pathlib import Path
 from briefing.model.errors import BriefingError, SiteBuildError
 from briefing.project import Project
 
-# Where the Makefile's `engines` target puts each engine's own venv: ROOT/.venv-engines/NAME.
+# Where the Makefile's `engines` target installs ProperDocs and Zensical: ROOT/.venv-engines.
 ENGINE_VENVS = ".venv-engines"
 # Banners both forks print about MkDocs 2 and Material's end of life; not build problems.
 QUIET_ENV = {"DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
@@ -59,12 +59,15 @@ class SiteFacts:
 
 
 def find_executable(name: str, root: Path) -> Path:
-    """The engine's command: $BRIEFING_<NAME>, else ROOT/.venv-engines/<name>/bin/<name>,
-    else beside this Python, else on PATH."""
+    """The engine's command: $BRIEFING_<NAME>, else ROOT/.venv-engines/bin/<name>,
+    else beside this Python, else on PATH.
+
+    ROOT/.venv-engines/bin is where `make engines` installs them (requirements-engines.txt).
+    """
     override = os.environ.get(f"BRIEFING_{name.upper()}")
     candidates = [Path(override)] if override else []
     candidates += [
-        root / ENGINE_VENVS / name / "bin" / name,
+        root / ENGINE_VENVS / "bin" / name,
         Path(sys.executable).parent / name,
     ]
     for candidate in candidates:
@@ -110,15 +113,17 @@ def build_properdocs(staged: Path, out: Path, root: Path) -> EngineBuild:
     return EngineBuild("properdocs", out, _run("properdocs", command, staged))
 
 
-def build_properdocs_hooked(project: Project, out: Path) -> EngineBuild:
+def build_properdocs_hooked(project: Project, out: Path, root: Path) -> EngineBuild:
     """ProperDocs on the project's own mkdocs.yml, running briefing's MkDocs hook unchanged.
 
-    The hook imports briefing, so ProperDocs' Python must import it too: the project folder
-    goes on PYTHONPATH (the package lives there when installed editable, as make does).
+    The hook imports briefing, so ProperDocs' Python must import it too: the folder holding
+    this briefing package goes on PYTHONPATH (ProperDocs' venv does not install briefing).
+    root: where to look for ProperDocs (find_executable).
     """
-    exe = str(find_executable("properdocs", project.root))
+    exe = str(find_executable("properdocs", root))
     command = [exe, "build", "-q", "-f", "mkdocs.yml", "-d", str(out)]
-    path = os.pathsep.join(filter(None, [str(project.root), os.environ.get("PYTHONPATH")]))
+    package_parent = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
     seconds = _run("properdocs", command, project.root, {"PYTHONPATH": path})
     return EngineBuild("properdocs+hook", out, seconds)
 
