@@ -25,6 +25,7 @@ from briefing.commands import (
     cmd_pdf,
     cmd_schema,
     cmd_serve,
+    cmd_stage,
     problems_found,
 )
 from briefing.model.errors import (
@@ -99,6 +100,11 @@ def argument_parser(root: Path | None = None) -> argparse.ArgumentParser:
         help="exit 1 if the coverage of any source is under N percent",
     )
     cover.set_defaults(run=cmd_coverage)
+    stage = sub.add_parser(
+        "stage", help="check, then write the pages, docs/ and a config without hooks to DIR"
+    )
+    stage.add_argument("dir", metavar="DIR", type=Path, help="an empty or earlier stage folder")
+    stage.set_defaults(run=cmd_stage)
     serve = sub.add_parser("serve", help="live preview; reloads on edits to sheets and templates")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(run=cmd_serve)

@@ -146,6 +146,17 @@ def cmd_serve(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stage(project: Project, args: argparse.Namespace) -> int:
+    from briefing.web.stage import stage
+
+    staged = stage(project, args.dir, usable_cores())
+    print(
+        f"staged {staged.generated} generated and {staged.handwritten} hand-written pages "
+        f"in {staged.folder}; build it with: mkdocs build -f {staged.config}"
+    )
+    return 0
+
+
 def cmd_schema(project: Project, args: argparse.Namespace) -> int:
     from briefing.editing import schema
 

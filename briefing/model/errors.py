@@ -70,6 +70,10 @@ class SiteBuildError(BriefingError):
     """The site engine failed or warned; the previous site was kept."""
 
 
+class StageError(BriefingError):
+    """A staged folder could not be written (a foreign folder, an unreadable config...)."""
+
+
 class PdfBuildError(BriefingError):
     """WeasyPrint failed or warned, or a PDF tried to fetch a URL; nothing was replaced."""
 

@@ -1,0 +1,207 @@
+"""Engine adapters: build a staged folder (briefing.web.stage) with MkDocs, ProperDocs or Zensical.
+
+Each engine runs as its own process, from the same venv as briefing or from one of its own
+(see find_executable), so an engine's dependencies never have to fit the pinned ones. What
+they build is the same Markdown; measure() reads the facts docs/engines.md compares.
+
+ProperDocs 1.6.7 (package and command `properdocs`) is a fork of MkDocs 1.x: it also reads
+mkdocs.yml, and redirects `import mkdocs.*` to `properdocs.*`, so it runs briefing/web/hook.py
+unchanged on the project's own mkdocs.yml (build_properdocs_hooked). Zensical runs no hooks:
+it can only build a staged folder.
+
+    python -m briefing.web.engines DIR     stage into DIR, build it with every engine found,
+                                           print one line of facts per engine
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.model.errors import BriefingError, SiteBuildError
+from briefing.project import Project
+
+# Where the Makefile's `engines` target installs ProperDocs and Zensical: ROOT/.venv-engines.
+ENGINE_VENVS = ".venv-engines"
+# Banners both forks print about MkDocs 2 and Material's end of life; not build problems.
+QUIET_ENV = {"DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
+# Lines of an engine's output quoted in the error when it fails.
+TAIL = 20
+
+
+class EngineMissing(BriefingError):
+    """An engine's command is not installed where briefing looks for it."""
+
+
+@dataclass(frozen=True)
+class EngineBuild:
+    """One engine's build of a site: which engine, where the site is, and how long it took."""
+
+    engine: str
+    site: Path
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """What docs/engines.md compares: HTML pages, total size and the search index's size."""
+
+    html_pages: int
+    size_bytes: int
+    search_index: str
+    search_index_bytes: int
+
+
+def find_executable(name: str, root: Path) -> Path:
+    """The engine's command: $BRIEFING_<NAME>, else ROOT/.venv-engines/bin/<name>,
+    else beside this Python, else on PATH.
+
+    ROOT/.venv-engines/bin is where `make engines` installs them (requirements-engines.txt).
+    """
+    override = os.environ.get(f"BRIEFING_{name.upper()}")
+    candidates = [Path(override)] if override else []
+    candidates += [
+        root / ENGINE_VENVS / "bin" / name,
+        Path(sys.executable).parent / name,
+    ]
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which(name)
+    if found:
+        return Path(found)
+    raise EngineMissing(
+        f"{name} is not installed: run `make engines`, or set BRIEFING_{name.upper()} "
+        f"to its command"
+    )
+
+
+def _run(engine: str, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    """Run an engine's build; its seconds, or SiteBuildError with the end of its output."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **QUIET_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()[-TAIL:]
+        raise SiteBuildError(f"{engine} exited with {result.returncode}:\n" + "\n".join(output))
+    return seconds
+
+
+def build_mkdocs(staged: Path, out: Path, root: Path) -> EngineBuild:
+    """Plain MkDocs (no hook) on the staged folder, with the Python that runs briefing."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(out)]
+    return EngineBuild("mkdocs", out, _run("mkdocs", command, staged))
+
+
+def build_properdocs(staged: Path, out: Path, root: Path) -> EngineBuild:
+    """ProperDocs on the staged folder."""
+    exe = str(find_executable("properdocs", root))
+    command = [exe, "build", "-q", "-f", "mkdocs.yml", "-d", str(out)]
+    return EngineBuild("properdocs", out, _run("properdocs", command, staged))
+
+
+def build_properdocs_hooked(project: Project, out: Path, root: Path) -> EngineBuild:
+    """ProperDocs on the project's own mkdocs.yml, running briefing's MkDocs hook unchanged.
+
+    The hook imports briefing, so ProperDocs' Python must import it too: the folder holding
+    this briefing package goes on PYTHONPATH (ProperDocs' venv does not install briefing).
+    root: where to look for ProperDocs (find_executable).
+    """
+    exe = str(find_executable("properdocs", root))
+    command = [exe, "build", "-q", "-f", "mkdocs.yml", "-d", str(out)]
+    package_parent = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
+    seconds = _run("properdocs", command, project.root, {"PYTHONPATH": path})
+    return EngineBuild("properdocs+hook", out, seconds)
+
+
+def build_zensical(staged: Path, out: Path, root: Path, clean: bool = True) -> EngineBuild:
+    """Zensical on the staged folder; clean=False keeps its cache (a warm build).
+
+    Zensical has no option for the output folder: it builds into site_dir (DIR/site), which
+    is then moved to out.
+    """
+    exe = str(find_executable("zensical", root))
+    built = staged / "site"
+    if built.exists():
+        shutil.rmtree(built)
+    command = [exe, "build", "-f", "mkdocs.yml", *(["-c"] if clean else [])]
+    seconds = _run("zensical", command, staged)
+    if out.resolve() != built.resolve():
+        if out.exists():
+            shutil.rmtree(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(built, out)
+    return EngineBuild("zensical", out, seconds)
+
+
+def measure(site: Path) -> SiteFacts:
+    """Count the HTML pages and bytes of a built site, and find its search index."""
+    files = [p for p in site.rglob("*") if p.is_file()]
+    # MkDocs and ProperDocs: search/search_index.json; Zensical 0.0.x: search.json.
+    index = next(
+        (
+            site / name
+            for name in ("search/search_index.json", "search.json")
+            if (site / name).is_file()
+        ),
+        None,
+    )
+    return SiteFacts(
+        html_pages=sum(1 for p in files if p.suffix == ".html"),
+        size_bytes=sum(p.stat().st_size for p in files),
+        search_index=index.relative_to(site).as_posix() if index else "",
+        search_index_bytes=index.stat().st_size if index else 0,
+    )
+
+
+STAGED_ENGINES: dict[str, Callable[[Path, Path, Path], EngineBuild]] = {
+    "mkdocs": build_mkdocs,
+    "properdocs": build_properdocs,
+    "zensical": build_zensical,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stage the project in the current folder into DIR, build it with every engine found."""
+    from briefing.forked import usable_cores
+    from briefing.web.stage import stage
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m briefing.web.engines DIR", file=sys.stderr)
+        return 2
+    project = Project(Path.cwd())
+    folder = Path(args[0]).resolve()
+    staged = stage(project, folder, usable_cores())
+    print(f"staged {staged.generated} generated and {staged.handwritten} hand-written pages")
+    for name, build in STAGED_ENGINES.items():
+        try:
+            done = build(folder, folder.parent / f"{folder.name}-{name}", project.root)
+        except EngineMissing as missing:
+            print(f"{name}: skipped: {missing}")
+            continue
+        facts = measure(done.site)
+        print(
+            f"{name}: {done.seconds:.2f} s, {facts.html_pages} HTML pages, "
+            f"{facts.size_bytes / 1024:.0f} KiB, {facts.search_index} "
+            f"{facts.search_index_bytes / 1024:.0f} KiB"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
