@@ -214,6 +214,6 @@ def main(argv: list[str] | None = None, next_to: str | None = None) -> int:
         print(f"{'terminated' if terminated else 'interrupted'}; {done}", file=sys.stderr)
         return 143 if terminated else 130
     finally:
-        for stop, action in previous.items():
-            signal.signal(stop, action)
+        for signum, action in previous.items():
+            signal.signal(signum, action)
     return 1

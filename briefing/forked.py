@@ -91,11 +91,11 @@ def run_shares(work: Callable[[int, int], T], workers: int) -> list[T]:
             results.append(result)
         return results
     finally:
-        for child, receiver in children:
+        for worker, receiver in children:
             receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
         gc.unfreeze()
 
 

@@ -234,7 +234,7 @@ def run_child(mode: str, root: Path) -> dict[str, Any]:
     )
     if done.returncode != 0:
         raise BriefingError(f"bench {mode} on {root} failed:\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
     return result
 

@@ -26,7 +26,8 @@ from briefing.model.errors import BriefingError
 def _get(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8", errors="replace")
+            body: bytes = response.read()
+            return body.decode("utf-8", errors="replace")
     except OSError:  # not serving yet, or rebuilding
         return ""
 

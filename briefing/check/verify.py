@@ -156,7 +156,7 @@ def check_quote(quote: records.Text, text: SourceText) -> Problem | None:
 
 def quotes(corpus: Corpus) -> list[tuple[records.Text, str]]:
     """Every quote to verify, with the id of the source it must occur in."""
-    found = []
+    found: list[tuple[records.Text, str]] = []
     for sheet in corpus.sheets:
         found.extend((statement.quote, statement.source.target) for statement in sheet.statements)
         if isinstance(sheet, records.Source):

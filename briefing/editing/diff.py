@@ -137,12 +137,12 @@ def export_content(root: Path, revision: str, dest: Path) -> None:
             "(in a shallow clone, fetch the history first: git fetch --unshallow)"
         ) from None
     listing = _git(root, "ls-tree", "-r", "-z", commit.decode().strip(), "--", "content")
-    blobs = []
+    blobs: list[tuple[bytes, str]] = []
     for entry in filter(None, listing.split(b"\0")):
-        meta, _, path = entry.partition(b"\t")
+        meta, _, raw_path = entry.partition(b"\t")
         mode, kind, sha = meta.split()
         if kind == b"blob" and mode in (b"100644", b"100755"):  # no symlinks, no submodules
-            blobs.append((sha, path.decode("utf-8", errors="surrogateescape")))
+            blobs.append((sha, raw_path.decode("utf-8", errors="surrogateescape")))
     batch = _git(root, "cat-file", "--batch", stdin=b"".join(sha + b"\n" for sha, _ in blobs))
     offset = 0
     for _, path in blobs:

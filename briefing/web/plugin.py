@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -27,7 +28,7 @@ from briefing.web.render import render_site_pages
 from briefing.web.speedups import MARK, THEME_BYTECODE, GeneratedHtmlExtension, anchor_ids
 
 
-class SitePages(BasePlugin):  # type: ignore[type-arg]
+class SitePages(BasePlugin[Config]):
     """Generated pages for MkDocs: the ones given, or (given none) the content checked and
     rendered when MkDocs asks for its files."""
 
@@ -36,7 +37,7 @@ class SitePages(BasePlugin):  # type: ignore[type-arg]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Let generated pages' raw HTML skip Markdown's HTML parsers (see speedups.py)."""
-        config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
+        config.markdown_extensions.append(GeneratedHtmlExtension())
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -103,14 +104,14 @@ def sheet_edit_url(config: MkDocsConfig, sheet: str) -> str:
     repo_url and edit_uri the same way for hand-written pages.
     """
     docs = Path(config.docs_dir).resolve().relative_to(_config_dir(config)).as_posix()
-    edit_uri = config.edit_uri.rstrip("/")
+    edit_uri = (config.edit_uri or "").rstrip("/")
     if not edit_uri.endswith(docs):
         raise PluginError(
             f"edit_uri '{config.edit_uri}' must end with the docs folder '{docs}/', so that "
             "pages made from sheets can point at content/"
         )
     prefix = edit_uri.removesuffix(docs)
-    return urljoin(config.repo_url.rstrip("/") + "/", prefix) + sheet
+    return urljoin((config.repo_url or "").rstrip("/") + "/", prefix) + sheet
 
 
 def _config_dir(config: MkDocsConfig) -> Path:
