@@ -28,7 +28,11 @@ from briefing.web.render import render_site_pages
 from briefing.web.speedups import MARK, THEME_BYTECODE, GeneratedHtmlExtension, anchor_ids
 
 
-class SitePages(BasePlugin[Config]):
+class _NoOptions(Config):
+    """The plugin takes no options from mkdocs.yml: it is built with the pages it adds."""
+
+
+class SitePages(BasePlugin[_NoOptions]):
     """Generated pages for MkDocs: the ones given, or (given none) the content checked and
     rendered when MkDocs asks for its files."""
 
