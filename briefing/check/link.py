@@ -17,11 +17,11 @@ from typing import Any
 
 from briefing.check.validate import REF, suggest
 from briefing.model import records
+from briefing.model.contract import SHEET_KINDS
 from briefing.model.errors import Problem
 
 # [[target]] or [[target|label]]; the target is checked against REF after matching.
 LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
-KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
 
 
 @dataclass(frozen=True, order=True)
@@ -199,7 +199,7 @@ def link(
                 found[target].add((sheet.id, statement_id))
             if statement_id and ref.targets == ("[[",):
                 text_links.add((target, sheet.id, statement_id))
-    order = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    order = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
     backlinks = {
         target: tuple(Backlink(*pair) for pair in sorted(pairs))

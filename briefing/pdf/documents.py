@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from briefing.check.link import Corpus
 from briefing.model import records
+from briefing.model.contract import STATEMENT_KINDS
 from briefing.model.errors import TemplateProblem
 from briefing.pdf.views import (
     Block,
@@ -253,7 +254,7 @@ class _Builder:
 
 def _kind_order(statements: tuple[records.Statement, ...]) -> list[list[records.Statement]]:
     """Statements grouped by kind in the site's order (reported first)."""
-    return [[s for s in statements if s.kind == kind] for kind in views.KIND_LABELS]
+    return [[s for s in statements if s.kind == kind] for kind in STATEMENT_KINDS]
 
 
 def _svg(svg: str | None, sheet_id: str) -> Markup | None:

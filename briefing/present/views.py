@@ -11,9 +11,9 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from briefing.check.link import KIND_ORDER, LINK, Corpus
+from briefing.check.link import LINK, Corpus
 from briefing.model import records
-from briefing.model.contract import STATEMENT_KINDS
+from briefing.model.contract import KIND, SHEET_KINDS, STATEMENT_KINDS
 
 FOLDERS = {
     "source": "sources",
@@ -21,13 +21,6 @@ FOLDERS = {
     "relation": "relations",
     "event": "events",
     "briefing": "briefings",
-}
-KIND_LABELS = {
-    "reported": "Reported",
-    "attributed": "Attributed",
-    "quote": "Quote",
-    "assessment": "Assessment",
-    "forecast": "Forecast",
 }
 SECTION_TITLES = {
     "briefing": "Briefings",
@@ -251,8 +244,8 @@ def statement_view(linker: Linker, sheet: records.Sheet, st: records.Statement) 
     return StatementView(
         anchor=st.id,
         kind=st.kind,
-        kind_label=KIND_LABELS[st.kind],
-        kind_help=STATEMENT_KINDS[st.kind],
+        kind_label=KIND[st.kind].label,
+        kind_help=KIND[st.kind].meaning,
         text=linker.rich(st.text),
         attributed_to=linker.rich(st.attributed_to) if st.attributed_to else None,
         quote=st.quote.value,
@@ -312,7 +305,7 @@ def citing(linker: Linker, sheet: records.Sheet, st: records.Statement) -> Citin
     return CitingStatement(
         linker.href(f"{sheet.id}#{st.id}"),
         st.kind,
-        KIND_LABELS[st.kind],
+        KIND[st.kind].label,
         linker.rich(st.text),
         sheet.title,
     )
@@ -337,7 +330,7 @@ def backlink_groups(
                 continue
         by_sheet.setdefault(backlink.sheet_id, []).append(backlink.statement_id)
     # The corpus's own order (kind, then id), without walking the whole corpus per page.
-    order = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    order = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     referring = sorted((corpus.by_id[i] for i in by_sheet), key=lambda s: (order[s.kind], s.id))
     groups: dict[str, list[BacklinkSheet]] = {}
     for source in referring:
@@ -396,10 +389,10 @@ def statements(linker: Linker, sheet: records.Sheet) -> tuple[StatementView, ...
 def grouped_statements(
     linker: Linker, sheet: records.Sheet
 ) -> tuple[tuple[str, tuple[StatementView, ...]], ...]:
-    """Statements grouped by kind, in the order of STATEMENT_KINDS; empty groups left out."""
+    """Statements grouped by kind, in the registry's order; empty groups left out."""
     views = statements(linker, sheet)
     return tuple(
-        (KIND_LABELS[kind], group)
+        (KIND[kind].label, group)
         for kind in STATEMENT_KINDS
         if (group := tuple(v for v in views if v.kind == kind))
     )

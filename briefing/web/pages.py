@@ -14,7 +14,7 @@ from markupsafe import Markup
 from briefing.check import coverage
 from briefing.check.verify import Checked, normalise_quote
 from briefing.model import records
-from briefing.model.contract import STATEMENT_KINDS
+from briefing.model.contract import KIND, KIND_REGISTRY
 from briefing.present import places, views
 from briefing.present.diagram import graph, relation_diagram
 from briefing.present.views import Linker
@@ -167,12 +167,8 @@ def figure_rows(linker: Linker) -> tuple[FigureRow, ...]:
 
 
 def legend_context(linker: Linker) -> dict[str, Any]:
-    """The statement kinds, in contract order, with their labels and meanings."""
-    return {
-        "kinds": [
-            (kind, views.KIND_LABELS[kind], meaning) for kind, meaning in STATEMENT_KINDS.items()
-        ]
-    }
+    """The statement kinds, in registry order, and the kind the example statement shows."""
+    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"]}
 
 
 def coverage_view(data: Shared, source: records.Source) -> CoverageView:

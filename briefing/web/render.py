@@ -15,15 +15,13 @@ import jinja2
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.forked import run_shares
+from briefing.model.contract import SHEET_KINDS
 from briefing.model.errors import TemplateProblem
 from briefing.present import views
 from briefing.present.jinja import compile_template, environment, render_template
 from briefing.present.views import Linker
 from briefing.project import Project
 from briefing.web import pages
-
-KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
-
 
 # Pages from which rendering is shared out among forked processes: below it, forking and
 # returning the Markdown cost more than they save.
@@ -37,7 +35,7 @@ def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
     """Every generated page, in a stable order; one path is never written twice."""
     data = pages.shared(checked, pdf_links)
     jobs: list[Job] = [("index.md", "home.md.j2", lambda linker: pages.home_context(linker, data))]
-    for kind in KIND_ORDER:
+    for kind in SHEET_KINDS:
         jobs.append(
             (
                 f"{views.FOLDERS[kind]}/index.md",
