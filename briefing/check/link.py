@@ -77,6 +77,23 @@ class Corpus:
                 found.setdefault(f"{sheet.id}#{statement.id}", statement)
         return found
 
+    @cached_property
+    def events(self) -> tuple[records.Event, ...]:
+        """Every event in date order; a partial date ('2024') sorts before its days."""
+        dated = [e for e in self.of_kind("event") if isinstance(e, records.Event)]
+        return tuple(sorted(dated, key=lambda e: (e.date.sort_key, e.id)))
+
+    @cached_property
+    def event_at(self) -> dict[str, int]:
+        """Event id -> its position in self.events (for previous and next links)."""
+        return {event.id: at for at, event in enumerate(self.events)}
+
+    def events_of(self, actor_id: str) -> tuple[records.Event, ...]:
+        """Events whose 'actors' name actor_id, in date order."""
+        at = self.event_at
+        found = [e for e in self.involving("event", actor_id) if isinstance(e, records.Event)]
+        return tuple(sorted(found, key=lambda e: at[e.id]))
+
     def of_kind(self, kind: str) -> tuple[records.Sheet, ...]:
         """Sheets of one kind ('actor'), sorted by id."""
         return self._by_kind.get(kind, ())

@@ -157,12 +157,12 @@ class _Builder:
             )
             blocks.append(Block(f"{sheet.id}--_statements", "Statements", None, items))
         if isinstance(sheet, records.Actor):
-            relations = views.involving(self.corpus, "relation", sheet.id)
+            relations = self.corpus.involving("relation", sheet.id)
             if relations:
                 blocks.append(
                     Block(f"{sheet.id}--_relations", "Relations", None, self.links(relations))
                 )
-            events = views.by_date(tuple(views.involving(self.corpus, "event", sheet.id)))
+            events = self.corpus.events_of(sheet.id)
             if events:
                 blocks.append(Block(f"{sheet.id}--_events", "Events", None, self.links(events)))
         diagram = None
@@ -313,8 +313,8 @@ def actor_document(
     corpus: Corpus, actor: records.Actor, diagram: DiagramFn | None = None
 ) -> Document:
     """One actor: the profile, the relations and events that involve it, sources and notes."""
-    relations = views.involving(corpus, "relation", actor.id)
-    events = views.by_date(tuple(views.involving(corpus, "event", actor.id)))
+    relations = corpus.involving("relation", actor.id)
+    events = corpus.events_of(actor.id)
     builder = _Builder(corpus, _anchors(corpus, [actor, *relations, *events]), diagram)
     parts = [Part("_profile", None, (builder.chapter(actor, 1),))]
     for kind, sheets in (("relation", relations), ("event", events)):
@@ -333,9 +333,7 @@ def book_document(corpus: Corpus, diagram: DiagramFn | None = None) -> Document:
     builder.linker.sources.extend(s.id for s in sources)
     parts: list[Part | None] = []
     for kind in ("briefing", "actor", "relation", "event"):
-        sheets = [s for s in shown if s.kind == kind]
-        if kind == "event":
-            sheets = views.by_date(tuple(sheets))
+        sheets = list(corpus.events) if kind == "event" else [s for s in shown if s.kind == kind]
         if sheets:
             chapters = tuple(builder.chapter(s, 2) for s in sheets)
             parts.append(Part(f"_{kind}s", PART_TITLES[kind], chapters))

@@ -370,17 +370,6 @@ def date_label(date: records.PartialDate) -> str:
     return f"{day} {MONTHS[month - 1]} {year}"
 
 
-def by_date(events: tuple[records.Sheet, ...]) -> list[records.Event]:
-    """Events in date order; a partial date ('2024') sorts before the days of that year."""
-    dated = [e for e in events if isinstance(e, records.Event)]
-    return sorted(dated, key=lambda e: (e.date.sort_key, e.id))
-
-
-def involving(corpus: Corpus, kind: str, actor_id: str) -> list[records.Sheet]:
-    """Relations or events whose 'actors' name actor_id."""
-    return list(corpus.involving(kind, actor_id))
-
-
 def statements(linker: Linker, sheet: records.Sheet) -> tuple[StatementView, ...]:
     """Every statement of a sheet, in the sheet's order."""
     return tuple(statement_view(linker, sheet, st) for st in sheet.statements)

@@ -34,44 +34,15 @@ SEARCH_BOOST = {"actor": 3, "relation": 2, "event": 1.5, "briefing": 1, "source"
 
 @dataclass(frozen=True)
 class Shared:
-    """What many pages need, computed once per build (so no page costs O(corpus) to make)."""
+    """What pages need beyond the corpus and its indexes (see Corpus), computed once per build."""
 
-    checked: Checked
-    events: tuple[records.Event, ...]  # in date order
-    event_at: dict[str, int]
-    relations_of: dict[str, tuple[records.Sheet, ...]]  # actor id -> relations naming it
-    events_of: dict[str, tuple[records.Event, ...]]  # actor id -> events naming it, by date
-    # source id -> the statements quoting it, in corpus order, with their sheets
-    quoted_from: dict[str, tuple[tuple[records.Sheet, records.Statement], ...]]
+    checked: Checked  # the linked corpus, with the source texts for coverage
     pdf_links: bool  # the build writes PDFs, so pages link to them
 
 
 def shared(checked: Checked, pdf_links: bool = False) -> Shared:
-    """Index the checked corpus once for the page builders."""
-    corpus = checked.corpus
-    events = tuple(views.by_date(corpus.of_kind("event")))
-    relations_of: dict[str, list[records.Sheet]] = {}
-    for relation in corpus.of_kind("relation"):
-        assert isinstance(relation, records.Relation)
-        for actor_id in dict.fromkeys(ref.target for ref in relation.actors):
-            relations_of.setdefault(actor_id, []).append(relation)
-    events_of: dict[str, list[records.Event]] = {}
-    for event in events:
-        for actor_id in dict.fromkeys(ref.target for ref in event.actors):
-            events_of.setdefault(actor_id, []).append(event)
-    quoted_from: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
-    for sheet in corpus.sheets:
-        for st in sheet.statements:
-            quoted_from.setdefault(st.source.target, []).append((sheet, st))
-    return Shared(
-        checked=checked,
-        events=events,
-        event_at={event.id: at for at, event in enumerate(events)},
-        relations_of={k: tuple(v) for k, v in relations_of.items()},
-        events_of={k: tuple(v) for k, v in events_of.items()},
-        quoted_from={k: tuple(v) for k, v in quoted_from.items()},
-        pdf_links=pdf_links,
-    )
+    """What every page builder is given besides its Linker."""
+    return Shared(checked=checked, pdf_links=pdf_links)
 
 
 @dataclass(frozen=True)
@@ -150,7 +121,7 @@ def timeline_entries(
 def timeline_context(linker: Linker, data: Shared) -> dict[str, Any]:
     """The timeline: events grouped by year, in date order."""
     years: dict[str, list[TimelineEntry]] = {}
-    for entry in timeline_entries(linker, data.events):
+    for entry in timeline_entries(linker, linker.corpus.events):
         years.setdefault(entry.iso[:4], []).append(entry)
     return {"years": [(year, tuple(entries)) for year, entries in years.items()]}
 
@@ -173,7 +144,7 @@ def legend_context(linker: Linker) -> dict[str, Any]:
 
 def coverage_view(data: Shared, source: records.Source) -> CoverageView:
     """How much of a source its statements' quotes cover (computed on its own page only)."""
-    quotes = (st.quote.value for _, st in data.quoted_from.get(source.id, ()))
+    quotes = (st.quote.value for _, st in data.checked.corpus.citing(source.id))
     result = coverage.source_coverage(source, data.checked.texts[source.id], quotes)
     return CoverageView(
         result.covered,
@@ -187,7 +158,7 @@ def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[C
     """Each distinct quote taken from a source, in the order of the text, with its statements."""
     found: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
     shown: dict[str, str] = {}
-    for sheet, st in data.quoted_from.get(source.id, ()):
+    for sheet, st in data.checked.corpus.citing(source.id):
         key = normalise_quote(st.quote.value)
         found.setdefault(key, []).append((sheet, st))
         shown.setdefault(key, " ".join(st.quote.value.split()))
@@ -218,13 +189,12 @@ def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[st
     if isinstance(sheet, records.Actor):
         context["role"] = linker.rich(sheet.role) if sheet.role else None
         context["interests"] = [linker.rich(i) for i in sheet.interests]
-        context["relations"] = [
-            views.sheet_link(linker, s) for s in data.relations_of.get(sheet.id, ())
-        ]
+        relations = corpus.involving("relation", sheet.id)
+        context["relations"] = [views.sheet_link(linker, s) for s in relations]
         context["diagram"], context["undrawn"] = diagram(
-            linker, sheet.id, [r.id for r in data.relations_of.get(sheet.id, ())]
+            linker, sheet.id, [r.id for r in relations]
         )
-        context["events"] = [views.sheet_link(linker, s) for s in data.events_of.get(sheet.id, ())]
+        context["events"] = [views.sheet_link(linker, s) for s in corpus.events_of(sheet.id)]
     elif isinstance(sheet, records.Relation):
         context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
         context["diagram"] = relation_diagram(
@@ -235,7 +205,7 @@ def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[st
         context["date"] = views.date_label(sheet.date)
         context["precision"] = precision(sheet.date)
         context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
-        ordered, at = data.events, data.event_at[sheet.id]
+        ordered, at = corpus.events, corpus.event_at[sheet.id]
         context["previous"] = views.sheet_link(linker, ordered[at - 1]) if at > 0 else None
         context["next"] = (
             views.sheet_link(linker, ordered[at + 1]) if at + 1 < len(ordered) else None
@@ -273,7 +243,7 @@ def section_context(linker: Linker, kind: str) -> dict[str, Any]:
     """A section index: its sheets (events by date, others by title); relations' diagram."""
     sheets = linker.corpus.of_kind(kind)
     if kind == "event":
-        sheets = tuple(views.by_date(sheets))
+        sheets = linker.corpus.events
     else:
         sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
     drawn, undrawn = diagram(linker) if kind == "relation" else (Markup(""), 0)
