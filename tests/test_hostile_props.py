@@ -22,7 +22,7 @@ from mkdocs.utils.meta import get_data
 from briefing.check.load import load_file
 from briefing.model.errors import ContentError
 from briefing.present.jinja import environment, escape_output
-from briefing.present.views import escaped
+from briefing.present.links import escaped
 from briefing.project import Project
 from briefing.web.render import render_site_pages
 from conftest import SOURCE_TEXT, make_corpus

@@ -29,9 +29,9 @@ from briefing.pdf.views import (
     PrintStatement,
     TocEntry,
 )
-from briefing.present import views
+from briefing.present import links, views
+from briefing.present.links import SheetLink
 from briefing.present.places import OWN_PDF
-from briefing.present.views import SheetLink
 
 DOC_LABELS = {"briefing": "Briefing", "actor": "Actor profile"}
 PART_TITLES = {
@@ -88,11 +88,11 @@ class _Builder:
             else:
                 if isinstance(sheet, records.Event):
                     self.dates.append(sheet.date)
-                items.append(views.sheet_link(self.linker, sheet))
+                items.append(links.sheet_link(self.linker, sheet))
         return tuple(items)
 
     def links(self, sheets: Iterable[records.Sheet]) -> tuple[SheetLink, ...]:
-        return tuple(views.sheet_link(self.linker, s) for s in sheets)
+        return tuple(links.sheet_link(self.linker, s) for s in sheets)
 
     def name(self, sheet_id: str) -> Markup:
         """A sheet's title, linked if the document holds it."""
@@ -168,7 +168,7 @@ class _Builder:
         diagram = None
         if self.diagram is not None and isinstance(sheet, (records.Actor, records.Relation)):
             diagram = _svg(self.diagram(self.corpus, sheet), sheet.id)
-        label = views.sheet_label(sheet)
+        label = links.sheet_label(sheet)
         return Chapter(
             kind=sheet.kind,
             anchor=self.anchors[sheet.id],

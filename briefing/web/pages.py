@@ -1,7 +1,8 @@
 """Page contexts: what each generated page shows, computed here so that templates only print.
 
-One function per page kind. Each takes a Linker placed at the page's path (so hrefs are
-relative to it) and returns the context its template prints.
+One function per page kind. Each takes a SiteLinker placed at the page's path (so hrefs are
+relative to it) and returns the context its template prints; helpers that only link take
+any Linker.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from briefing.check import coverage
 from briefing.check.verify import Checked, normalise_quote
 from briefing.model import records
 from briefing.model.contract import KIND, KIND_REGISTRY
-from briefing.present import places, views
+from briefing.present import links, places, views
 from briefing.present.diagram import graph, relation_diagram
-from briefing.present.views import Linker
+from briefing.present.links import Linker, SiteLinker
 
 # Page paths of the pages that are not one sheet or one section.
 TIMELINE = "timeline.md"
@@ -41,7 +42,7 @@ class Shared:
 
 
 def shared(checked: Checked, pdf_links: bool = False) -> Shared:
-    """What every page builder is given besides its Linker."""
+    """What every page builder is given besides its linker."""
     return Shared(checked=checked, pdf_links=pdf_links)
 
 
@@ -64,8 +65,8 @@ class TimelineEntry:
     date: str
     precision: str
     date_note: Markup | None
-    event: views.SheetLink
-    actors: tuple[views.SheetLink, ...]
+    event: links.SheetLink
+    actors: tuple[links.SheetLink, ...]
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,11 @@ def timeline_entries(
         TimelineEntry(
             anchor=event.id,
             iso=event.date.value,
-            date=views.date_label(event.date),
+            date=links.date_label(event.date),
             precision=precision(event.date),
             date_note=linker.rich(event.date_note) if event.date_note else None,
-            event=views.sheet_link(linker, event),
-            actors=tuple(views.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
+            event=links.sheet_link(linker, event),
+            actors=tuple(links.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
         )
         for event in events
     )
@@ -171,7 +172,7 @@ def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[C
     ]
 
 
-def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[str, Any]:
+def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dict[str, Any]:
     """What every sheet page shows, plus what its kind adds."""
     corpus = linker.corpus
     context: dict[str, Any] = {
@@ -182,7 +183,7 @@ def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[st
             linker, sheet.id, skip_citations=isinstance(sheet, records.Source)
         ),
         "search_boost": SEARCH_BOOST[sheet.kind],
-        "legend_href": linker.url(views.page_url(LEGEND)),
+        "legend_href": linker.url(links.page_url(LEGEND)),
         # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
         "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,
     }
@@ -190,27 +191,27 @@ def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[st
         context["role"] = linker.rich(sheet.role) if sheet.role else None
         context["interests"] = [linker.rich(i) for i in sheet.interests]
         relations = corpus.involving("relation", sheet.id)
-        context["relations"] = [views.sheet_link(linker, s) for s in relations]
+        context["relations"] = [links.sheet_link(linker, s) for s in relations]
         context["diagram"], context["undrawn"] = diagram(
             linker, sheet.id, [r.id for r in relations]
         )
-        context["events"] = [views.sheet_link(linker, s) for s in corpus.events_of(sheet.id)]
+        context["events"] = [links.sheet_link(linker, s) for s in corpus.events_of(sheet.id)]
     elif isinstance(sheet, records.Relation):
-        context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
+        context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
         context["diagram"] = relation_diagram(
             corpus, only=[sheet.id], href=linker.href, ident=f"_diagram-{sheet.id}"
         )
     elif isinstance(sheet, records.Event):
-        context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
-        context["date"] = views.date_label(sheet.date)
+        context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
+        context["date"] = links.date_label(sheet.date)
         context["precision"] = precision(sheet.date)
         context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
         ordered, at = corpus.events, corpus.event_at[sheet.id]
-        context["previous"] = views.sheet_link(linker, ordered[at - 1]) if at > 0 else None
+        context["previous"] = links.sheet_link(linker, ordered[at - 1]) if at > 0 else None
         context["next"] = (
-            views.sheet_link(linker, ordered[at + 1]) if at + 1 < len(ordered) else None
+            links.sheet_link(linker, ordered[at + 1]) if at + 1 < len(ordered) else None
         )
-        context["timeline_href"] = linker.url(f"{views.page_url(TIMELINE)}#{sheet.id}")
+        context["timeline_href"] = linker.url(f"{links.page_url(TIMELINE)}#{sheet.id}")
     elif isinstance(sheet, records.Source):
         context["quotes"] = cited_quotes(linker, data, sheet)
         context["coverage"] = coverage_view(data, sheet)
@@ -239,7 +240,7 @@ def diagram(
     return svg, 0
 
 
-def section_context(linker: Linker, kind: str) -> dict[str, Any]:
+def section_context(linker: SiteLinker, kind: str) -> dict[str, Any]:
     """A section index: its sheets (events by date, others by title); relations' diagram."""
     sheets = linker.corpus.of_kind(kind)
     if kind == "event":
@@ -248,12 +249,12 @@ def section_context(linker: Linker, kind: str) -> dict[str, Any]:
         sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
     drawn, undrawn = diagram(linker) if kind == "relation" else (Markup(""), 0)
     return {
-        "title": views.SECTION_TITLES[kind],
+        "title": links.SECTION_TITLES[kind],
         "kind": kind,
-        "items": [views.sheet_link(linker, s) for s in sheets],
+        "items": [links.sheet_link(linker, s) for s in sheets],
         "diagram": drawn,
         "undrawn": undrawn,
-        "timeline_href": linker.url(views.page_url(TIMELINE)) if kind == "event" else "",
+        "timeline_href": linker.url(links.page_url(TIMELINE)) if kind == "event" else "",
     }
 
 
@@ -265,18 +266,18 @@ def lead_briefing(linker: Linker) -> records.Briefing | None:
     )
 
 
-def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
+def home_context(linker: SiteLinker, data: Shared) -> dict[str, Any]:
     """The home page: the lead briefing's bottom line and key judgments, then ways in."""
     corpus = linker.corpus
     lead = lead_briefing(linker)
-    count = {kind: len(corpus.of_kind(kind)) for kind in views.FOLDERS}
+    count = {kind: len(corpus.of_kind(kind)) for kind in links.FOLDERS}
     figures = sum(len(st.figures) for s in corpus.sheets for st in s.statements)
 
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'s' * (n != 1)}"
 
     def section(kind: str) -> str:
-        return linker.url(f"{views.FOLDERS[kind]}/")
+        return linker.url(f"{links.FOLDERS[kind]}/")
 
     entry_points = [
         EntryPoint(
@@ -299,13 +300,13 @@ def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
         ),
         EntryPoint(
             "Timeline",
-            linker.url(views.page_url(TIMELINE)),
+            linker.url(links.page_url(TIMELINE)),
             plural(count["event"], "event"),
             "Events in date order, each dated as precisely as the source allows.",
         ),
         EntryPoint(
             "Figures",
-            linker.url(views.page_url(FIGURES)),
+            linker.url(links.page_url(FIGURES)),
             plural(figures, "figure"),
             "Every number the sources give, with its statement and source.",
         ),
@@ -323,11 +324,11 @@ def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
         "bluf": linker.rich(lead.bluf) if lead else Markup(""),
         "key_judgments": views.referenced(linker, lead.key_judgments) if lead else (),
         "other_briefings": [
-            views.sheet_link(linker, b)
+            links.sheet_link(linker, b)
             for b in corpus.of_kind("briefing")
             if lead is None or b.id != lead.id
         ],
         "entry_points": entry_points,
-        "tags_href": linker.url(views.page_url(TAGS)),
-        "legend_href": linker.url(views.page_url(LEGEND)),
+        "tags_href": linker.url(links.page_url(TAGS)),
+        "legend_href": linker.url(links.page_url(LEGEND)),
     }
