@@ -20,7 +20,7 @@ from briefing.bench import run as bench
 from briefing.bench import synthetic
 from briefing.check.checker import check
 from briefing.check.link import Corpus
-from briefing.present.views import Linker, relative_path
+from briefing.present.links import SiteLinker, relative_path
 from briefing.project import Project
 from briefing.web.render import render_site_pages
 from briefing.web.speedups import MARK, GeneratedHtmlExtension, anchor_ids
@@ -136,7 +136,7 @@ def test_linker_urls_match_relative_path() -> None:
     corpus = Corpus((), MappingProxyType({}), MappingProxyType({}))
     for _ in range(20_000):
         page = "/".join(rng.choice(parts[:-2]) for _ in range(rng.randint(0, 3)))
-        linker = Linker(corpus, f"{page}/index.md" if page else "index.md")
+        linker = SiteLinker(corpus, f"{page}/index.md" if page else "index.md")
         path = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 3)))
         path += rng.choice(["", "/"]) if path else ""
         anchor = rng.choice(["", "#s1"])

@@ -22,7 +22,7 @@ from mkdocs.utils.meta import get_data
 from briefing.check.load import load_file
 from briefing.model.errors import ContentError
 from briefing.present.jinja import environment, escape_output
-from briefing.present.views import escaped
+from briefing.present.links import escaped
 from briefing.project import Project
 from briefing.web.render import render_site_pages
 from conftest import SOURCE_TEXT, make_corpus
@@ -119,7 +119,7 @@ def test_any_statement_is_refused_with_a_location_or_printed_literally(
     page = pages["actors/iran.md"]
     folded = escape(" ".join(value.split()))
     assert f"Quote</span> {folded} <a class=" in page
-    assert f"Said by:</span> {folded}</p>" in page  # kind quote
+    assert f"Attributed to:</span> {folded}</p>" in page  # kind quote: same words as the PDFs
     assert f'<blockquote class="bf-quote"><p>“{folded}”</p>' in page
     body_lines_start_safely(page)
 

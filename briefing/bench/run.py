@@ -10,7 +10,6 @@ Run a measurement alone: python -m briefing.bench.run MODE PROJECT_ROOT (prints 
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -34,10 +33,6 @@ from briefing.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SIZES = (100, 300, 1000, 3000)
-# Where the PDF stage plugs in: module and function, called as in `build.py pdf`:
-# build_pdf_dir(project, check(project), out_dir). Until that module exists (it is written
-# on another branch) the PDF column reads "n/a".
-PDF_ENTRY = ("briefing.pdf.layout", "build_pdf_dir")
 MODES = ("check", "stages", "site", "plain", "pdf")
 STAGES = ("load", "validate", "link", "verify", "render")
 
@@ -133,16 +128,6 @@ def _mkdocs(config_file: Path, site_dir: Path) -> None:
         config.plugins.on_shutdown()
 
 
-def pdf_entry() -> Callable[..., object] | None:
-    """The PDF stage's entry point, or None while it does not exist."""
-    module_name, function = PDF_ENTRY
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, function, None)
-
-
 def measure(mode: str, root: Path) -> dict[str, Any]:
     """One measurement of mode on the project in root, in this process."""
     import logging
@@ -200,10 +185,9 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
     elif mode == "plain":
         _mkdocs(root / "mkdocs-plain.yml", root / "plain-site")
     elif mode == "pdf":
-        entry = pdf_entry()
-        if entry is None:
-            return {"seconds": None}
-        entry(project, check(project), root / "pdf")
+        from briefing.pdf.layout import build_pdf_dir
+
+        build_pdf_dir(project, check(project), root / "pdf")  # as `briefing pdf` calls it
     else:
         raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
     result["seconds"] = time.perf_counter() - started
@@ -283,8 +267,7 @@ def bench_size(n: int, options: Options, work: Path) -> dict[str, Any]:
         write_plain(project, render_site_pages(project))
         row["plain"] = median_of("plain")
         row["plain"]["pages"], row["plain"]["html_bytes"] = site_size(project.root / "plain-site")
-    if pdf_entry() is not None:
-        row["pdf"] = median_of("pdf") if n <= options.pdf_max else {"skipped": True}
+    row["pdf"] = median_of("pdf") if n <= options.pdf_max else {"skipped": True}
     return row
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from briefing.model.contract import ACTOR_TYPES, RELATION_TYPES, STATEMENT_KINDS
+from briefing.model.contract import ACTOR_TYPES, ATTRIBUTED_KINDS, RELATION_TYPES, STATEMENT_KINDS
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -43,7 +43,7 @@ STATEMENTS = {
 # content branch (38 sheets) links 2 of 38 summaries and 5 of 65 statement texts; these
 # shares are higher on purpose, since every link adds a backlink with text to another page.
 SHARE_LINKED = {"summary": 0.3, "statement": 0.25}
-KIND_WEIGHTS = {"reported": 40, "attributed": 20, "quote": 10, "assessment": 20, "forecast": 10}
+KIND_WEIGHTS = dict(zip(STATEMENT_KINDS, (40, 20, 10, 20, 10), strict=True))
 NOUNS = _words(
     "trade ports sanctions drones missiles oil exports currency reserves troops border talks "
     "pipeline grain fertiliser chips satellites shipyards bank loans tariffs envoys treaty "
@@ -184,7 +184,7 @@ class _Writer:
             source = rng.choice(self.source_ids)
             statement: dict[str, Any] = {"id": f"s{number + 1}-{rng.choice(NOUNS)}"}
             statement.update(text=text, kind=st_kind)
-            if st_kind in ("attributed", "quote"):
+            if st_kind in ATTRIBUTED_KINDS:
                 speaker = rng.choice([*SPEAKERS, self.ref(self.actor())])
                 statement["attributed_to"] = speaker
             statement.update(source=source, quote=quote)
@@ -332,6 +332,3 @@ def generate(content: Path, n: int, seed: int = 0) -> Stats:
     for source_id, text in texts.items():
         (content / "sources" / f"{source_id}.txt").write_text(text, encoding="utf-8")
     return writer.stats
-
-
-assert set(KIND_WEIGHTS) == set(STATEMENT_KINDS)

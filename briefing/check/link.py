@@ -17,11 +17,11 @@ from typing import Any
 
 from briefing.check.validate import REF, suggest
 from briefing.model import records
+from briefing.model.contract import SHEET_KINDS
 from briefing.model.errors import Problem
 
 # [[target]] or [[target|label]]; the target is checked against REF after matching.
 LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
-KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
 
 
 @dataclass(frozen=True, order=True)
@@ -76,6 +76,23 @@ class Corpus:
             for statement in sheet.statements:
                 found.setdefault(f"{sheet.id}#{statement.id}", statement)
         return found
+
+    @cached_property
+    def events(self) -> tuple[records.Event, ...]:
+        """Every event in date order; a partial date ('2024') sorts before its days."""
+        dated = [e for e in self.of_kind("event") if isinstance(e, records.Event)]
+        return tuple(sorted(dated, key=lambda e: (e.date.sort_key, e.id)))
+
+    @cached_property
+    def event_at(self) -> dict[str, int]:
+        """Event id -> its position in self.events (for previous and next links)."""
+        return {event.id: at for at, event in enumerate(self.events)}
+
+    def events_of(self, actor_id: str) -> tuple[records.Event, ...]:
+        """Events whose 'actors' name actor_id, in date order."""
+        at = self.event_at
+        found = [e for e in self.involving("event", actor_id) if isinstance(e, records.Event)]
+        return tuple(sorted(found, key=lambda e: at[e.id]))
 
     def of_kind(self, kind: str) -> tuple[records.Sheet, ...]:
         """Sheets of one kind ('actor'), sorted by id."""
@@ -199,7 +216,7 @@ def link(
                 found[target].add((sheet.id, statement_id))
             if statement_id and ref.targets == ("[[",):
                 text_links.add((target, sheet.id, statement_id))
-    order = {kind: n for n, kind in enumerate(KIND_ORDER)}
+    order = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
     backlinks = {
         target: tuple(Backlink(*pair) for pair in sorted(pairs))

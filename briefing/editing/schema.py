@@ -30,7 +30,13 @@ from typing import Any
 from briefing.check.load import KINDS
 from briefing.check.validate import REF, SLUG, TEXT_FILE
 from briefing.model import records
-from briefing.model.contract import ATTRIBUTED_KINDS, KIND_FIELDS, STATEMENT_KINDS, Field
+from briefing.model.contract import (
+    ATTRIBUTED_KINDS,
+    KIND_FIELDS,
+    KIND_REGISTRY,
+    STATEMENT_KINDS,
+    Field,
+)
 
 SCHEMA_DIR = "schema"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -90,8 +96,8 @@ def _scalar(field: Field) -> dict[str, Any]:
         schema["patternErrorMessage"] = f"'{field.name}' {says}"
     if field.shape == "choice":
         schema["enum"] = list(field.choices)
-        if field.choices == tuple(STATEMENT_KINDS):
-            meanings = "; ".join(f"{k}: {v}" for k, v in STATEMENT_KINDS.items())
+        if field.choices == STATEMENT_KINDS:
+            meanings = "; ".join(f"{k.name}: {k.meaning}" for k in KIND_REGISTRY)
             schema["description"] = f"{field.doc} {meanings}."
         if not field.required:
             schema["enum"].append(None)

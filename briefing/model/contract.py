@@ -8,16 +8,48 @@ where a field is defined.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from briefing.model import records
 
-STATEMENT_KINDS = {
-    "reported": "the source states it as fact",
-    "attributed": "the source attributes it to someone (attributed_to names them)",
-    "quote": "a direct quotation (attributed_to names the speaker)",
-    "assessment": "the author's analysis or judgment",
-    "forecast": "a possibility, risk or conditional ('could', 'may')",
-}
+SheetKind = Literal["briefing", "actor", "relation", "event", "source"]
+# The kinds of sheet in the order the site, the corpus and the PDFs list them.
+SHEET_KINDS: tuple[SheetKind, ...] = ("briefing", "actor", "relation", "event", "source")
+
+
+@dataclass(frozen=True)
+class StatementKind:
+    """One kind of statement: how the source presents a claim, and how pages label it."""
+
+    name: str
+    label: str
+    meaning: str
+    needs_attribution: bool = False
+
+
+# The one registry of statement kinds; its order is the order pages and PDFs group them in.
+# Every other table of kinds (choices, schema, labels, the legend) is derived from it.
+KIND_REGISTRY: tuple[StatementKind, ...] = (
+    StatementKind("reported", "Reported", "the source states it as fact"),
+    StatementKind(
+        "attributed",
+        "Attributed",
+        "the source attributes it to someone (attributed_to names them)",
+        needs_attribution=True,
+    ),
+    StatementKind(
+        "quote",
+        "Quote",
+        "a direct quotation (attributed_to names the speaker)",
+        needs_attribution=True,
+    ),
+    StatementKind("assessment", "Assessment", "the author's analysis or judgment"),
+    StatementKind("forecast", "Forecast", "a possibility, risk or conditional ('could', 'may')"),
+)
+KIND: dict[str, StatementKind] = {kind.name: kind for kind in KIND_REGISTRY}
+STATEMENT_KINDS: tuple[str, ...] = tuple(KIND)
+# Kinds whose statements must name who says them.
+ATTRIBUTED_KINDS: tuple[str, ...] = tuple(k.name for k in KIND_REGISTRY if k.needs_attribution)
 ACTOR_TYPES = ("state", "person", "organization", "group")
 RELATION_TYPES = (
     "alignment",
@@ -38,8 +70,6 @@ RELATION_TYPES = (
 # index page; the others are names of the theme's, search's, sitemap's, 404 page's, PDFs' and
 # a tags index's paths, kept free so a page never shadows them wherever sheets are placed.
 RESERVED_IDS = ("404", "assets", "index", "pdf", "search", "sitemap", "tags")
-# Kinds whose statements must name who says them.
-ATTRIBUTED_KINDS = ("attributed", "quote")
 
 
 @dataclass(frozen=True)
@@ -94,9 +124,7 @@ STATEMENT = Field(
     fields=(
         Field("id", "slug", "Unique within the sheet; the anchor is sheet-id#statement-id.", True),
         Field("text", "text", "The claim in plain words; no more certain than the quote.", True),
-        Field(
-            "kind", "choice", "How the source presents it.", True, choices=tuple(STATEMENT_KINDS)
-        ),
+        Field("kind", "choice", "How the source presents it.", True, choices=STATEMENT_KINDS),
         Field(
             "attributed_to",
             "text",

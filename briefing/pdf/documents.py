@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from briefing.check.link import Corpus
 from briefing.model import records
+from briefing.model.contract import STATEMENT_KINDS
 from briefing.model.errors import TemplateProblem
 from briefing.pdf.views import (
     Block,
@@ -28,9 +29,9 @@ from briefing.pdf.views import (
     PrintStatement,
     TocEntry,
 )
-from briefing.present import views
+from briefing.present import links, views
+from briefing.present.links import SheetLink
 from briefing.present.places import OWN_PDF
-from briefing.present.views import SheetLink
 
 DOC_LABELS = {"briefing": "Briefing", "actor": "Actor profile"}
 PART_TITLES = {
@@ -87,11 +88,11 @@ class _Builder:
             else:
                 if isinstance(sheet, records.Event):
                     self.dates.append(sheet.date)
-                items.append(views.sheet_link(self.linker, sheet))
+                items.append(links.sheet_link(self.linker, sheet))
         return tuple(items)
 
     def links(self, sheets: Iterable[records.Sheet]) -> tuple[SheetLink, ...]:
-        return tuple(views.sheet_link(self.linker, s) for s in sheets)
+        return tuple(links.sheet_link(self.linker, s) for s in sheets)
 
     def name(self, sheet_id: str) -> Markup:
         """A sheet's title, linked if the document holds it."""
@@ -156,18 +157,18 @@ class _Builder:
             )
             blocks.append(Block(f"{sheet.id}--_statements", "Statements", None, items))
         if isinstance(sheet, records.Actor):
-            relations = views.involving(self.corpus, "relation", sheet.id)
+            relations = self.corpus.involving("relation", sheet.id)
             if relations:
                 blocks.append(
                     Block(f"{sheet.id}--_relations", "Relations", None, self.links(relations))
                 )
-            events = views.by_date(tuple(views.involving(self.corpus, "event", sheet.id)))
+            events = self.corpus.events_of(sheet.id)
             if events:
                 blocks.append(Block(f"{sheet.id}--_events", "Events", None, self.links(events)))
         diagram = None
         if self.diagram is not None and isinstance(sheet, (records.Actor, records.Relation)):
             diagram = _svg(self.diagram(self.corpus, sheet), sheet.id)
-        label = views.sheet_label(sheet)
+        label = links.sheet_label(sheet)
         return Chapter(
             kind=sheet.kind,
             anchor=self.anchors[sheet.id],
@@ -253,7 +254,7 @@ class _Builder:
 
 def _kind_order(statements: tuple[records.Statement, ...]) -> list[list[records.Statement]]:
     """Statements grouped by kind in the site's order (reported first)."""
-    return [[s for s in statements if s.kind == kind] for kind in views.KIND_LABELS]
+    return [[s for s in statements if s.kind == kind] for kind in STATEMENT_KINDS]
 
 
 def _svg(svg: str | None, sheet_id: str) -> Markup | None:
@@ -312,8 +313,8 @@ def actor_document(
     corpus: Corpus, actor: records.Actor, diagram: DiagramFn | None = None
 ) -> Document:
     """One actor: the profile, the relations and events that involve it, sources and notes."""
-    relations = views.involving(corpus, "relation", actor.id)
-    events = views.by_date(tuple(views.involving(corpus, "event", actor.id)))
+    relations = corpus.involving("relation", actor.id)
+    events = corpus.events_of(actor.id)
     builder = _Builder(corpus, _anchors(corpus, [actor, *relations, *events]), diagram)
     parts = [Part("_profile", None, (builder.chapter(actor, 1),))]
     for kind, sheets in (("relation", relations), ("event", events)):
@@ -332,9 +333,7 @@ def book_document(corpus: Corpus, diagram: DiagramFn | None = None) -> Document:
     builder.linker.sources.extend(s.id for s in sources)
     parts: list[Part | None] = []
     for kind in ("briefing", "actor", "relation", "event"):
-        sheets = [s for s in shown if s.kind == kind]
-        if kind == "event":
-            sheets = views.by_date(tuple(sheets))
+        sheets = list(corpus.events) if kind == "event" else [s for s in shown if s.kind == kind]
         if sheets:
             chapters = tuple(builder.chapter(s, 2) for s in sheets)
             parts.append(Part(f"_{kind}s", PART_TITLES[kind], chapters))

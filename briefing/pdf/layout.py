@@ -34,14 +34,13 @@ from briefing.check.link import Corpus
 from briefing.check.verify import Checked
 from briefing.forked import usable_cores
 from briefing.model import records
-from briefing.model.contract import STATEMENT_KINDS
+from briefing.model.contract import KIND_REGISTRY
 from briefing.model.errors import LogCollector, PdfBuildError, TemplateProblem
 from briefing.pdf import documents
 from briefing.pdf.views import DiagramFn, Document
 from briefing.present import places
 from briefing.present.diagram import print_diagram
 from briefing.present.jinja import environment, render_template
-from briefing.present.views import KIND_LABELS
 from briefing.project import Project
 from briefing.publish import staged
 
@@ -116,8 +115,7 @@ def source_date() -> str | None:
 
 def document_html(env: jinja2.Environment, document: Document, date: str | None) -> str:
     """The print HTML of one document (values escaped by autoescape)."""
-    kinds = [(kind, KIND_LABELS[kind], text) for kind, text in STATEMENT_KINDS.items()]
-    context = {"doc": document, "date": date, "kinds": kinds}
+    context = {"doc": document, "date": date, "kinds": KIND_REGISTRY}
     return render_template(env, "print/document.html.j2", context)
 
 

@@ -15,18 +15,19 @@ from markupsafe import Markup, escape
 
 from briefing.check.link import LINK, Corpus
 from briefing.model import records
-from briefing.present.views import FigureView, Linker, SheetLink, StatementView
+from briefing.present.links import SheetLink
+from briefing.present.views import FigureView, StatementView
 
 # A diagram function: the corpus and an actor or relation -> an SVG document, or None.
 DiagramFn = Callable[[Corpus, records.Sheet], str | None]
 
 
-class PrintLinker(Linker):
-    """Links to anchors inside one PDF; a target it does not contain prints as plain text."""
+class PrintLinker:
+    """A Linker (briefing.present.links) to anchors inside one PDF; a target the document
+    does not contain prints as plain text."""
 
     def __init__(self, corpus: Corpus, anchors: Mapping[str, str]) -> None:
         self.corpus = corpus
-        self.here = ""
         self.anchors = anchors
         self.sources: list[str] = []  # source sheets linked to, in first-link order
 

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefing.model.errors import TemplateProblem
-from briefing.present.views import escaped
+from briefing.present.links import escaped
 
 
 def _fold(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """Page contexts: what each generated page shows, computed here so that templates only print.
 
-One function per page kind. Each takes a Linker placed at the page's path (so hrefs are
-relative to it) and returns the context its template prints.
+One function per page kind. Each takes a SiteLinker placed at the page's path (so hrefs are
+relative to it) and returns the context its template prints; helpers that only link take
+any Linker.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from markupsafe import Markup
 from briefing.check import coverage
 from briefing.check.verify import Checked, normalise_quote
 from briefing.model import records
-from briefing.model.contract import STATEMENT_KINDS
-from briefing.present import places, views
+from briefing.model.contract import KIND, KIND_REGISTRY
+from briefing.present import links, places, views
 from briefing.present.diagram import graph, relation_diagram
-from briefing.present.views import Linker
+from briefing.present.links import Linker, SiteLinker
 
 # Page paths of the pages that are not one sheet or one section.
 TIMELINE = "timeline.md"
@@ -34,44 +35,15 @@ SEARCH_BOOST = {"actor": 3, "relation": 2, "event": 1.5, "briefing": 1, "source"
 
 @dataclass(frozen=True)
 class Shared:
-    """What many pages need, computed once per build (so no page costs O(corpus) to make)."""
+    """What pages need beyond the corpus and its indexes (see Corpus), computed once per build."""
 
-    checked: Checked
-    events: tuple[records.Event, ...]  # in date order
-    event_at: dict[str, int]
-    relations_of: dict[str, tuple[records.Sheet, ...]]  # actor id -> relations naming it
-    events_of: dict[str, tuple[records.Event, ...]]  # actor id -> events naming it, by date
-    # source id -> the statements quoting it, in corpus order, with their sheets
-    quoted_from: dict[str, tuple[tuple[records.Sheet, records.Statement], ...]]
+    checked: Checked  # the linked corpus, with the source texts for coverage
     pdf_links: bool  # the build writes PDFs, so pages link to them
 
 
 def shared(checked: Checked, pdf_links: bool = False) -> Shared:
-    """Index the checked corpus once for the page builders."""
-    corpus = checked.corpus
-    events = tuple(views.by_date(corpus.of_kind("event")))
-    relations_of: dict[str, list[records.Sheet]] = {}
-    for relation in corpus.of_kind("relation"):
-        assert isinstance(relation, records.Relation)
-        for actor_id in dict.fromkeys(ref.target for ref in relation.actors):
-            relations_of.setdefault(actor_id, []).append(relation)
-    events_of: dict[str, list[records.Event]] = {}
-    for event in events:
-        for actor_id in dict.fromkeys(ref.target for ref in event.actors):
-            events_of.setdefault(actor_id, []).append(event)
-    quoted_from: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
-    for sheet in corpus.sheets:
-        for st in sheet.statements:
-            quoted_from.setdefault(st.source.target, []).append((sheet, st))
-    return Shared(
-        checked=checked,
-        events=events,
-        event_at={event.id: at for at, event in enumerate(events)},
-        relations_of={k: tuple(v) for k, v in relations_of.items()},
-        events_of={k: tuple(v) for k, v in events_of.items()},
-        quoted_from={k: tuple(v) for k, v in quoted_from.items()},
-        pdf_links=pdf_links,
-    )
+    """What every page builder is given besides its linker."""
+    return Shared(checked=checked, pdf_links=pdf_links)
 
 
 @dataclass(frozen=True)
@@ -93,8 +65,8 @@ class TimelineEntry:
     date: str
     precision: str
     date_note: Markup | None
-    event: views.SheetLink
-    actors: tuple[views.SheetLink, ...]
+    event: links.SheetLink
+    actors: tuple[links.SheetLink, ...]
 
 
 @dataclass(frozen=True)
@@ -137,11 +109,11 @@ def timeline_entries(
         TimelineEntry(
             anchor=event.id,
             iso=event.date.value,
-            date=views.date_label(event.date),
+            date=links.date_label(event.date),
             precision=precision(event.date),
             date_note=linker.rich(event.date_note) if event.date_note else None,
-            event=views.sheet_link(linker, event),
-            actors=tuple(views.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
+            event=links.sheet_link(linker, event),
+            actors=tuple(links.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
         )
         for event in events
     )
@@ -150,7 +122,7 @@ def timeline_entries(
 def timeline_context(linker: Linker, data: Shared) -> dict[str, Any]:
     """The timeline: events grouped by year, in date order."""
     years: dict[str, list[TimelineEntry]] = {}
-    for entry in timeline_entries(linker, data.events):
+    for entry in timeline_entries(linker, linker.corpus.events):
         years.setdefault(entry.iso[:4], []).append(entry)
     return {"years": [(year, tuple(entries)) for year, entries in years.items()]}
 
@@ -167,17 +139,13 @@ def figure_rows(linker: Linker) -> tuple[FigureRow, ...]:
 
 
 def legend_context(linker: Linker) -> dict[str, Any]:
-    """The statement kinds, in contract order, with their labels and meanings."""
-    return {
-        "kinds": [
-            (kind, views.KIND_LABELS[kind], meaning) for kind, meaning in STATEMENT_KINDS.items()
-        ]
-    }
+    """The statement kinds, in registry order, and the kind the example statement shows."""
+    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"]}
 
 
 def coverage_view(data: Shared, source: records.Source) -> CoverageView:
     """How much of a source its statements' quotes cover (computed on its own page only)."""
-    quotes = (st.quote.value for _, st in data.quoted_from.get(source.id, ()))
+    quotes = (st.quote.value for _, st in data.checked.corpus.citing(source.id))
     result = coverage.source_coverage(source, data.checked.texts[source.id], quotes)
     return CoverageView(
         result.covered,
@@ -191,7 +159,7 @@ def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[C
     """Each distinct quote taken from a source, in the order of the text, with its statements."""
     found: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
     shown: dict[str, str] = {}
-    for sheet, st in data.quoted_from.get(source.id, ()):
+    for sheet, st in data.checked.corpus.citing(source.id):
         key = normalise_quote(st.quote.value)
         found.setdefault(key, []).append((sheet, st))
         shown.setdefault(key, " ".join(st.quote.value.split()))
@@ -204,7 +172,7 @@ def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[C
     ]
 
 
-def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[str, Any]:
+def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dict[str, Any]:
     """What every sheet page shows, plus what its kind adds."""
     corpus = linker.corpus
     context: dict[str, Any] = {
@@ -215,36 +183,35 @@ def sheet_context(linker: Linker, data: Shared, sheet: records.Sheet) -> dict[st
             linker, sheet.id, skip_citations=isinstance(sheet, records.Source)
         ),
         "search_boost": SEARCH_BOOST[sheet.kind],
-        "legend_href": linker.url(views.page_url(LEGEND)),
+        "legend_href": linker.url(links.page_url(LEGEND)),
         # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
         "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,
     }
     if isinstance(sheet, records.Actor):
         context["role"] = linker.rich(sheet.role) if sheet.role else None
         context["interests"] = [linker.rich(i) for i in sheet.interests]
-        context["relations"] = [
-            views.sheet_link(linker, s) for s in data.relations_of.get(sheet.id, ())
-        ]
+        relations = corpus.involving("relation", sheet.id)
+        context["relations"] = [links.sheet_link(linker, s) for s in relations]
         context["diagram"], context["undrawn"] = diagram(
-            linker, sheet.id, [r.id for r in data.relations_of.get(sheet.id, ())]
+            linker, sheet.id, [r.id for r in relations]
         )
-        context["events"] = [views.sheet_link(linker, s) for s in data.events_of.get(sheet.id, ())]
+        context["events"] = [links.sheet_link(linker, s) for s in corpus.events_of(sheet.id)]
     elif isinstance(sheet, records.Relation):
-        context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
+        context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
         context["diagram"] = relation_diagram(
             corpus, only=[sheet.id], href=linker.href, ident=f"_diagram-{sheet.id}"
         )
     elif isinstance(sheet, records.Event):
-        context["actors"] = [views.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
-        context["date"] = views.date_label(sheet.date)
+        context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
+        context["date"] = links.date_label(sheet.date)
         context["precision"] = precision(sheet.date)
         context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
-        ordered, at = data.events, data.event_at[sheet.id]
-        context["previous"] = views.sheet_link(linker, ordered[at - 1]) if at > 0 else None
+        ordered, at = corpus.events, corpus.event_at[sheet.id]
+        context["previous"] = links.sheet_link(linker, ordered[at - 1]) if at > 0 else None
         context["next"] = (
-            views.sheet_link(linker, ordered[at + 1]) if at + 1 < len(ordered) else None
+            links.sheet_link(linker, ordered[at + 1]) if at + 1 < len(ordered) else None
         )
-        context["timeline_href"] = linker.url(f"{views.page_url(TIMELINE)}#{sheet.id}")
+        context["timeline_href"] = linker.url(f"{links.page_url(TIMELINE)}#{sheet.id}")
     elif isinstance(sheet, records.Source):
         context["quotes"] = cited_quotes(linker, data, sheet)
         context["coverage"] = coverage_view(data, sheet)
@@ -273,21 +240,21 @@ def diagram(
     return svg, 0
 
 
-def section_context(linker: Linker, kind: str) -> dict[str, Any]:
+def section_context(linker: SiteLinker, kind: str) -> dict[str, Any]:
     """A section index: its sheets (events by date, others by title); relations' diagram."""
     sheets = linker.corpus.of_kind(kind)
     if kind == "event":
-        sheets = tuple(views.by_date(sheets))
+        sheets = linker.corpus.events
     else:
         sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
     drawn, undrawn = diagram(linker) if kind == "relation" else (Markup(""), 0)
     return {
-        "title": views.SECTION_TITLES[kind],
+        "title": links.SECTION_TITLES[kind],
         "kind": kind,
-        "items": [views.sheet_link(linker, s) for s in sheets],
+        "items": [links.sheet_link(linker, s) for s in sheets],
         "diagram": drawn,
         "undrawn": undrawn,
-        "timeline_href": linker.url(views.page_url(TIMELINE)) if kind == "event" else "",
+        "timeline_href": linker.url(links.page_url(TIMELINE)) if kind == "event" else "",
     }
 
 
@@ -299,18 +266,18 @@ def lead_briefing(linker: Linker) -> records.Briefing | None:
     )
 
 
-def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
+def home_context(linker: SiteLinker, data: Shared) -> dict[str, Any]:
     """The home page: the lead briefing's bottom line and key judgments, then ways in."""
     corpus = linker.corpus
     lead = lead_briefing(linker)
-    count = {kind: len(corpus.of_kind(kind)) for kind in views.FOLDERS}
+    count = {kind: len(corpus.of_kind(kind)) for kind in links.FOLDERS}
     figures = sum(len(st.figures) for s in corpus.sheets for st in s.statements)
 
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'s' * (n != 1)}"
 
     def section(kind: str) -> str:
-        return linker.url(f"{views.FOLDERS[kind]}/")
+        return linker.url(f"{links.FOLDERS[kind]}/")
 
     entry_points = [
         EntryPoint(
@@ -333,13 +300,13 @@ def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
         ),
         EntryPoint(
             "Timeline",
-            linker.url(views.page_url(TIMELINE)),
+            linker.url(links.page_url(TIMELINE)),
             plural(count["event"], "event"),
             "Events in date order, each dated as precisely as the source allows.",
         ),
         EntryPoint(
             "Figures",
-            linker.url(views.page_url(FIGURES)),
+            linker.url(links.page_url(FIGURES)),
             plural(figures, "figure"),
             "Every number the sources give, with its statement and source.",
         ),
@@ -357,11 +324,11 @@ def home_context(linker: Linker, data: Shared) -> dict[str, Any]:
         "bluf": linker.rich(lead.bluf) if lead else Markup(""),
         "key_judgments": views.referenced(linker, lead.key_judgments) if lead else (),
         "other_briefings": [
-            views.sheet_link(linker, b)
+            links.sheet_link(linker, b)
             for b in corpus.of_kind("briefing")
             if lead is None or b.id != lead.id
         ],
         "entry_points": entry_points,
-        "tags_href": linker.url(views.page_url(TAGS)),
-        "legend_href": linker.url(views.page_url(LEGEND)),
+        "tags_href": linker.url(links.page_url(TAGS)),
+        "legend_href": linker.url(links.page_url(LEGEND)),
     }

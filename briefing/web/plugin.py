@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from briefing.model.errors import BriefingError
-from briefing.present.views import FOLDERS
+from briefing.present.links import FOLDERS
 from briefing.project import Project
 from briefing.web.render import render_site_pages
 from briefing.web.speedups import MARK, THEME_BYTECODE, GeneratedHtmlExtension, anchor_ids

@@ -15,32 +15,30 @@ import jinja2
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.forked import run_shares
+from briefing.model.contract import SHEET_KINDS
 from briefing.model.errors import TemplateProblem
-from briefing.present import views
+from briefing.present import links
 from briefing.present.jinja import compile_template, environment, render_template
-from briefing.present.views import Linker
+from briefing.present.links import SiteLinker
 from briefing.project import Project
 from briefing.web import pages
-
-KIND_ORDER = ("briefing", "actor", "relation", "event", "source")
-
 
 # Pages from which rendering is shared out among forked processes: below it, forking and
 # returning the Markdown cost more than they save.
 PARALLEL_FROM = 400
 
 # A page to render: its path, its template and the function that makes its context.
-Job = tuple[str, str, Callable[[Linker], dict[str, Any]]]
+Job = tuple[str, str, Callable[[SiteLinker], dict[str, Any]]]
 
 
 def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
     """Every generated page, in a stable order; one path is never written twice."""
     data = pages.shared(checked, pdf_links)
     jobs: list[Job] = [("index.md", "home.md.j2", lambda linker: pages.home_context(linker, data))]
-    for kind in KIND_ORDER:
+    for kind in SHEET_KINDS:
         jobs.append(
             (
-                f"{views.FOLDERS[kind]}/index.md",
+                f"{links.FOLDERS[kind]}/index.md",
                 "section.md.j2",
                 lambda linker, kind=kind: pages.section_context(linker, kind),
             )
@@ -55,7 +53,7 @@ def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
     for sheet in checked.corpus.sheets:
         jobs.append(
             (
-                views.sheet_page(sheet),
+                links.sheet_page(sheet),
                 f"{sheet.kind}.md.j2",
                 lambda linker, sheet=sheet: pages.sheet_context(linker, data, sheet),
             )
@@ -71,7 +69,7 @@ def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
 def _render_jobs(env: jinja2.Environment, checked: Checked, jobs: list[Job]) -> list[str]:
     corpus = checked.corpus
     return [
-        render_template(env, template, context(Linker(corpus, path)))
+        render_template(env, template, context(SiteLinker(corpus, path)))
         for path, template, context in jobs
     ]
 

@@ -1,0 +1,78 @@
+"""Sheets added to make_corpus' small corpus for the view, page and print document tests.
+
+Around the source 'article' and the actors 'china' and 'russia': a relation with a quote
+and a forecast, three events dated to a year, a month and a day (written out of date
+order), and a briefing citing statements and sheets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing.check.checker import check
+from briefing.check.verify import Checked
+from conftest import make_corpus
+
+EXTRA = {
+    "content/relations/tie.yaml": """\
+        id: tie
+        title: The tie
+        summary: Between [[china]] and [[russia]].
+        actors: [china, russia]
+        types: [trade, diplomacy]
+        statements:
+          - id: risk
+            text: A wider war in the Middle East could puncture energy markets.
+            kind: forecast
+            source: article
+            quote: A wider war in the Middle East could puncture energy markets.
+          - id: said
+            text: Ukrainian officials believe the troops are preparing to join the invading forces.
+            kind: quote
+            attributed_to: "[[russia]] officials"
+            source: article
+            quote: Ukrainian officials believe the troops are preparing to join the invading forces.
+            figures:
+              - value: "240"
+                unit: billion USD
+                what: trade with [[china]]
+                period: last year
+        """,
+    "content/events/late.yaml": """\
+        id: late
+        title: Late event
+        date: "2024-10-23"
+        summary: The day.
+        actors: [china]
+        """,
+    "content/events/early.yaml": """\
+        id: early
+        title: Early event
+        date: "2024"
+        summary: The year.
+        actors: [china, russia]
+        """,
+    "content/events/middle.yaml": """\
+        id: middle
+        title: Middle event
+        date: "2024-10"
+        summary: The month.
+        actors: [china]
+        """,
+    "content/briefings/brief.yaml": """\
+        id: brief
+        title: The brief
+        summary: In short.
+        bluf: Trade binds [[china]] and [[russia]].
+        key_judgments: [china#trade]
+        sections:
+          - title: Ties
+            text: See [[tie]].
+            refs: [tie, tie#said]
+        """,
+}
+
+
+def small_checked(tmp_path: Path) -> Checked:
+    """The checked corpus: make_corpus' sheets plus EXTRA."""
+    return check(make_corpus(tmp_path, EXTRA))
