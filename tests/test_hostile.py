@@ -19,7 +19,7 @@ from briefing.check.checker import check
 from briefing.model.contract import RESERVED_IDS
 from briefing.model.errors import ContentError
 from briefing.project import Project
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus
 
 BY_NAME = {case.name: case for case in REJECTED}
 

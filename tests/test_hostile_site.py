@@ -25,7 +25,7 @@ from hostile.payloads import PAYLOADS, YAML_11_ALIASES, Payload, corpus
 
 from briefing.pipeline import build_site
 from briefing.web.scan import scan_html, scan_site
-from conftest import make_corpus
+from tests.helpers import make_corpus
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 

@@ -1,6 +1,6 @@
 """Hostile inputs that must be refused, each with the exact messages a contributor reads.
 
-Every case is a set of files written over the small valid corpus of conftest.make_corpus
+Every case is a set of files written over the small valid corpus of tests.helpers.make_corpus
 (a source 'article', actors 'china' and 'russia'); `links` are symbolic links to create
 (path -> target, where the target may name CANARY_FILE). The expected messages are the
 whole output of `check`, sorted, in 'path:line:col: message' form.
