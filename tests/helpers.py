@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from briefing.check.load import Mapping, Node, Scalar
+from briefing.check.yamltree import Mapping, Node, Scalar
 from briefing.project import Project
 from briefing.publish import temporary_names
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from briefing.check.load import KINDS, Node, load_corpus
+from briefing.check.load import KINDS, load_corpus
 from briefing.check.validate import validate
+from briefing.check.yamltree import Node
 from briefing.cli import main
 from briefing.editing import schema
 from tests.helpers import ROOT, instance, write_files

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.check.load import MAX_FILE_BYTES
+from briefing.check.characters import MAX_FILE_BYTES
 
 A = "content/actors/iran.yaml"
 E = "content/events/strike.yaml"
