@@ -9,7 +9,7 @@ import pytest
 from briefing.cli import main
 from briefing.editing.report import annotation, escape_data, escape_property, summary_markdown
 from briefing.model.errors import Loc, Problem
-from tests.conftest import make_corpus
+from tests.helpers import make_corpus
 
 ESCAPES = [
     (escape_data, "plain text", "plain text"),

@@ -24,7 +24,7 @@ from briefing.present.links import SiteLinker, relative_path
 from briefing.project import Project
 from briefing.web.render import render_site_pages
 from briefing.web.speedups import MARK, GeneratedHtmlExtension, anchor_ids
-from conftest import ROOT
+from tests.helpers import ROOT
 
 
 def corpus(tmp_path: Path, n: int, seed: int = 0) -> Project:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from chromium import Browser, Page, chromium_binary, serve
 
-from conftest import ROOT
+from tests.helpers import ROOT
 
 BINARY = chromium_binary()
 pytestmark = pytest.mark.skipif(
@@ -154,7 +154,7 @@ def test_an_alias_outranks_pages_that_use_it_in_their_title(
     page: Page, tmp_path_factory: pytest.TempPathFactory, query: str, sheet: str
 ) -> None:
     from briefing.pipeline import build_site
-    from conftest import make_corpus
+    from tests.helpers import make_corpus
 
     folder = tmp_path_factory.getbasetemp() / "alias-site"
     if not folder.exists():

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus
 
 BAD_SHEETS = {
     "duplicate key": (

@@ -23,7 +23,7 @@ from briefing.model.contract import (
 )
 from briefing.model.errors import ContentError
 from briefing.project import Project
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 SEED = "nk-troops-russia-beijing"
 CHECKED = check(Project(ROOT))

@@ -26,7 +26,7 @@ from briefing.check.coverage import (
     split_sentences,
 )
 from briefing.project import Project
-from tests.conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus
 
 SPLITS = [
     (

@@ -12,7 +12,7 @@ import pytest
 from briefing.cli import main
 from briefing.editing.report import code, word_diff
 from briefing.project import Project
-from tests.conftest import make_corpus, write_files
+from tests.helpers import make_corpus, write_files
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

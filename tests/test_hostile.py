@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile.cases import BILLION_LAUGHS, CANARY, REJECTED, VIA_CLI, Rejected, plant_canary
 
 from briefing.check.checker import check
 from briefing.model.contract import RESERVED_IDS
 from briefing.model.errors import ContentError
 from briefing.project import Project
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus
+from tests.hostile.cases import BILLION_LAUGHS, CANARY, REJECTED, VIA_CLI, Rejected, plant_canary
 
 BY_NAME = {case.name: case for case in REJECTED}
 

@@ -26,27 +26,13 @@ import briefing.pipeline
 from briefing.model.errors import BriefingError
 from briefing.pipeline import build_site
 from briefing.project import Project
-from briefing.publish import temporary_names
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, leftovers, make_corpus, snapshot
 
 BROKEN_SHEET = "id: iran\nname: Iran\ntype: stat\nsummary: s\n"
 BROKEN_SHEET_MESSAGE = (
     "content/actors/iran.yaml:3:7: 'type' must be one of state, person, organization, group "
     "(got 'stat') (did you mean 'state'?)"
 )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under folder, by relative path, with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for pattern in temporary_names("site") for p in root.glob(pattern))
 
 
 @pytest.fixture

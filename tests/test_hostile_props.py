@@ -25,7 +25,7 @@ from briefing.present.jinja import environment, escape_output
 from briefing.present.links import escaped
 from briefing.project import Project
 from briefing.web.render import render_site_pages
-from conftest import SOURCE_TEXT, make_corpus
+from tests.helpers import SOURCE_TEXT, make_corpus
 
 SHEET = "content/actors/iran.yaml"
 LOCATED = re.compile(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefing.web.scan import scan_html, scan_search_index, scan_site, script_url
-from conftest import ROOT
+from tests.helpers import ROOT
 
 P = "page.html"
 

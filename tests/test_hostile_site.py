@@ -20,12 +20,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hostile.cases import CANARY, plant_canary
-from hostile.payloads import PAYLOADS, YAML_11_ALIASES, Payload, corpus
 
 from briefing.pipeline import build_site
 from briefing.web.scan import scan_html, scan_site
-from conftest import make_corpus
+from tests.helpers import make_corpus
+from tests.hostile.cases import CANARY, plant_canary
+from tests.hostile.payloads import PAYLOADS, YAML_11_ALIASES, Payload, corpus
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 

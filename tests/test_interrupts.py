@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from briefing.publish import staged, temporary_names
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, leftovers, make_corpus, snapshot
 
 EPOCH = "1700000000"
 STOPS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
@@ -64,23 +64,6 @@ class Case:
     before: dict[str, bytes]  # the published folder after build A
     after: dict[str, bytes]  # the same folder after an uninterrupted run on content B
     pristine: Path  # a copy of the project as it is before each run
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under folder, by relative path, with its bytes."""
-    if not folder.is_dir():
-        return {}
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def leftovers(root: Path) -> list[str]:
-    """Temporary folders of the publishing step anywhere in the project."""
-    patterns = [*temporary_names("site"), *temporary_names("pdf")]
-    return sorted(str(p.relative_to(root)) for pattern in patterns for p in root.rglob(pattern))
 
 
 def run(root: Path, command: str, **env: str) -> subprocess.Popen[str]:

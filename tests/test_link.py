@@ -9,7 +9,7 @@ import pytest
 from briefing.check.checker import check
 from briefing.check.link import Backlink
 from briefing.model.errors import ContentError
-from conftest import make_corpus
+from tests.helpers import make_corpus
 
 R = "content/relations/trade.yaml"
 RELATION = """\

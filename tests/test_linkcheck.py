@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefing.web.linkcheck import check_links
-from conftest import write_files
+from tests.helpers import write_files
 
 SITE = {
     "index.html": '<a href="actors/china/">China</a> <a href="actors/china/#trade">trade</a>'

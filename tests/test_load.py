@@ -6,15 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.check import load
-from briefing.check.load import (
-    MAX_FILE_BYTES,
-    Mapping,
-    Scalar,
-    Sequence,
-    load_corpus,
-    load_file,
-)
+from briefing.check import characters, load
+from briefing.check.characters import MAX_FILE_BYTES
+from briefing.check.load import load_corpus, load_file
+from briefing.check.yamltree import Mapping, Scalar, Sequence
 from briefing.model.errors import Loc
 
 P = "content/actors/x.yaml"
@@ -233,11 +228,11 @@ def test_misplaced_files_are_reported(tmp_path: Path) -> None:
 def test_the_quick_character_scan_flags_exactly_what_the_detailed_patterns_find() -> None:
     # The quick scan leaves the astral noncharacters out of its class (they made it 15 times
     # slower) and looks for them only when the text holds a character beyond U+FFFF.
-    patterns = (load._CONTROL, load._INVISIBLE, load._SURROGATE, load._SEPARATOR)
-    patterns += (load._NONCHARACTER,)
+    c = characters
+    patterns = (c._CONTROL, c._INVISIBLE, c._SURROGATE, c._SEPARATOR, c._NONCHARACTER)
     detailed = [cp for cp in range(0x110000) if any(p.search(chr(cp)) for p in patterns)]
     for prefix in ("", "\U0001f600"):  # alone, and in a text with an astral character
-        quick = [cp for cp in range(0x110000) if load._may_hold_bad_characters(prefix + chr(cp))]
+        quick = [cp for cp in range(0x110000) if c._may_hold_bad_characters(prefix + chr(cp))]
         assert quick == detailed
 
 

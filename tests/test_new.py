@@ -14,8 +14,7 @@ from briefing.check.load import load_file
 from briefing.cli import main
 from briefing.editing import schema
 from briefing.editing.scaffold import new_sheet
-from tests.conftest import ROOT, make_corpus
-from tests.test_schema import instance
+from tests.helpers import ROOT, instance, make_corpus
 
 TODAY = datetime.date(2025, 3, 4)
 

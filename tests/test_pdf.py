@@ -24,7 +24,7 @@ from briefing.pdf.layout import (
 )
 from briefing.present.jinja import environment
 from briefing.project import Project
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus, snapshot
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 PAYLOAD = "<b>bold</b> <img src='https://example.com/x.png'>"
@@ -355,12 +355,6 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> None:

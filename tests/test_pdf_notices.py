@@ -16,7 +16,7 @@ import pytest
 from briefing.model.errors import PdfBuildError
 from briefing.pdf.layout import render_pdf, stylesheet
 from briefing.project import Project
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus
 
 FALLBACK = (
     "notice: WeasyPrint subsets fonts with fontTools because libharfbuzz-subset0 is missing; "

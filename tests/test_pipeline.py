@@ -10,7 +10,7 @@ from briefing.bench import synthetic
 from briefing.check import checker
 from briefing.check.checker import check
 from briefing.model.errors import ContentError
-from conftest import make_corpus
+from tests.helpers import make_corpus
 
 BROKEN = {
     "content/actors/iran.yaml": "id: iran\nname: Iran\nname: Persia\ntype: state\nsummary: s\n",

@@ -12,7 +12,7 @@ from briefing.forked import usable_cores
 from briefing.web import postbuild
 from briefing.web.linkcheck import check_links
 from briefing.web.scan import scan_site
-from conftest import write_files
+from tests.helpers import write_files
 
 SITE = {
     "index.html": '<a href="a/">a</a> <a href="a/#missing">gone</a> <a href="nowhere/">x</a>',

@@ -10,7 +10,7 @@ from briefing.check.checker import check
 from briefing.model.errors import TemplateProblem
 from briefing.web import render
 from briefing.web.render import render_pages, render_site_pages
-from conftest import make_corpus
+from tests.helpers import make_corpus
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator
 
-from briefing.check.load import KINDS, Mapping, Node, Scalar, load_corpus
+from briefing.check.load import KINDS, load_corpus
 from briefing.check.validate import validate
+from briefing.check.yamltree import Node
 from briefing.cli import main
 from briefing.editing import schema
-from tests.conftest import ROOT, write_files
-
-
-def instance(node: Node) -> Any:
-    """A loaded node as the JSON a schema validates: text stays text, an empty value is null."""
-    if isinstance(node, Mapping):
-        return {entry.key: instance(entry.value) for entry in node.entries}
-    if isinstance(node, Scalar):
-        return node.text if node.text.strip() else None
-    return [instance(item) for item in node.items]
-
+from tests.helpers import ROOT, instance, write_files
 
 VALIDATORS = {
     folder: Draft7Validator(json.loads((ROOT / schema.schema_path(folder)).read_text()))

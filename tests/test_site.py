@@ -13,17 +13,9 @@ from briefing.model.errors import SiteBuildError
 from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.web import postbuild, render
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus, snapshot
 
 PAYLOAD = "<script>alert('x')</script> [x](javascript:alert(1))"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

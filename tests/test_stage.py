@@ -21,7 +21,7 @@ from briefing.web.engines import (
 )
 from briefing.web.postbuild import inspect_site
 from briefing.web.stage import MARKER, nested_path, stage
-from conftest import ROOT, make_corpus
+from tests.helpers import ROOT, make_corpus
 
 SHEET_PAGES = ("actors/china/index.md", "actors/russia/index.md", "sources/article/index.md")
 SHEET_HTML = [page.removesuffix(".md") + ".html" for page in SHEET_PAGES]

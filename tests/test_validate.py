@@ -9,7 +9,7 @@ import pytest
 from briefing.check.checker import check
 from briefing.model.errors import ContentError
 from briefing.model.records import Actor, Event, PartialDate
-from conftest import make_corpus
+from tests.helpers import make_corpus
 
 A = "content/actors/iran.yaml"
 E = "content/events/sanctions.yaml"

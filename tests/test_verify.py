@@ -11,7 +11,7 @@ from briefing.check import verify
 from briefing.check.checker import check
 from briefing.check.verify import normalise
 from briefing.model.errors import ContentError
-from conftest import SOURCE_TEXT, make_corpus
+from tests.helpers import SOURCE_TEXT, make_corpus
 
 A = "content/actors/iran.yaml"
 SHEET = """\

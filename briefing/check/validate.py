@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from briefing.check.load import Document, Mapping, Node, Scalar, Sequence, describe
+from briefing.check.load import Document
+from briefing.check.yamltree import Mapping, Node, Scalar, Sequence, describe
 from briefing.model import records
 from briefing.model.contract import ATTRIBUTED_KINDS, KIND_FIELDS, RESERVED_IDS, Field
 from briefing.model.errors import Loc, Problem

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from briefing.check.characters import decode
 from briefing.check.link import Corpus
-from briefing.check.load import decode
 from briefing.model import records
 from briefing.model.errors import Problem
 

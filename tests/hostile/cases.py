@@ -1,6 +1,6 @@
 """Hostile inputs that must be refused, each with the exact messages a contributor reads.
 
-Every case is a set of files written over the small valid corpus of conftest.make_corpus
+Every case is a set of files written over the small valid corpus of tests.helpers.make_corpus
 (a source 'article', actors 'china' and 'russia'); `links` are symbolic links to create
 (path -> target, where the target may name CANARY_FILE). The expected messages are the
 whole output of `check`, sorted, in 'path:line:col: message' form.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.check.load import MAX_FILE_BYTES
+from briefing.check.characters import MAX_FILE_BYTES
 
 A = "content/actors/iran.yaml"
 E = "content/events/strike.yaml"

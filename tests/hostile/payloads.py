@@ -13,7 +13,7 @@ import html
 import json
 from dataclasses import dataclass
 
-from hostile.cases import CANARY_FILE
+from tests.hostile.cases import CANARY_FILE
 
 
 @dataclass(frozen=True)

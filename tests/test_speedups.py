@@ -1,0 +1,102 @@
+"""The generated-HTML stash (briefing/web/speedups.py) inside MkDocs' real page rendering.
+
+tests/test_bench.py compares the stash with Markdown called directly. This builds a site
+with MkDocs itself (the hook mkdocs.yml names), keeps each generated page as Page.render
+left it, then renders the same Page again through Page.render without the speed-up: the
+HTML must agree, and the anchors the hook backfilled must be the ids in the HTML, as
+MkDocs' own HTML parser would have registered them.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from briefing.web.speedups import MARK, GeneratedHtmlExtension
+from tests.helpers import make_corpus
+
+# Stashed blocks are joined by blank lines where Markdown's HTML parser keeps the page's
+# own line breaks (speedups.py says so): only white space between tags may differ.
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+class _Capture(BasePlugin):  # type: ignore[type-arg]
+    """Keeps every generated page after the site's hook has backfilled its anchors."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[Page, Files, str, set[str]]] = {}
+
+    @event_priority(-100)  # after every other on_page_content, the hook's among them
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if page.file.generated_by is not None:
+            anchors = set(page.present_anchor_ids or ())
+            self.pages[page.file.src_uri] = (page, files, html, anchors)
+        return html
+
+
+class _Ids(HTMLParser):
+    """The anchors an HTML parser reads, by MkDocs' rule: every id, and name on <a>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if value is not None and (key == "id" or (key == "name" and tag == "a")):
+                self.ids.add(value)
+
+
+def _ids(html: str) -> set[str]:
+    parser = _Ids()
+    parser.feed(html)
+    parser.close()
+    return parser.ids
+
+
+def _build(tmp_path: Path) -> tuple[MkDocsConfig, _Capture]:
+    project = make_corpus(tmp_path)
+    config = load_config(
+        str(project.root / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True
+    )
+    capture = _Capture()
+    config.plugins["test-capture"] = capture  # type: ignore[index]
+    build(config)
+    return config, capture
+
+
+def test_mkdocs_renders_generated_pages_with_the_stash_as_without_it(tmp_path: Path) -> None:
+    config, capture = _build(tmp_path)
+    assert len(capture.pages) >= 5  # home, indexes, the two actors, the source...
+    assert any(isinstance(e, GeneratedHtmlExtension) for e in config.markdown_extensions)
+    plain_extensions: list[Any] = [
+        e for e in config.markdown_extensions if not isinstance(e, GeneratedHtmlExtension)
+    ]
+    config.markdown_extensions = plain_extensions
+    stashed_blocks = 0
+    for path, (page, files, fast_html, fast_anchors) in sorted(capture.pages.items()):
+        assert page.markdown is not None and page.markdown.startswith(MARK + "\n"), path
+        stashed_blocks += fast_html.count("<div")
+        # The written page holds exactly what Page.render (and the hook) produced.
+        written = Path(config.site_dir, page.file.dest_uri).read_text(encoding="utf-8")
+        assert fast_html in written, path
+
+        page.markdown = page.markdown.removeprefix(MARK + "\n")
+        page.render(config, files)  # MkDocs' own path, with Markdown's HTML parsers
+        plain_html, plain_anchors = page.content or "", page.present_anchor_ids
+
+        assert _BETWEEN_TAGS.sub("><", fast_html) == _BETWEEN_TAGS.sub("><", plain_html), path
+        assert fast_anchors == plain_anchors, path
+        assert fast_anchors == _ids(fast_html), path
+    assert stashed_blocks > 0  # the pages did hold raw HTML for the stash to take
