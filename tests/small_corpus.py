@@ -11,7 +11,7 @@ from pathlib import Path
 
 from briefing.check.checker import check
 from briefing.check.verify import Checked
-from conftest import make_corpus
+from tests.helpers import make_corpus
 
 EXTRA = {
     "content/relations/tie.yaml": """\

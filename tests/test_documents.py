@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from small_corpus import small_checked
 
 from briefing.check.verify import Checked
 from briefing.model import records
@@ -11,7 +10,8 @@ from briefing.pdf import documents
 from briefing.pdf.layout import document_html
 from briefing.pdf.views import Chapter, Document, PrintStatement
 from briefing.present.jinja import environment
-from conftest import ROOT
+from tests.helpers import ROOT
+from tests.small_corpus import small_checked
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from markupsafe import Markup
-from small_corpus import small_checked
 
 from briefing.check.verify import Checked
 from briefing.model import records
 from briefing.present.links import SiteLinker
 from briefing.web import pages
 from briefing.web.render import render_pages
-from conftest import ROOT
+from tests.helpers import ROOT
+from tests.small_corpus import small_checked
 
 
 @pytest.fixture(scope="module")

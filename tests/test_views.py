@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from markupsafe import Markup
-from small_corpus import small_checked
 
 from briefing.check.link import Corpus
 from briefing.model import records
 from briefing.pdf.views import PrintLinker
 from briefing.present import links, views
 from briefing.present.links import SiteLinker
+from tests.small_corpus import small_checked
 
 
 @pytest.fixture(scope="module")
