@@ -198,7 +198,8 @@ def build_staged(engine: str, project: Project, pages: Mapping[str, str], out: P
     Beside out, not in it: the staged Markdown must not be published. Zensical also refuses
     a site_dir outside its project folder, so each engine builds into the stage's own site/.
     """
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}-stage-", dir=out.parent) as temp:
+    # Named after out (publish.staged's '.site-build-*'), so it reads as part of that build.
+    with tempfile.TemporaryDirectory(prefix=f"{out.name}-stage-", dir=out.parent) as temp:
         folder = Path(temp) / "stage"
         write_stage(project, folder, dict(pages), stage_config(project))
         built = folder / "site"
