@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site test check serve pdf lint clean engines
+.PHONY: site test check serve pdf lint clean
 
 site: $(STAMP) system-deps
 	$(BIN)/briefing build
@@ -28,23 +28,10 @@ lint: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
 		--no-build-isolation --editable .
 	rm -f $(VENV)/.installed-*
-	touch $@
-
-# ProperDocs and Zensical in their own venv, beside the pinned requirements (docs/engines.md).
-ENGINES := .venv-engines
-ENGINES_STAMP := $(ENGINES)/.installed-$(shell cat requirements.txt requirements-engines.txt | cksum | cut -d' ' -f1)
-
-engines: $(ENGINES_STAMP)
-
-$(ENGINES_STAMP): requirements.txt requirements-engines.txt
-	test -x $(ENGINES)/bin/python || $(PYTHON) -m venv $(ENGINES)
-	$(ENGINES)/bin/python -m pip install --quiet --disable-pip-version-check \
-		-r requirements.txt -r requirements-engines.txt
-	$(ENGINES)/bin/python -m pip check
-	rm -f $(ENGINES)/.installed-*
 	touch $@
 
 system-deps:

@@ -37,6 +37,7 @@ from briefing.model.errors import (
 )
 from briefing.pdf.layout import PAPERS
 from briefing.project import Project
+from briefing.web.engines import DEFAULT_ENGINE, ENGINES
 
 
 def _program() -> str:
@@ -74,6 +75,12 @@ def argument_parser(root: Path | None = None) -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("--paper", choices=PAPERS, default="a4", help="PDF page size")
     build.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
+    build.add_argument(
+        "--engine",
+        choices=tuple(ENGINES),
+        default=DEFAULT_ENGINE,
+        help="the site engine (default: mkdocs; docs/engines.md)",
+    )
     build.set_defaults(run=cmd_build)
     pdf = sub.add_parser("pdf", help="check the content, then build only the PDFs (site/pdf/)")
     pdf.add_argument("--out", type=Path, help="where to write them (default: ROOT/site/pdf)")

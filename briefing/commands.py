@@ -101,7 +101,11 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     site_dir = args.site_dir or project.root / "site"
     with _reports_publishing(site_dir, _identity(site_dir)):
         built = build_site(
-            project, site_dir, PdfOptions(args.paper, args.jobs), verbose=args.verbose
+            project,
+            site_dir,
+            PdfOptions(args.paper, args.jobs),
+            verbose=args.verbose,
+            engine=args.engine,
         )
     if not args.quiet:
         elapsed = time.perf_counter() - started

@@ -1,6 +1,9 @@
 """The build in order: check, render the pages, the engine builds them into a staging
 folder, the PDFs go into it too, the staged site is inspected, and only then published.
 
+The engine is one of briefing.web.engines.ENGINES (MkDocs by default, ProperDocs, Zensical):
+every engine's site gets the same PDFs and the same inspection before it is published.
+
 `briefing build` runs this; `serve` runs MkDocs' own server with the site's hook instead.
 """
 
@@ -16,8 +19,9 @@ from briefing.model.errors import SiteBuildError
 from briefing.pdf.layout import build_pdfs
 from briefing.project import Project
 from briefing.publish import staged
+from briefing.web.engines import DEFAULT_ENGINE, ENGINES
 from briefing.web.render import render_pages
-from briefing.web.site import InspectAsBuilt, mkdocs_build
+from briefing.web.site import InspectAsBuilt
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,15 @@ def build_site(
     pdfs: PdfOptions | None = None,
     verbose: bool = False,
     checked: Checked | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Built:
     """Build the site (and its PDFs, if pdfs is given) and replace site_dir with it; on any
     failure or interrupt, site_dir stays as it was.
 
     checked: the project's content, if the caller has checked it already.
+    engine: the name of the engine that builds the pages (briefing.web.engines.ENGINES).
     """
+    build_with = ENGINES[engine]  # an unknown name fails before the slow part
     workers = usable_cores()
     if checked is None:
         checked = check(project, workers)
@@ -56,13 +63,13 @@ def build_site(
     with staged(site_dir.resolve()) as staging:
         inspector = InspectAsBuilt(staging)
         try:
-            messages = mkdocs_build(project, pages, staging, inspector, verbose)
+            messages = build_with(project, pages, staging, inspector, verbose)
             written = []
             if not messages and pdfs is not None:
                 inspector.stop_workers()  # no threads in this process while the PDF stage forks
                 written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
             # One parse of every built file: the safety scan, and the links in raw HTML that
-            # MkDocs' own validation cannot see (mostly done while MkDocs was building).
+            # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
         finally:
             inspector.close()

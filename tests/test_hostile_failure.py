@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import briefing.pipeline
+import briefing.web.engines
 from briefing.model.errors import BriefingError
 from briefing.pipeline import build_site
 from briefing.project import Project
@@ -115,7 +116,9 @@ def test_a_crash_inside_a_stage_keeps_the_previous_site(
     assert leftovers(built.root) == []
 
 
-@pytest.mark.parametrize("where", ["while rendering", "inside MkDocs", "between the renames"])
+@pytest.mark.parametrize(
+    "where", ["while rendering", "inside MkDocs", "inside Zensical", "between the renames"]
+)
 def test_an_interrupt_anywhere_leaves_no_temporary_folder(
     built: Project, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -125,8 +128,12 @@ def test_an_interrupt_anywhere_leaves_no_temporary_folder(
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
+    engine = "zensical" if where == "inside Zensical" else "mkdocs"
     if where == "inside MkDocs":
-        monkeypatch.setattr(briefing.pipeline, "mkdocs_build", interrupt)
+        monkeypatch.setitem(briefing.pipeline.ENGINES, "mkdocs", interrupt)
+    elif where == "inside Zensical":
+        # The pages are staged beside the build's folder by then; that must go too.
+        monkeypatch.setitem(briefing.web.engines.STAGED_ENGINES, "zensical", interrupt)
     elif where == "while rendering":
         monkeypatch.setattr(briefing.pipeline, "render_pages", interrupt)
     else:
@@ -142,7 +149,7 @@ def test_an_interrupt_anywhere_leaves_no_temporary_folder(
 
         monkeypatch.setattr(Path, "rename", rename_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        build_site(built, site)
+        build_site(built, site, engine=engine)
     monkeypatch.undo()
     assert snapshot(site) == before
     assert leftovers(built.root) == []

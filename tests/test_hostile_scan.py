@@ -203,3 +203,72 @@ def test_scan_site_and_command_line(tmp_path: Path) -> None:
     (site / "logo.svg").unlink()
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert (result.returncode, result.stdout) == (0, f"ok: no unsafe HTML in {site}\n")
+
+
+# Zensical 0.0.73's first inline script, as its theme writes it on a page one folder down.
+ZENSICAL_SCOPE = (
+    '__md_scope=new URL("..",location),__md_scope.pathname.endsWith("/")||(__md_scope=new URL('
+    '__md_scope.pathname+"/",location)),__md_hash=e=>[...e].reduce(((e,t)=>(e<<5)-e+'
+    "t.charCodeAt(0)),0),__md_get=(e,t=localStorage,_=__md_scope)=>JSON.parse(t.getItem("
+    '_.pathname+"."+e)),__md_set=(e,t,_=localStorage,a=__md_scope)=>{try{_.setItem('
+    'a.pathname+"."+e,JSON.stringify(t))}catch(e){}},'
+    'document.documentElement.setAttribute("data-platform",navigator.platform)'
+)
+ZENSICAL_CONFIG = {
+    "annotate": None,
+    "base": "..",
+    "features": [],
+    "redirect": None,
+    "search": "../assets/javascripts/workers/search.js",
+    "tags": None,
+    "translations": {},
+    "version": None,
+}
+
+
+def zensical_page(scope: str, config: dict[str, object], src: str) -> str:
+    return (
+        f"<script>{scope}</script>"
+        f'<script id="__config" type="application/json">{json.dumps(config)}</script>'
+        f'<script src="{src}"></script>'
+    )
+
+
+def test_zensical_theme_scripts_are_allowed_and_nothing_like_them(tmp_path: Path) -> None:
+    (tmp_path / "assets/javascripts").mkdir(parents=True)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "assets/javascripts/bundle.js").write_text("", encoding="utf-8")
+    page = "a/index.html"
+    src = "../assets/javascripts/bundle.js"
+    assert scan_html(zensical_page(ZENSICAL_SCOPE, ZENSICAL_CONFIG, src), page, tmp_path) == []
+    # The home page loads it as './assets/...'.
+    home = zensical_page(ZENSICAL_SCOPE.replace('"..",', '".",'), ZENSICAL_CONFIG, "./" + src[3:])
+    assert scan_html(home, "index.html", tmp_path) == []
+    redirect = {**ZENSICAL_CONFIG, "redirect": "https://evil.example/"}
+    altered = zensical_page(ZENSICAL_SCOPE + ";alert(1)", redirect, "./assets/javascripts/x.js")
+    assert [str(f) for f in scan_html(altered, page, tmp_path)] == [
+        "a/index.html:1:1: <script> that is not one of the theme's own",
+        "a/index.html:1:477: <script> id='__config' does not hold the theme's configuration",
+        "a/index.html:1:721: <script> src './assets/javascripts/x.js' is not a file under "
+        "assets/javascripts/ of this site",
+    ]
+
+
+def test_zensical_search_index_entries_paths_and_tags_are_scanned() -> None:
+    index = {
+        "config": {"lang": ["en"]},
+        "items": [
+            {"location": "a/", "title": "A", "text": "<p>a</p>", "path": ["Home"], "tags": []},
+            {
+                "location": "b/",
+                "title": "B",
+                "text": "<p>b</p>",
+                "path": ["Actors", "<img src=x onerror=alert(1)>"],
+                "tags": ["<script>x</script>"],
+            },
+        ],
+    }
+    assert [str(f) for f in scan_search_index(json.dumps(index), "search.json")] == [
+        "search.json#items[1].path[1]:1:1: event-handler attribute 'onerror' on <img>",
+        "search.json#items[1].tags[0]:1:1: <script> in a search index entry",
+    ]

@@ -1,13 +1,18 @@
-"""Engine adapters: build a staged folder (briefing.web.stage) with MkDocs, ProperDocs or Zensical.
+"""Site engines: the registry briefing.pipeline builds through, and the staged-folder builds.
 
-Each engine runs as its own process, from the same venv as briefing or from one of its own
-(see find_executable), so an engine's dependencies never have to fit the pinned ones. What
-they build is the same Markdown; measure() reads the facts docs/engines.md compares.
+`briefing build --engine NAME` picks one of ENGINES; all of them build the same rendered pages
+into the build's staging folder, which the pipeline then inspects and publishes:
 
-ProperDocs 1.6.7 (package and command `properdocs`) is a fork of MkDocs 1.x: it also reads
-mkdocs.yml, and redirects `import mkdocs.*` to `properdocs.*`, so it runs briefing/web/hook.py
-unchanged on the project's own mkdocs.yml (build_properdocs_hooked). Zensical runs no hooks:
-it can only build a staged folder.
+- mkdocs (default): MkDocs 1.6 in this process, the pages added in memory by briefing's
+  plugin (briefing.web.site.mkdocs_build);
+- properdocs, zensical: the pages staged (briefing.web.stage) into a folder beside the
+  staging folder, built there by the engine's command, and moved into the staging folder
+  (build_staged). ProperDocs 1.6.7 is a fork of MkDocs 1.x; importing it replaces the
+  `mkdocs` module in sys.modules, so it always runs as its own process. Zensical runs no
+  hooks: it can only build a staged folder.
+
+Both are installed by requirements.txt, beside the pinned MkDocs. measure() reads the
+facts docs/engines.md compares.
 
     python -m briefing.web.engines DIR     stage into DIR, build it with every engine found,
                                            print one line of facts per engine
@@ -19,16 +24,18 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from briefing.model.errors import BriefingError, SiteBuildError
 from briefing.project import Project
+from briefing.web.site import InspectAsBuilt, mkdocs_build
+from briefing.web.stage import stage_config, write_stage
 
-# Where the Makefile's `engines` target installs ProperDocs and Zensical: ROOT/.venv-engines.
-ENGINE_VENVS = ".venv-engines"
 # Banners both forks print about MkDocs 2 and Material's end of life; not build problems.
 QUIET_ENV = {"DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
 # Lines of an engine's output quoted in the error when it fails.
@@ -58,18 +65,12 @@ class SiteFacts:
     search_index_bytes: int
 
 
-def find_executable(name: str, root: Path) -> Path:
-    """The engine's command: $BRIEFING_<NAME>, else ROOT/.venv-engines/bin/<name>,
-    else beside this Python, else on PATH.
-
-    ROOT/.venv-engines/bin is where `make engines` installs them (requirements-engines.txt).
-    """
+def find_executable(name: str) -> Path:
+    """The engine's command: $BRIEFING_<NAME>, else beside this Python (requirements.txt
+    installs it there), else on PATH."""
     override = os.environ.get(f"BRIEFING_{name.upper()}")
     candidates = [Path(override)] if override else []
-    candidates += [
-        root / ENGINE_VENVS / "bin" / name,
-        Path(sys.executable).parent / name,
-    ]
+    candidates.append(Path(sys.executable).parent / name)
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
@@ -77,8 +78,8 @@ def find_executable(name: str, root: Path) -> Path:
     if found:
         return Path(found)
     raise EngineMissing(
-        f"{name} is not installed: run `make engines`, or set BRIEFING_{name.upper()} "
-        f"to its command"
+        f"{name} is not installed: run `make` (requirements.txt installs it), or set "
+        f"BRIEFING_{name.upper()} to its command"
     )
 
 
@@ -100,27 +101,27 @@ def _run(engine: str, command: list[str], cwd: Path, env: dict[str, str] | None 
     return seconds
 
 
-def build_mkdocs(staged: Path, out: Path, root: Path) -> EngineBuild:
+def build_mkdocs(staged: Path, out: Path) -> EngineBuild:
     """Plain MkDocs (no hook) on the staged folder, with the Python that runs briefing."""
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(out)]
     return EngineBuild("mkdocs", out, _run("mkdocs", command, staged))
 
 
-def build_properdocs(staged: Path, out: Path, root: Path) -> EngineBuild:
-    """ProperDocs on the staged folder."""
-    exe = str(find_executable("properdocs", root))
-    command = [exe, "build", "-q", "-f", "mkdocs.yml", "-d", str(out)]
+def build_properdocs(staged: Path, out: Path) -> EngineBuild:
+    """ProperDocs on the staged folder; --strict: a warning (a broken link) fails it."""
+    exe = str(find_executable("properdocs"))
+    command = [exe, "build", "-q", "--strict", "-f", "mkdocs.yml", "-d", str(out)]
     return EngineBuild("properdocs", out, _run("properdocs", command, staged))
 
 
-def build_properdocs_hooked(project: Project, out: Path, root: Path) -> EngineBuild:
-    """ProperDocs on the project's own mkdocs.yml, running briefing's MkDocs hook unchanged.
+def build_properdocs_hooked(project: Project, out: Path) -> EngineBuild:
+    """ProperDocs on the project's own mkdocs.yml, running briefing's MkDocs hook unchanged
+    (which checks and renders the content itself, as for `mkdocs build`).
 
-    The hook imports briefing, so ProperDocs' Python must import it too: the folder holding
-    this briefing package goes on PYTHONPATH (ProperDocs' venv does not install briefing).
-    root: where to look for ProperDocs (find_executable).
+    The hook imports briefing: the folder holding this package goes on PYTHONPATH, in case
+    ProperDocs' Python has not installed briefing.
     """
-    exe = str(find_executable("properdocs", root))
+    exe = str(find_executable("properdocs"))
     command = [exe, "build", "-q", "-f", "mkdocs.yml", "-d", str(out)]
     package_parent = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
@@ -128,13 +129,13 @@ def build_properdocs_hooked(project: Project, out: Path, root: Path) -> EngineBu
     return EngineBuild("properdocs+hook", out, seconds)
 
 
-def build_zensical(staged: Path, out: Path, root: Path, clean: bool = True) -> EngineBuild:
+def build_zensical(staged: Path, out: Path, clean: bool = True) -> EngineBuild:
     """Zensical on the staged folder; clean=False keeps its cache (a warm build).
 
     Zensical has no option for the output folder: it builds into site_dir (DIR/site), which
     is then moved to out.
     """
-    exe = str(find_executable("zensical", root))
+    exe = str(find_executable("zensical"))
     built = staged / "site"
     if built.exists():
         shutil.rmtree(built)
@@ -168,11 +169,69 @@ def measure(site: Path) -> SiteFacts:
     )
 
 
-STAGED_ENGINES: dict[str, Callable[[Path, Path, Path], EngineBuild]] = {
+STAGED_ENGINES: dict[str, Callable[[Path, Path], EngineBuild]] = {
     "mkdocs": build_mkdocs,
     "properdocs": build_properdocs,
     "zensical": build_zensical,
 }
+
+
+class Engine(Protocol):
+    """Builds the rendered pages (docs-relative path -> Markdown) and docs/ into out, and
+    returns every problem it reports; inspector: told of pages as they are written, if the
+    engine can (MkDocs), else it inspects the whole site at the end."""
+
+    def __call__(
+        self,
+        project: Project,
+        pages: Mapping[str, str],
+        out: Path,
+        inspector: InspectAsBuilt,
+        verbose: bool = False,
+    ) -> list[str]: ...
+
+
+def build_staged(engine: str, project: Project, pages: Mapping[str, str], out: Path) -> list[str]:
+    """Stage pages in a folder beside out, build it with engine's command, move the site into
+    out (an empty folder); the engine's failure as messages.
+
+    Beside out, not in it: the staged Markdown must not be published. Zensical also refuses
+    a site_dir outside its project folder, so each engine builds into the stage's own site/.
+    """
+    # Named after out (publish.staged's '.site-build-*'), so it reads as part of that build.
+    with tempfile.TemporaryDirectory(prefix=f"{out.name}-stage-", dir=out.parent) as temp:
+        folder = Path(temp) / "stage"
+        write_stage(project, folder, dict(pages), stage_config(project))
+        built = folder / "site"
+        try:
+            STAGED_ENGINES[engine](folder, built)
+        except BriefingError as error:  # EngineMissing too: a build without a site fails
+            return [f"error: {error}"]
+        for item in sorted(built.iterdir()):
+            item.rename(out / item.name)  # one file system: no copy
+    return []
+
+
+def _staged_engine(name: str) -> Engine:
+    def run(
+        project: Project,
+        pages: Mapping[str, str],
+        out: Path,
+        inspector: InspectAsBuilt,
+        verbose: bool = False,
+    ) -> list[str]:
+        return build_staged(name, project, pages, out)
+
+    return run
+
+
+# `briefing build --engine NAME`; the first is the default.
+ENGINES: dict[str, Engine] = {
+    "mkdocs": mkdocs_build,
+    "properdocs": _staged_engine("properdocs"),
+    "zensical": _staged_engine("zensical"),
+}
+DEFAULT_ENGINE = "mkdocs"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"staged {staged.generated} generated and {staged.handwritten} hand-written pages")
     for name, build in STAGED_ENGINES.items():
         try:
-            done = build(folder, folder.parent / f"{folder.name}-{name}", project.root)
+            done = build(folder, folder.parent / f"{folder.name}-{name}")
         except EngineMissing as missing:
             print(f"{name}: skipped: {missing}")
             continue

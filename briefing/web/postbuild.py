@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from briefing.forked import usable_cores
 from briefing.web.linkcheck import BrokenLink, LinkRecorder, PageLinks, resolve_links
-from briefing.web.scan import SEARCH_INDEX, Finding, Scanner, files_to_scan, scan_search_index
+from briefing.web.scan import SEARCH_INDEXES, Finding, Scanner, files_to_scan, scan_search_index
 
 # Below this many pages, one process after the build is faster than starting workers.
 PARALLEL_FROM = 300
@@ -62,7 +62,7 @@ def inspect_file(site: Path, shown: str) -> Inspected:
     file = site / shown
     stamp = _stamp(file)
     text = file.read_text(encoding="utf-8", errors="replace")
-    if shown == SEARCH_INDEX:
+    if shown in SEARCH_INDEXES:
         return Inspected(tuple(scan_search_index(text, shown)), None, stamp)
     inspector = _Inspector(shown, site)
     inspector.feed(text)
@@ -166,7 +166,7 @@ class Inspection:
             if shown not in early or early[shown].stamp != _stamp(self.site / shown)
         ]
         # The search index is the largest file by far: start it first so it ends early.
-        rest.sort(key=lambda shown: shown != SEARCH_INDEX)
+        rest.sort(key=lambda shown: shown not in SEARCH_INDEXES)
         results = dict(early)
         if self.pool is None or len(rest) <= CHUNK:
             results.update(_inspect_files(str(self.site), rest))

@@ -2,10 +2,11 @@
 
 The render stage escapes every value, so this scan should never find anything; it is the
 net under that promise. It allows exactly the scripts Material for MkDocs (pinned, 9.8)
-writes into every page, by content or by src under assets/javascripts/, and reports any
-other script, event-handler attribute, script URL, embedding element, <base> or
-<meta http-equiv>. The search index's titles and texts are scanned too, since the theme
-inserts them into the page as HTML. Pure standard library: html.parser.
+and Zensical 0.0.73 (its successor) write into every page, by content or by src under
+assets/javascripts/, and reports any other script, event-handler attribute, script URL,
+embedding element, <base> or <meta http-equiv>. The search index's titles and texts (and
+Zensical's nav paths and tags) are scanned too, since the theme inserts them as HTML. Pure
+standard library: html.parser.
 
 Usage: python -m briefing.web.scan [SITE_DIR]   (exit status 1 when something is found)
 """
@@ -55,13 +56,33 @@ _MATERIAL_INLINE = (
         )
     ),
 )
+# The first inline script of Zensical 0.0.73's theme (Material's, made by the same team), verbatim:
+# the same storage helpers, a trailing slash forced onto the scope, and a data-platform
+# attribute on <html>. Its other two inline scripts are Material's (above), byte for byte.
+_ZENSICAL_INLINE = re.compile(
+    re.escape('__md_scope=new URL("')
+    + _BASE
+    + re.escape(
+        '",location),__md_scope.pathname.endsWith("/")||(__md_scope=new URL('
+        '__md_scope.pathname+"/",location)),'
+        "__md_hash=e=>[...e].reduce(((e,t)=>(e<<5)-e+t.charCodeAt(0)),0),"
+        "__md_get=(e,t=localStorage,_=__md_scope)=>JSON.parse(t.getItem("
+        '_.pathname+"."+e)),__md_set=(e,t,_=localStorage,a=__md_scope)=>{try{_.setItem('
+        'a.pathname+"."+e,JSON.stringify(t))}catch(e){}},'
+        'document.documentElement.setAttribute("data-platform",navigator.platform)'
+    )
+)
+_THEME_INLINE = (*_MATERIAL_INLINE, _ZENSICAL_INLINE)
 # <script id="__config" type="application/json">: data, not code, with exactly these keys.
 _MATERIAL_CONFIG_KEYS = frozenset(
     ("annotate", "base", "features", "search", "tags", "translations", "version")
 )
-# A script file the theme (or docs/assets/javascripts/) ships: relative, or absolute on 404.
+# Zensical's adds "redirect", a place its bundle.js navigates to: allowed only when null.
+_ZENSICAL_CONFIG_KEYS = _MATERIAL_CONFIG_KEYS | {"redirect"}
+# A script file the theme (or docs/assets/javascripts/) ships: relative ('./' on Zensical's
+# home page), or absolute on 404.
 _SCRIPT_SRC = re.compile(
-    r"(?:(?:\.\./)*|/(?:[A-Za-z0-9._~-]+/)*)"
+    r"(?:\./|(?:\.\./)*|/(?:[A-Za-z0-9._~-]+/)*)"
     r"(assets/javascripts/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.js)"
 )
 
@@ -189,10 +210,13 @@ class Scanner(HTMLParser):
                 config = json.loads(text)
             except ValueError:
                 return "id='__config' does not hold JSON"
-            if not isinstance(config, dict) or set(config) != _MATERIAL_CONFIG_KEYS:
+            if not isinstance(config, dict) or not (
+                set(config) == _MATERIAL_CONFIG_KEYS
+                or (set(config) == _ZENSICAL_CONFIG_KEYS and config["redirect"] is None)
+            ):
                 return "id='__config' does not hold the theme's configuration"
             return None
-        if not attrs and any(p.fullmatch(text) for p in _MATERIAL_INLINE):
+        if not attrs and any(p.fullmatch(text) for p in _THEME_INLINE):
             return None
         return "that is not one of the theme's own"
 
@@ -225,23 +249,37 @@ def scan_html(text: str, path: str, site: Path | None = None) -> list[Finding]:
 
 
 def scan_search_index(data: str, path: str) -> list[Finding]:
-    """Findings in the search index: its titles and texts become HTML in the search box."""
+    """Findings in the search index: its titles and texts become HTML in the search box.
+
+    MkDocs' index lists entries under "docs"; Zensical's under "items", each also with the
+    titles of its nav "path" and its "tags", which its search shows too.
+    """
     try:
-        docs = json.loads(data).get("docs", [])
+        index = json.loads(data)
+        entries = index.get("docs", index.get("items", []))
     except (ValueError, AttributeError):
         return [Finding(path, 1, 1, "search index is not a JSON object")]
+    list_key = "docs" if "docs" in index else "items"
     findings = []
-    for number, doc in enumerate(docs):
-        for key in ("title", "text"):
-            if isinstance(doc.get(key), str):
-                where = f"{path}#docs[{number}].{key}"
-                findings.extend(scan_html(doc[key], where))
+    for number, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        for key in ("title", "text", "path", "tags"):
+            value = entry.get(key)
+            texts = value if isinstance(value, list) else [value]
+            for item, text in enumerate(texts):
+                if isinstance(text, str):
+                    where = f"{path}#{list_key}[{number}].{key}"
+                    where += f"[{item}]" if isinstance(value, list) else ""
+                    findings.extend(scan_html(text, where))
     return findings
 
 
 # Files of a built site the scan reads, by suffix; the search index is read as JSON.
 HTML_SUFFIXES = (".html", ".htm", ".svg", ".xhtml")
-SEARCH_INDEX = "search/search_index.json"
+SEARCH_INDEX = "search/search_index.json"  # MkDocs' and ProperDocs' search plugin
+ZENSICAL_SEARCH_INDEX = "search.json"
+SEARCH_INDEXES = (SEARCH_INDEX, ZENSICAL_SEARCH_INDEX)
 
 
 def files_to_scan(site_dir: Path) -> list[str]:
@@ -250,7 +288,7 @@ def files_to_scan(site_dir: Path) -> list[str]:
     for file in sorted(site_dir.rglob("*")):
         shown = file.relative_to(site_dir).as_posix()
         markup = file.suffix.lower() in HTML_SUFFIXES and file.is_file()
-        if markup or shown == SEARCH_INDEX:
+        if markup or shown in SEARCH_INDEXES:
             found.append(shown)
     return found
 
@@ -258,7 +296,7 @@ def files_to_scan(site_dir: Path) -> list[str]:
 def scan_file(site_dir: Path, shown: str) -> list[Finding]:
     """Findings in one file of a built site (a page, an SVG or the search index)."""
     text = (site_dir / shown).read_text(encoding="utf-8", errors="replace")
-    if shown == SEARCH_INDEX:
+    if shown in SEARCH_INDEXES:
         return scan_search_index(text, shown)
     return scan_html(text, shown, site_dir)
 
