@@ -11,6 +11,7 @@ site: $(STAMP) system-deps
 
 test: $(STAMP) system-deps-tests
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 pdf: $(STAMP) system-deps
@@ -24,6 +25,7 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

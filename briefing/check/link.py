@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from briefing.check.validate import REF, suggest
 from briefing.model import records
@@ -139,7 +139,7 @@ def _collect_refs(value: Any, statement_id: str, found: list[tuple[records.Ref, 
     else:
         if kind is records.Statement:
             statement_id = value.id
-        for name in _field_names(kind):
+        for name in _field_names(cast(type, kind)):
             _collect_refs(getattr(value, name), statement_id, found)
 
 
@@ -216,7 +216,7 @@ def link(
                 found[target].add((sheet.id, statement_id))
             if statement_id and ref.targets == ("[[",):
                 text_links.add((target, sheet.id, statement_id))
-    order = {kind: n for n, kind in enumerate(SHEET_KINDS)}
+    order: dict[str, int] = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
     backlinks = {
         target: tuple(Backlink(*pair) for pair in sorted(pairs))

@@ -7,7 +7,7 @@ import difflib
 import html
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from briefing.check.load import Document
@@ -261,7 +261,7 @@ def validate_document(reader: Reader, document: Document) -> records.Sheet | Non
             "rename the file or change the id",
         )
         return None
-    return sheet
+    return cast(records.Sheet, sheet)
 
 
 def validate(documents: Iterable[Document]) -> tuple[list[records.Sheet], list[Problem]]:

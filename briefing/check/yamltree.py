@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml import events
@@ -111,12 +112,14 @@ class _TreeBuilder:
     skip the checks that cannot apply to them.
     """
 
-    def __init__(self, path: str, next_event: Callable[[], events.Event]) -> None:
+    # libyaml's events are told apart by type, and only some kinds carry an anchor or a tag;
+    # the stubs' Event has neither, so events are typed Any here (checked by type below).
+    def __init__(self, path: str, next_event: Callable[[], Any]) -> None:
         self.path = path
         self.next_event = next_event
         self.problems: list[Problem] = []
 
-    def loc(self, event: events.Event) -> Loc:
+    def loc(self, event: Any) -> Loc:
         mark = event.start_mark
         return Loc(self.path, mark.line + 1, mark.column + 1)
 
@@ -133,7 +136,7 @@ class _TreeBuilder:
             self.problems.append(Problem(self.loc(extra), message))
         return node
 
-    def node(self, event: events.Event, depth: int) -> Node:
+    def node(self, event: Any, depth: int) -> Node:
         mark = event.start_mark
         loc = Loc(self.path, mark.line + 1, mark.column + 1)
         # Most events are plain scalars: skip the checks that cannot apply to them.

@@ -103,7 +103,11 @@ class _Builder:
 
     def facts(self, sheet: records.Sheet) -> list[Fact]:
         """The facts under a chapter title, by kind; rows without a value are left out."""
-        rich, plain = self.linker.rich, lambda value: Markup(escape(value))
+        rich = self.linker.rich
+
+        def plain(value: str) -> Markup:
+            return Markup(escape(value))
+
         rows: list[Fact] = []
         if isinstance(sheet, records.Actor):
             rows.append(Fact("Type", (plain(sheet.type),)))
@@ -183,7 +187,7 @@ class _Builder:
         )
 
     def figures(self) -> tuple[FigureRow, ...]:
-        rows = []
+        rows: list[FigureRow] = []
         for sheet in self.corpus.sheets:
             for st in (s for s in sheet.statements if s.figures):
                 printed = self.statement(sheet, st, True)
@@ -316,7 +320,7 @@ def actor_document(
     relations = corpus.involving("relation", actor.id)
     events = corpus.events_of(actor.id)
     builder = _Builder(corpus, _anchors(corpus, [actor, *relations, *events]), diagram)
-    parts = [Part("_profile", None, (builder.chapter(actor, 1),))]
+    parts: list[Part | None] = [Part("_profile", None, (builder.chapter(actor, 1),))]
     for kind, sheets in (("relation", relations), ("event", events)):
         chapters = tuple(builder.chapter(s, 2) for s in sheets)
         parts.append(Part(f"_{kind}s", PART_TITLES[kind], chapters) if chapters else None)

@@ -117,8 +117,8 @@ def graph(
             if len(group) > 1:
                 found.setdefault(group, []).append((relation.id, label))
     ties = tuple(Tie(actors, tuple(sorted(rels))) for actors, rels in sorted(found.items()))
-    ids = {i for tie in ties for i in tie.actors}
-    actors = sorted((corpus.by_id[i] for i in ids), key=lambda s: (s.title.casefold(), s.id))
+    drawn = {i for tie in ties for i in tie.actors}
+    actors = sorted((corpus.by_id[i] for i in drawn), key=lambda s: (s.title.casefold(), s.id))
     return tuple(_node(actor) for actor in actors), ties
 
 

@@ -128,7 +128,7 @@ def backlink_groups(
                 continue
         by_sheet.setdefault(backlink.sheet_id, []).append(backlink.statement_id)
     # The corpus's own order (kind, then id), without walking the whole corpus per page.
-    order = {kind: n for n, kind in enumerate(SHEET_KINDS)}
+    order: dict[str, int] = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     referring = sorted((corpus.by_id[i] for i in by_sheet), key=lambda s: (order[s.kind], s.id))
     groups: dict[str, list[BacklinkSheet]] = {}
     for source in referring:

@@ -129,7 +129,7 @@ def timeline_context(linker: Linker, data: Shared) -> dict[str, Any]:
 
 def figure_rows(linker: Linker) -> tuple[FigureRow, ...]:
     """Every figure of every statement, in corpus order."""
-    rows = []
+    rows: list[FigureRow] = []
     for sheet in linker.corpus.sheets:
         for st in sheet.statements:
             if st.figures:

@@ -41,7 +41,8 @@ class SitePages(BasePlugin[_NoOptions]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Let generated pages' raw HTML skip Markdown's HTML parsers (see speedups.py)."""
-        config.markdown_extensions.append(GeneratedHtmlExtension())
+        # MkDocs types the list as names, but Markdown takes extension instances too.
+        config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -6,6 +6,7 @@ starts a Markdown line.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
             (
                 f"{links.FOLDERS[kind]}/index.md",
                 "section.md.j2",
-                lambda linker, kind=kind: pages.section_context(linker, kind),
+                functools.partial(pages.section_context, kind=kind),
             )
         )
     jobs.append(
@@ -55,7 +56,7 @@ def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
             (
                 links.sheet_page(sheet),
                 f"{sheet.kind}.md.j2",
-                lambda linker, sheet=sheet: pages.sheet_context(linker, data, sheet),
+                functools.partial(pages.sheet_context, data=data, sheet=sheet),
             )
         )
     seen: set[str] = set()
