@@ -46,9 +46,7 @@ def _program() -> str:
     return "briefing" if name in ("__main__.py", "-c", "") else name
 
 
-def parse_args(
-    argv: list[str], root: Path | None = None
-) -> tuple[Command, argparse.Namespace]:
+def parse_args(argv: list[str], root: Path | None = None) -> tuple[Command, argparse.Namespace]:
     """The command to run and its arguments; root: the default project folder (else here)."""
     parser = argument_parser(root)
     args = parser.parse_args(argv)

@@ -61,7 +61,6 @@ def _reports_publishing(folder: Path, before: tuple[int, int] | None) -> Iterato
         raise
 
 
-
 def cmd_check(project: Project, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:

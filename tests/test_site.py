@@ -218,3 +218,11 @@ def test_a_corpus_checked_by_the_caller_is_not_checked_again(
     monkeypatch.setattr(briefing.pipeline, "check", check_again)
     build_site(project, tmp_path / "site", checked=checked)
     assert (tmp_path / "site" / "actors" / "china" / "index.html").is_file()
+
+
+def test_archived_text_is_published_beside_the_source_page(built: Project) -> None:
+    site = built.root / "site"
+    text = (built.root / "content/sources/article.txt").read_text(encoding="utf-8")
+    assert (site / "sources/article.txt").read_text(encoding="utf-8") == text
+    page = (site / "sources/article/index.html").read_text(encoding="utf-8")
+    assert '<a href="../article.txt">article.txt</a>' in page

@@ -29,7 +29,7 @@ from briefing.pdf.views import (
     PrintStatement,
     TocEntry,
 )
-from briefing.present import links, views
+from briefing.present import links, provenance, views
 from briefing.present.links import SheetLink
 from briefing.present.places import OWN_PDF
 
@@ -65,7 +65,7 @@ class _Builder:
         first = target not in self.notes
         if first:
             self.notes[target] = len(self.notes) + 1
-            self.dates.extend(d for d in (st.as_of, getattr(sheet, "date", None)) if d)
+            self.dates.extend(provenance.statement_dates(sheet, st))
         anchor = None
         home = (not show_sheet) or sheet.id not in self.anchors
         if target in self.anchors and home and target not in self.placed:
@@ -240,7 +240,7 @@ class _Builder:
         """Add the sources and notes, date the document and list its contents."""
         body = [p for p in parts if p is not None]
         body = [*body, *(p for p in (self.sources_part(), self.notes_part()) if p)]
-        newest = max(self.dates, key=lambda d: d.sort_key, default=None)
+        newest = provenance.newest(self.dates)
         ids = {self.corpus.statement(t).source.target for t in self.notes}
         cited = sorted((self.corpus.by_id[i] for i in ids), key=lambda s: (s.title.lower(), s.id))
         return Document(
@@ -248,6 +248,7 @@ class _Builder:
             label=label,
             summary=summary,
             as_of=newest.value if newest else "",
+            as_of_label=provenance.as_of_label(newest),
             sources=tuple(s.title for s in cited),
             statement_count=len(self.notes),
             parts=tuple(body),

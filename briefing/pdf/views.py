@@ -152,7 +152,8 @@ class Document:
     title: str
     label: str
     summary: Markup | None
-    as_of: str
+    as_of: str  # ISO, '' when undated
+    as_of_label: str  # as the site writes it: '23 October 2024' or 'undated'
     sources: tuple[str, ...]
     statement_count: int
     parts: tuple[Part, ...]

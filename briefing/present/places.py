@@ -26,3 +26,13 @@ def pdf_href(here: str, sheet: records.Sheet | None) -> str | None:
     if path is None:
         return None
     return posixpath.relpath(f"{PDF_DIR}/{path}", here.rstrip("/") or ".")
+
+
+def archive_path(source: records.Source) -> str:
+    """Where a source's archived text is published, site-relative ('sources/<id>.txt')."""
+    return f"sources/{source.id}.txt"
+
+
+def archive_href(here: str, source: records.Source) -> str:
+    """The href from a site page URL ('sources/x/') to a source's published archived text."""
+    return posixpath.relpath(archive_path(source), here.rstrip("/") or ".")
