@@ -9,7 +9,7 @@ from briefing.model import records
 from briefing.pdf import documents
 from briefing.present.links import SiteLinker
 from briefing.present.provenance import Provenance, SourceLink, page_provenance
-from briefing.web import pages
+from briefing.web import parts
 from tests.small_corpus import small_checked
 
 
@@ -53,7 +53,7 @@ def test_briefing_page_and_pdf_agree(checked: Checked) -> None:
 def test_source_page_says_what_is_not_stated(checked: Checked) -> None:
     article = checked.corpus.by_id["article"]
     assert isinstance(article, records.Source)
-    facts = pages.source_facts(SiteLinker(checked.corpus, "sources/article.md"), article)
+    facts = parts.source_facts(SiteLinker(checked.corpus, "sources/article.md"), article)
     assert [(f.label, f.value, f.href) for f in facts] == [
         ("Title", "An article", ""),
         ("Author", "not stated", ""),

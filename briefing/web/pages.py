@@ -19,6 +19,7 @@ from briefing.model.contract import KIND, KIND_REGISTRY
 from briefing.present import links, places, provenance, views
 from briefing.present.diagram import graph, relation_diagram
 from briefing.present.links import Linker, SiteLinker
+from briefing.web import parts
 
 # Page paths of the pages that are not one sheet or one section.
 TIMELINE = "timeline.md"
@@ -83,43 +84,6 @@ class CitedQuote:
 
     quote: str
     statements: tuple[views.CitingStatement, ...]
-
-
-@dataclass(frozen=True)
-class SourceFact:
-    """A row of a source's publication facts; an unknown value is shown as 'not stated'."""
-
-    label: str
-    value: str
-    href: str  # '' when the value is not a link
-    iso: str = ""  # a date's ISO value, for <time datetime>
-    external: bool = False  # a link off the site
-    note: str = ""  # what the value is, printed after it
-
-
-NOT_STATED = "not stated"
-
-
-def source_facts(linker: SiteLinker, source: records.Source) -> tuple[SourceFact, ...]:
-    """Title, author, publisher, date, address and the archived copy of a source."""
-    pub = source.publication
-    date = pub.date if pub else None
-    url = pub.url if pub else None
-    return (
-        SourceFact("Title", source.title, ""),
-        SourceFact("Author", (pub.author if pub else None) or NOT_STATED, ""),
-        SourceFact("Publisher", (pub.publisher if pub else None) or NOT_STATED, ""),
-        SourceFact("Published", links.date_label(date) if date else NOT_STATED, "")
-        if date is None
-        else SourceFact("Published", links.date_label(date), "", date.value),
-        SourceFact("Address", url or NOT_STATED, url or "", external=True),
-        SourceFact(
-            "Archived copy",
-            f"{source.id}.txt",
-            places.archive_href(linker.here, source),
-            note="the text as archived; every quote is checked against it",
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -254,17 +218,14 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         )
         context["timeline_href"] = linker.url(f"{links.page_url(TIMELINE)}#{sheet.id}")
     elif isinstance(sheet, records.Source):
-        context["facts"] = source_facts(linker, sheet)
+        context["facts"] = parts.source_facts(linker, sheet)
         context["quotes"] = cited_quotes(linker, data, sheet)
         context["coverage"] = coverage_view(data, sheet)
         context["excluded"] = [(e.quote.value, e.reason) for e in sheet.excluded]
     elif isinstance(sheet, records.Briefing):
         context["bluf"] = linker.rich(sheet.bluf)
         context["key_judgments"] = views.referenced(linker, sheet.key_judgments)
-        context["sections"] = [
-            (section.title, linker.rich(section.text), views.referenced(linker, section.refs))
-            for section in sheet.sections
-        ]
+        context["sections"] = parts.sections(linker, sheet)
     return context
 
 

@@ -25,7 +25,13 @@ from briefing.model.errors import BriefingError
 from briefing.present.links import FOLDERS
 from briefing.project import Project
 from briefing.web.render import render_site_pages
-from briefing.web.speedups import MARK, THEME_BYTECODE, GeneratedHtmlExtension, anchor_ids
+from briefing.web.speedups import (
+    MARK,
+    THEME_BYTECODE,
+    GeneratedHtmlExtension,
+    anchor_ids,
+    with_raw_headings,
+)
 
 
 class _NoOptions(Config):
@@ -69,9 +75,12 @@ class SitePages(BasePlugin[_NoOptions]):
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Register the anchors of stashed HTML, which MkDocs' own parser no longer saw."""
+        """Register the anchors of stashed HTML, which MkDocs' own parser no longer saw, and
+        list its section headings in the page's table of contents."""
         if page.file.generated_by is not None and page.present_anchor_ids is not None:
             page.present_anchor_ids |= anchor_ids(html)
+        if page.file.generated_by is not None:
+            page.toc = with_raw_headings(page.toc, html)
         return html
 
     def on_env(

@@ -32,6 +32,7 @@ import jinja2
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 # The first line of a generated page's Markdown (added by the MkDocs hook, removed here).
 MARK = "<!-- briefing: generated page -->"
@@ -92,3 +93,30 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 THEME_BYTECODE = MemoryBytecodeCache()
+
+
+# A section heading the templates write as raw HTML (the title is a value, so it never starts
+# a Markdown line); Markdown's toc extension cannot see it.
+_RAW_H2 = re.compile(r'<h2 class="bf-section-title" id="([^"]+)">(.*?)</h2>', re.S)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def with_raw_headings(toc: TableOfContents, page_html: str) -> TableOfContents:
+    """The page's table of contents with its raw-HTML section headings, in page order.
+
+    A title is taken as the page prints it, already escaped, so the nav shows it the same way.
+    """
+    extra = [
+        AnchorLink(_ANY_TAG.sub("", title).strip(), anchor, 2)
+        for anchor, title in _RAW_H2.findall(page_html)
+    ]
+    if not extra:
+        return toc
+    items = [*toc.items, *extra]
+    items.sort(key=lambda item: _position(page_html, item.id))
+    return TableOfContents(items)
+
+
+def _position(page_html: str, anchor: str) -> int:
+    at = page_html.find(f'id="{anchor}"')
+    return at if at >= 0 else len(page_html)
