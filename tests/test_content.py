@@ -278,7 +278,7 @@ def test_the_guide_lists_every_choice(value: str) -> None:
 
 def test_the_guide_is_in_the_nav() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "  - About: about.md\n  - Content guide: content-guide.md\n" in config
+    assert "  - For editors:\n      - Content guide: content-guide.md\n" in config
 
 
 def test_the_guide_examples_exist() -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 import briefing.pipeline
 from briefing.check import checker
@@ -226,3 +227,24 @@ def test_archived_text_is_published_beside_the_source_page(built: Project) -> No
     assert (site / "sources/article.txt").read_text(encoding="utf-8") == text
     page = (site / "sources/article/index.html").read_text(encoding="utf-8")
     assert '<a href="../article.txt">article.txt</a>' in page
+
+
+EDITORS = [
+    "content-guide.md",
+    "pdf.md",
+    "security.md",
+    "performance.md",
+    "engines.md",
+    "upgrading.md",
+]
+
+
+def test_editors_pages_come_last_in_their_own_section_and_out_of_search(built: Project) -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    *readers, last = config["nav"]
+    assert [page for entry in last["For editors"] for page in entry.values()] == EDITORS
+    assert not {page for entry in readers for page in entry.values()} & set(EDITORS)
+    index = json.loads((built.root / "site/search/search_index.json").read_text())
+    found = {doc["location"].split("/")[0] for doc in index["docs"]}
+    assert found.isdisjoint(page.removesuffix(".md") for page in EDITORS)
+    assert "about" in found and "actors" in found  # reader pages stay searchable
