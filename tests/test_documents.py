@@ -46,11 +46,8 @@ def test_briefing_document(checked: Checked) -> None:
     # Notes are numbered where statements first appear: the key judgment, then the section.
     notes = document.parts[2].notes
     assert [(n.number, n.target) for n in notes] == [(1, "china#trade"), (2, "tie#said")]
-    assert [e.title for e in document.toc][:3] == [
-        "The brief",
-        "Bottom line up front",
-        "Key judgments",
-    ]
+    # It opens on the bottom line: no cover or contents page; its title is the document's.
+    assert (document.compact, document.toc, chapter.headed) == (True, (), False)
 
 
 def test_briefing_links_only_to_what_it_holds(checked: Checked) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from briefing.check.checker import check
 from briefing.cli import parse_args
+from briefing.model import records
 from briefing.model.errors import PdfBuildError, TemplateProblem
 from briefing.pdf import documents
 from briefing.pdf.layout import (
@@ -23,6 +25,7 @@ from briefing.pdf.layout import (
     stylesheet,
 )
 from briefing.present.jinja import environment
+from briefing.present.links import SiteLinker
 from briefing.project import Project
 from tests.helpers import ROOT, make_corpus, snapshot
 
@@ -158,6 +161,23 @@ def test_briefing_shows_its_key_judgments_and_their_quotes(pdfs: Path, name: str
         assert content.count(judgment) >= 2, judgment  # the statement, and its note's quote
 
 
+def test_briefing_page_one_opens_on_the_bottom_line(project: Project, pdfs: Path) -> None:
+    corpus = check(project).corpus
+    linker = SiteLinker(corpus, "index.md")
+    briefings = [b for b in corpus.sheets if isinstance(b, records.Briefing)]
+    assert briefings
+    for briefing in briefings:
+        first = flat(text(pdfs / f"briefings/{briefing.id}.pdf", page=1))
+        bluf = html.unescape(re.sub(r"<[^>]+>", "", linker.rich(briefing.bluf)))
+        assert first.startswith(f"BRIEFING {briefing.title} "), first[:80]
+        assert "As of" in first and "Sources" in first
+        assert f"Bottom line up front {bluf} Key judgments" in first
+        for ref in briefing.key_judgments:
+            assert flat(corpus.statement(ref.target).text.value) in first, ref.target
+        # The key to the statement kinds comes after the briefing, not before it.
+        assert "How to read it" not in first.partition("Key judgments")[0]
+
+
 def test_book_shows_every_key_judgment_figure_and_statement(project: Project, pdfs: Path) -> None:
     book = flat(text(pdfs / "briefing-book.pdf"))
     for judgments in KEY_JUDGMENTS.values():
@@ -186,8 +206,9 @@ def test_cover_dates_and_sources(pdfs: Path) -> None:
 def test_running_header_and_page_x_of_y(pdfs: Path) -> None:
     pdf = pdfs / "briefings/overview.pdf"
     pages = len(pypdf.PdfReader(pdf).pages)
-    first = text(pdf, page=1)
-    assert "page 1 of" not in first  # the cover has no header or footer
+    first = [line for line in text(pdf, page=1).splitlines() if line.strip()]
+    assert first[0] == "BRIEFING"  # page 1 opens on the title: no running header
+    assert f"page 1 of {pages}" in first
     for page in range(2, pages + 1):
         lines = [line for line in text(pdf, page=page).splitlines() if line.strip()]
         assert lines[0].startswith("Overview"), lines[:2]

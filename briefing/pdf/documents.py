@@ -236,6 +236,7 @@ class _Builder:
         parts: list[Part | None],
         toc: bool,
         book: bool = False,
+        compact: bool = False,
     ) -> Document:
         """Add the sources and notes, date the document and list its contents."""
         body = [p for p in parts if p is not None]
@@ -254,6 +255,7 @@ class _Builder:
             parts=tuple(body),
             toc=_toc(body) if toc else (),
             book=book,
+            compact=compact,
         )
 
 
@@ -307,11 +309,18 @@ def _cited(briefing: records.Briefing) -> list[str]:
 def briefing_document(
     corpus: Corpus, briefing: records.Briefing, diagram: DiagramFn | None = None
 ) -> Document:
-    """One briefing: bottom line, key judgments, sections, then sources and notes."""
+    """One briefing: bottom line, key judgments, sections, then sources and notes.
+
+    Page 1 is what a reader needs first: title, as-of date, sources, the bottom line and the
+    key judgments; no cover or contents page comes before them (bookmarks list the parts).
+    """
     builder = _Builder(corpus, _anchors(corpus, [briefing], _cited(briefing)), diagram)
-    main = Part("_briefing", None, (builder.chapter(briefing, 1),))
+    chapter = dataclasses.replace(builder.chapter(briefing, 1), headed=False)
+    main = Part("_briefing", None, (chapter,))
     summary = builder.linker.rich(briefing.summary)
-    return builder.finish(briefing.title, DOC_LABELS["briefing"], summary, [main], toc=True)
+    return builder.finish(
+        briefing.title, DOC_LABELS["briefing"], summary, [main], toc=False, compact=True
+    )
 
 
 def actor_document(

@@ -104,6 +104,7 @@ class Chapter:
     blocks: tuple[Block, ...]
     level: int
     page_break: bool
+    headed: bool = True  # False: the document's opening already shows its title and summary
 
 
 @dataclass(frozen=True)
@@ -159,3 +160,4 @@ class Document:
     parts: tuple[Part, ...]
     toc: tuple[TocEntry, ...]
     book: bool
+    compact: bool = False  # opens on the bottom line: no cover page, no contents page
