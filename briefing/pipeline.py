@@ -15,14 +15,12 @@ from pathlib import Path
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.forked import usable_cores
-from briefing.model import records
 from briefing.model.errors import SiteBuildError
 from briefing.pdf.layout import build_pdfs
-from briefing.present import places
 from briefing.project import Project
 from briefing.publish import staged
 from briefing.web.engines import DEFAULT_ENGINE, ENGINES
-from briefing.web.render import render_pages
+from briefing.web.render import render_pages, write_archives
 from briefing.web.site import InspectAsBuilt
 
 
@@ -41,15 +39,6 @@ class Built:
     sheets: int
     pages: int
     pdfs: int
-
-
-def write_archives(checked: Checked, site: Path) -> None:
-    """Publish every source's archived text beside its page, so readers can check a quote."""
-    for source in checked.corpus.of_kind("source"):
-        if isinstance(source, records.Source) and source.id in checked.texts:
-            target = site / places.archive_path(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(checked.texts[source.id].raw, encoding="utf-8")
 
 
 def build_site(

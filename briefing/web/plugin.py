@@ -21,10 +21,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from briefing.check.checker import check
 from briefing.model.errors import BriefingError
 from briefing.present.links import FOLDERS
 from briefing.project import Project
-from briefing.web.render import render_site_pages
+from briefing.web.render import archives, render_site_pages
 from briefing.web.speedups import (
     MARK,
     THEME_BYTECODE,
@@ -54,13 +55,16 @@ class SitePages(BasePlugin[_NoOptions]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add one page per sheet and the index pages."""
         pages = self.pages
+        texts: dict[str, str] = {}  # the build (pages given) writes these after MkDocs
         if pages is None:  # serve's server threads make forking unsafe: one process
             project = Project(_config_dir(config))
             try:
-                pages = render_site_pages(project)
+                checked = check(project)
+                pages = render_site_pages(project, checked=checked)
             except BriefingError as error:
                 raise PluginError(f"the content has problems:\n{error}") from None
-        for path, markdown in pages.items():
+            texts = archives(checked)
+        for path, markdown in {**pages, **texts}.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} would hide a generated page; rename or remove it")
             files.append(File.generated(config, path, content=markdown))

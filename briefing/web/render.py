@@ -16,9 +16,10 @@ import jinja2
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.forked import run_shares
+from briefing.model import records
 from briefing.model.contract import SHEET_KINDS
 from briefing.model.errors import TemplateProblem
-from briefing.present import links
+from briefing.present import links, places
 from briefing.present.jinja import compile_template, environment, render_template
 from briefing.present.links import SiteLinker
 from briefing.project import Project
@@ -105,3 +106,21 @@ def render_site_pages(
     docs-relative path -> Markdown."""
     checked = checked if checked is not None else check(project, workers)
     return render_pages(project.templates, checked, pdf_links, workers)
+
+
+def archives(checked: Checked) -> dict[str, str]:
+    """Every source's archived text, by where the site publishes it ('sources/<id>.txt'), so
+    readers can check a quote against the whole text."""
+    return {
+        places.archive_path(source): checked.texts[source.id].raw
+        for source in checked.corpus.of_kind("source")
+        if isinstance(source, records.Source) and source.id in checked.texts
+    }
+
+
+def write_archives(checked: Checked, folder: Path) -> None:
+    """Write the archived texts into a built site or a staged docs folder."""
+    for path, text in archives(checked).items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")

@@ -26,10 +26,11 @@ from typing import Any
 
 import yaml
 
+from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.model.errors import StageError
 from briefing.project import Project
-from briefing.web.render import render_site_pages
+from briefing.web.render import render_site_pages, write_archives
 
 MARKER = ".briefing-stage"
 MARKER_TEXT = "Written by `briefing stage`; the next stage into this folder replaces it.\n"
@@ -218,5 +219,8 @@ def stage(
     # Refuse before the slow part: checking and rendering the whole corpus.
     check_target(folder)
     config = stage_config(project)
+    checked = checked if checked is not None else check(project, workers)
     pages = render_site_pages(project, pdf_links=False, workers=workers, checked=checked)
-    return write_stage(project, folder, pages, config)
+    staged = write_stage(project, folder, pages, config)
+    write_archives(checked, folder / "docs")  # the engine copies them into the site
+    return staged
