@@ -20,6 +20,7 @@ from briefing.model.contract import (
     ATTRIBUTED_KINDS,
     KIND_FIELDS,
     RELATION_TYPES,
+    SETTINGS_FIELDS,
     STATEMENT_KINDS,
     Field,
 )
@@ -227,7 +228,7 @@ ROW = re.compile(r"^\| `([a-z_]+)` \| ([a-z ]+) \| (yes|no) \|", re.MULTILINE)
 
 def contract_tables() -> dict[str, tuple[Field, ...]]:
     """Every table the guide must have: one per kind and one per nested object."""
-    tables = dict(KIND_FIELDS)
+    tables = {**KIND_FIELDS, "corpus": SETTINGS_FIELDS}
     pending = [f for fields in KIND_FIELDS.values() for f in fields]
     while pending:
         field = pending.pop()

@@ -163,3 +163,9 @@ def test_a_second_source_joins_the_real_content_with_no_code_change(tmp_path: Pa
     for path in ("sources/ashfen-orchards", "briefings/ashfen-briefing", "events/ashfen-frost"):
         assert (site / path / "index.html").is_file(), path
     assert "ashfen-orchards" in (site / "sources" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_home_page_lists_both_sources_with_what_is_known(built: Project) -> None:
+    home = page(built, "index.html")
+    assert "Date: 2031-03-04; publisher: The Quillby Herald" in home
+    assert "Date: not stated; publisher: not stated" in home
