@@ -251,3 +251,7 @@ SETTINGS_FIELDS: tuple[Field, ...] = (
         "Briefings in the order the home page lists them; those not listed follow by id.",
     ),
 )
+
+# What `briefing new` writes where the editor must supply a value; check refuses any value
+# that still starts with it, so a scaffold cannot be merged unfilled.
+PLACEHOLDER = "TODO"
