@@ -7,7 +7,6 @@ library raises on purpose are mapped to messages and codes by briefing.cli.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import sys
@@ -182,7 +181,7 @@ def cmd_schema(project: Project, args: argparse.Namespace) -> int:
 def cmd_new(project: Project, args: argparse.Namespace) -> int:
     from briefing.editing.scaffold import new_sheet
 
-    made = new_sheet(project.root, args.kind, args.id, datetime.date.today())
+    made = new_sheet(project.root, args.kind, args.id)
     for name in made.created:
         print(f"created {name}")
     if len(made.created) > 1:

@@ -216,7 +216,10 @@ def test_misplaced_files_are_reported(tmp_path: Path) -> None:
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_text("id: x\n")
     _, problems = load_corpus(tmp_path, content)
-    kinds = "sources, actors, relations, events, briefings"
+    kinds = (
+        "sources, actors, relations, events, briefings "
+        "(and the corpus settings in content/corpus.yaml)"
+    )
     assert [str(p) for p in problems] == [
         "content/actors/a.yml:1:1: sheets end in '.yaml'; rename it to 'a.yaml'",
         f"content/actors/deep/d.yaml:1:1: sheets live in content/<kind>/, where kind is one of: {kinds}",

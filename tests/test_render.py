@@ -254,28 +254,65 @@ def test_event_pages_link_to_the_events_before_and_after(timeline_pages: dict[st
     assert 'rel="prev"' not in first and 'rel="next"' in first
 
 
-def test_home_leads_with_the_overview_briefing_else_the_first(tmp_path: Path) -> None:
-    briefing = """\
-        id: {id}
-        title: Briefing {id}
-        summary: A briefing.
-        bluf: Bottom line of {id}.
-        key_judgments: [china#trade]
-        """
-    two = {
-        "content/briefings/aaa.yaml": briefing.format(id="aaa"),
-        "content/briefings/overview.yaml": briefing.format(id="overview"),
-    }
+BRIEFING = """\
+    id: {id}
+    title: Briefing {id}
+    summary: A briefing.
+    bluf: Bottom line of {id}.
+    key_judgments: [china#trade]
+    """
+
+
+def test_home_leads_with_the_first_briefing_without_corpus_settings(tmp_path: Path) -> None:
+    two = {f"content/briefings/{i}.yaml": BRIEFING.format(id=i) for i in ("bbb", "aaa")}
     for name in "abc":
         (tmp_path / name).mkdir()
     home = render_site_pages(make_corpus(tmp_path / "a", two))["index.md"]
-    assert home.index("Bottom line of overview.") < home.index("## Browse")
-    assert "Bottom line of aaa." not in home and 'href="briefings/aaa/"' in home
-    one = {"content/briefings/aaa.yaml": briefing.format(id="aaa")}
+    assert home.index("Bottom line of aaa.") < home.index("## Browse")
+    assert "Bottom line of bbb." not in home and 'href="briefings/bbb/"' in home
+    assert "bf-intro" not in home
+    one = {"content/briefings/aaa.yaml": BRIEFING.format(id="aaa")}
     home = render_site_pages(make_corpus(tmp_path / "b", one))["index.md"]
     assert "Bottom line of aaa." in home and "## More briefings" not in home
     none = render_site_pages(make_corpus(tmp_path / "c"))["index.md"]
     assert "## The bottom line" not in none and "## Browse" in none
+
+
+def test_corpus_settings_give_the_intro_the_lead_and_the_order(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        f"content/briefings/{i}.yaml": BRIEFING.format(id=i) for i in ("aaa", "bbb", "ccc", "ddd")
+    }
+    files["content/corpus.yaml"] = """\
+        title: A test corpus
+        intro: Facts about [[china]] & co.
+        lead: ccc
+        order: [ddd, bbb]
+        """
+    home = render_site_pages(make_corpus(tmp_path, files))["index.md"]
+    intro = '<p class="bf-intro">Facts about <a href="actors/china/">China</a> &amp; co.</p>'
+    assert intro in home
+    assert "Bottom line of ccc." in home and "Bottom line of aaa." not in home
+    others = [home.index(f'href="briefings/{i}/"') for i in ("ddd", "bbb", "aaa")]
+    assert others == sorted(others)
+
+
+def test_the_home_page_lists_every_source_with_date_and_publisher(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "content/sources/dated.yaml": """\
+            id: dated
+            title: A dated source
+            summary: A source.
+            publication: {publisher: A publisher, date: "2020-05"}
+            text: article.txt
+            """,
+    }
+    home = render_site_pages(make_corpus(tmp_path, files))["index.md"]
+    assert (
+        '<li><a href="sources/article/">An article</a><br> '
+        '<span class="bf-meta">Date: not stated; publisher: not stated</span></li>\n'
+        '<li><a href="sources/dated/">A dated source</a><br> '
+        '<span class="bf-meta">Date: 2020-05; publisher: A publisher</span></li>'
+    ) in home
 
 
 def test_too_many_actors_are_listed_not_drawn(tmp_path: Path) -> None:

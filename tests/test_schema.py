@@ -53,9 +53,11 @@ def test_schemas_are_valid_draft_07_and_rendered_deterministically() -> None:
         assert text == schema.render(schema.kind_schema(folder))
         assert text.endswith("}\n") and not text.endswith("\n\n")
         assert list(json.loads(text)) == sorted(json.loads(text))
+    Draft7Validator.check_schema(schema.settings_schema())
     assert sorted(schema.expected_files()) == [
         "schema/actor.schema.json",
         "schema/briefing.schema.json",
+        "schema/corpus.schema.json",
         "schema/event.schema.json",
         "schema/relation.schema.json",
         "schema/source.schema.json",
@@ -347,16 +349,17 @@ def test_schema_command_writes_then_checks(tmp_path: Path, capsys: pytest.Captur
         "schema/relation.schema.json is missing; run `python build.py schema`",
         "schema/event.schema.json is missing; run `python build.py schema`",
         "schema/briefing.schema.json is missing; run `python build.py schema`",
+        "schema/corpus.schema.json is missing; run `python build.py schema`",
         "schema/topic.schema.json is not generated from the contract any more; delete it",
     ]
     assert main(["--root", str(root), "schema"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"wrote schema/{kind}.schema.json"
-        for kind in ("source", "actor", "relation", "event", "briefing")
+        for kind in ("source", "actor", "relation", "event", "briefing", "corpus")
     ]
     (root / "schema/topic.schema.json").unlink()
     assert main(["--root", str(root), "schema", "--check"]) == 0
-    assert capsys.readouterr().out == "ok: 5 schema files and every modeline up to date\n"
+    assert capsys.readouterr().out == "ok: 6 schema files and every modeline up to date\n"
     assert main(["--root", str(root), "schema"]) == 0
     assert capsys.readouterr().out == ""  # nothing to rewrite
 

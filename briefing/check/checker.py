@@ -9,6 +9,7 @@ from pathlib import Path
 
 from briefing.check.link import link
 from briefing.check.load import KINDS, discover, load_file
+from briefing.check.settings import load_settings
 from briefing.check.validate import Reader, validate_document
 from briefing.check.verify import Checked, verify
 from briefing.forked import run_shares, share_of
@@ -54,9 +55,11 @@ def _check(project: Project, workers: int) -> Checked:
     sheets = [sheet for _, sheet in placed]
     # Sheets that failed to load or validate are reported once, not again at every reference.
     stems = (path.stem for kind in KINDS for path in project.content.glob(f"{kind}/*.yaml"))
-    corpus, unresolved = link(sheets, unchecked=stems)
+    settings, unsettled = load_settings(project.root, project.content)
+    corpus, unresolved = link(sheets, unchecked=stems, settings=settings)
     texts, unverified = verify(project.root, corpus)
-    problems = [*misplaced, *(p for _, found in shares for p in found), *unresolved, *unverified]
+    loaded = (p for _, found in shares for p in found)
+    problems = [*misplaced, *loaded, *unsettled, *unresolved, *unverified]
     if problems:
         raise ContentError(problems)
     return Checked(corpus, texts)

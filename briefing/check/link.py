@@ -42,6 +42,8 @@ class Corpus:
     # (sheet id, referring sheet id, statement id) for each [[link]] in a statement's text,
     # so that a page can tell a statement that names it from one that only cites it.
     text_links: frozenset[tuple[str, str, str]] = frozenset()
+    # content/corpus.yaml, its references resolved (the defaults if there is none).
+    settings: records.Settings = records.DEFAULT_SETTINGS
 
     # Indexes built once on first use, so that pages do not rescan the corpus (which made
     # rendering quadratic in the number of sheets). cached_property writes the instance
@@ -197,11 +199,19 @@ def resolve(
 
 
 def link(
-    sheets: Iterable[records.Sheet], unchecked: Iterable[str] = ()
+    sheets: Iterable[records.Sheet],
+    unchecked: Iterable[str] = (),
+    settings: records.Settings | None = None,
 ) -> tuple[Corpus, list[Problem]]:
-    """Index, then resolve every reference; ids in unchecked are not reported as unknown."""
+    """Index, then resolve every reference (the settings' too); ids in unchecked are not
+    reported as unknown."""
     by_id, problems = index(sheets)
     skip = frozenset(unchecked)
+    settings = settings or records.DEFAULT_SETTINGS
+    for ref, _ in iter_refs(settings):
+        why = resolve(ref, by_id, skip)
+        if why is not None:
+            problems.append(Problem(ref.loc, why))
     # (sheet id, statement id) pairs, made Backlinks once sorted: tuples compare in C.
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
     text_links: set[tuple[str, str, str]] = set()
@@ -223,6 +233,10 @@ def link(
         for target, pairs in sorted(found.items())
     }
     corpus = Corpus(
-        ordered, MappingProxyType(by_id), MappingProxyType(backlinks), frozenset(text_links)
+        ordered,
+        MappingProxyType(by_id),
+        MappingProxyType(backlinks),
+        frozenset(text_links),
+        settings,
     )
     return corpus, problems

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from briefing.check.characters import decode
 from briefing.check.yamltree import Mapping, parse
+from briefing.model.contract import SETTINGS_FILE
 from briefing.model.errors import Loc, Problem
 
 KINDS = ("sources", "actors", "relations", "events", "briefings")
@@ -63,11 +64,16 @@ def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]]
         suffix = PurePosixPath(entry.name).suffix
         if suffix not in (".yaml", ".yml") or not entry.is_file():
             continue
+        if parts == (SETTINGS_FILE,):
+            continue  # the corpus settings, loaded by briefing.check.settings
         if suffix == ".yml":
             message = f"sheets end in '.yaml'; rename it to '{PurePosixPath(entry.name).stem}.yaml'"
             problems.append(Problem(Loc(shown), message))
         elif len(parts) != 2 or parts[0] not in KINDS:
-            message = f"sheets live in content/<kind>/, where kind is one of: {', '.join(KINDS)}"
+            message = (
+                f"sheets live in content/<kind>/, where kind is one of: {', '.join(KINDS)} "
+                f"(and the corpus settings in content/{SETTINGS_FILE})"
+            )
             problems.append(Problem(Loc(shown), message))
         else:
             found.append((content_dir.joinpath(*parts), shown, parts[0]))

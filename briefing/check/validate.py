@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 from briefing.check.load import Document
 from briefing.check.yamltree import Mapping, Node, Scalar, Sequence, describe
 from briefing.model import records
-from briefing.model.contract import ATTRIBUTED_KINDS, KIND_FIELDS, RESERVED_IDS, Field
+from briefing.model.contract import (
+    ATTRIBUTED_KINDS,
+    KIND_FIELDS,
+    PLACEHOLDER,
+    RESERVED_IDS,
+    Field,
+)
 from briefing.model.errors import Loc, Problem
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -87,6 +93,12 @@ class Reader:
         value = node.text.strip()
         if not value:
             return None
+        if value.startswith(PLACEHOLDER):
+            return self.fail(
+                node.loc,
+                f"'{field.name}' is still the placeholder that `briefing new` wrote; "
+                "replace it with the real value",
+            )
         return self.read_scalar(field, value, node.loc)
 
     def read_scalar(self, field: Field, value: str, loc: Loc) -> Any:

@@ -17,7 +17,8 @@ from types import MappingProxyType
 from briefing.check.characters import decode
 from briefing.check.link import Corpus
 from briefing.model import records
-from briefing.model.errors import Problem
+from briefing.model.contract import PLACEHOLDER
+from briefing.model.errors import Loc, Problem
 
 _TYPOGRAPHY = str.maketrans(
     {
@@ -139,7 +140,13 @@ def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[
             continue
         raw, text_problems = decode(shown, data)
         problems.extend(text_problems)
-        if raw is not None:
+        if raw is not None and raw.startswith(PLACEHOLDER):
+            message = (
+                "the archived text is still the placeholder that `briefing new` wrote; "
+                "paste the source's full text, as published"
+            )
+            problems.append(Problem(Loc(shown), message))
+        elif raw is not None:
             texts[sheet.id] = SourceText(sheet.id, shown, raw, normalise(raw))
     return texts, problems
 

@@ -1,7 +1,8 @@
-"""`build.py new KIND ID`: a new sheet that passes `check` as written, with TODOs to replace.
+"""`build.py new KIND ID`: a new sheet with a TODO in every value the editor must supply.
 
-The scaffold is written from the contract: required fields get a placeholder that validates
-(text starting 'TODO:', or a real id from the corpus where a reference must resolve), every
+The scaffold is written from the contract: every required field gets a placeholder starting
+'TODO' (check refuses each one, at its line, until it is replaced: a placeholder that passed
+check, such as a real id picked as an example, could be merged by mistake), and every
 optional field is shown commented out with its documentation. It has no statements: a
 statement needs a quote that is really in its source, which only the editor can supply.
 """
@@ -9,19 +10,16 @@ statement needs a quote that is really in its source, which only the editor can 
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.check.load import KINDS, load_corpus
-from briefing.check.validate import SLUG, suggest, validate
+from briefing.check.load import KINDS
+from briefing.check.validate import SLUG, suggest
 from briefing.editing.schema import KIND_NAMES, modeline
-from briefing.model import records
-from briefing.model.contract import KIND_FIELDS, Field
+from briefing.model.contract import KIND_FIELDS, PLACEHOLDER, Field
 from briefing.model.errors import BriefingError
 
-PLACEHOLDER = "TODO"
 SOURCE_TEXT = "TODO: replace this line with the full text of the source, exactly as published.\n"
 
 
@@ -89,40 +87,14 @@ def _commented(field: Field, indent: str, dash: str = "") -> list[str]:
 
 
 class _Writer:
-    """Chooses a valid placeholder for each required field of a new sheet."""
+    """Writes the placeholder line of each required field of a new sheet."""
 
-    def __init__(self, root: Path, folder: str, sheet_id: str, today: datetime.date) -> None:
-        self.root, self.folder, self.sheet_id, self.today = root, folder, sheet_id, today
-        self._sheets: list[records.Sheet] | None = None
-
-    def sheets(self) -> list[records.Sheet]:
-        if self._sheets is None:
-            documents, _ = load_corpus(self.root, self.root / "content")
-            self._sheets = sorted(validate(documents)[0], key=lambda s: s.id)
-        return self._sheets
-
-    def refs(self, field: Field, count: int) -> list[str]:
-        """Ids of existing sheets or statements the field may name, as placeholders."""
-        assert field.item is not None
-        targets = field.item.targets
-        if targets == ("statement",):
-            found = [f"{s.id}#{st.id}" for s in self.sheets() for st in s.statements]
-            what = "statement"
-        else:
-            found = [s.id for s in self.sheets() if not targets or s.kind in targets]
-            what = " or ".join(targets) or "sheet"
-        if len(found) < count:
-            kind = KIND_NAMES[self.folder]
-            raise BriefingError(
-                f"a new {kind} must name {count} existing {what}{'s' * (count > 1)} in "
-                f"'{field.name}', and content/ has {len(found)}; add "
-                f"{'them' if count > 1 else 'one'} first"
-            )
-        return found[:count]
+    def __init__(self, folder: str, sheet_id: str) -> None:
+        self.folder, self.sheet_id = folder, sheet_id
 
     def value(self, field: Field) -> str:
         """The placeholder line for a required field."""
-        todo = f"  # {PLACEHOLDER}: {_about(field)}"
+        todo = f"  # {_about(field)}"
         if field.name == "id":
             return f"id: {self.sheet_id}"
         if self.folder == "sources" and field.name == "text":
@@ -130,30 +102,23 @@ class _Writer:
         if field.shape in ("title", "line", "text"):
             what = field.doc.rstrip(".")
             return f"{field.name}: {_quote(f'{PLACEHOLDER}: {what}')}"
-        if field.shape == "choice":
-            return f"{field.name}: {field.choices[0]}{todo}"
-        if field.shape == "date":
-            return f'{field.name}: "{self.today.year}"{todo}'
-        if field.shape == "list" and field.item is not None and field.item.shape == "choice":
-            return f"{field.name}: [{field.item.choices[0]}]{todo}"
-        if field.shape == "list" and field.item is not None and field.item.shape == "ref":
+        if field.shape in ("choice", "date"):
+            return f"{field.name}: {PLACEHOLDER}{todo}"
+        if field.shape == "list" and field.item is not None:
             # A relation ties two different actors (validate.Reader.check_rules).
             count = 2 if (self.folder, field.name) == ("relations", "actors") else 1
-            refs = ", ".join(self.refs(field, count))
-            return f"{field.name}: [{refs}]  # {PLACEHOLDER}: placeholders. {_about(field)}"
+            return f"{field.name}: [{', '.join([PLACEHOLDER] * count)}]{todo}"
         raise AssertionError(f"no placeholder for required {field.shape} '{field.name}'")
 
 
-def scaffold_text(
-    root: Path, folder: str, sheet_id: str, today: datetime.date
-) -> tuple[str, Scaffold]:
+def scaffold_text(folder: str, sheet_id: str) -> tuple[str, Scaffold]:
     """The new sheet's text, and what the editor must fill in."""
-    writer = _Writer(root, folder, sheet_id, today)
+    writer = _Writer(folder, sheet_id)
     kind = KIND_NAMES[folder]
     lines = [
         modeline(folder),
         f"# A new {kind}: replace every {PLACEHOLDER}, uncomment the fields you need,",
-        "# then run `python build.py check`.",
+        "# then run `python build.py check` (it refuses any TODO left).",
     ]
     fill_in, optional = [], []
     for field in KIND_FIELDS[folder]:
@@ -170,13 +135,13 @@ def scaffold_text(
     return "\n".join(lines) + "\n", Scaffold((path,), tuple(fill_in), tuple(optional))
 
 
-def new_sheet(root: Path, kind: str, sheet_id: str, today: datetime.date) -> Scaffold:
+def new_sheet(root: Path, kind: str, sheet_id: str) -> Scaffold:
     """Write content/<kinds>/<id>.yaml (and a source's text file); refuse a used id."""
     folder = folder_of(kind)
     assert folder in KINDS
     content = root / "content"
     _check_new_id(content, sheet_id)
-    text, scaffold = scaffold_text(root, folder, sheet_id, today)
+    text, scaffold = scaffold_text(folder, sheet_id)
     path = root / scaffold.created[0]
     path.parent.mkdir(parents=True, exist_ok=True)
     created = list(scaffold.created)

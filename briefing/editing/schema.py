@@ -34,6 +34,8 @@ from briefing.model.contract import (
     ATTRIBUTED_KINDS,
     KIND_FIELDS,
     KIND_REGISTRY,
+    SETTINGS_FIELDS,
+    SETTINGS_FILE,
     STATEMENT_KINDS,
     Field,
 )
@@ -183,6 +185,24 @@ def kind_schema(folder: str) -> dict[str, Any]:
     }
 
 
+SETTINGS_SCHEMA = f"{SCHEMA_DIR}/corpus.schema.json"
+
+
+def settings_schema() -> dict[str, Any]:
+    """The JSON Schema of the corpus settings sheet (content/corpus.yaml)."""
+    builder = _Builder()
+    schema = builder.object(SETTINGS_FIELDS, "corpus")
+    doc = (records.Settings.__doc__ or "").strip()
+    return {
+        "$schema": DRAFT_07,
+        "$comment": "Generated from briefing/model/contract.py by `python build.py schema`; "
+        "do not edit by hand.",
+        "title": "briefing corpus settings",
+        "description": f"{doc} One file: content/{SETTINGS_FILE}, optional.",
+        **schema,
+    }
+
+
 def render(schema: dict[str, Any]) -> str:
     """A schema as the file's text: sorted keys, two-space indent, trailing newline."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -195,7 +215,8 @@ def schema_path(folder: str) -> str:
 
 def expected_files() -> dict[str, str]:
     """Every schema file: path relative to the root -> its text."""
-    return {schema_path(folder): render(kind_schema(folder)) for folder in KINDS}
+    files = {schema_path(folder): render(kind_schema(folder)) for folder in KINDS}
+    return {**files, SETTINGS_SCHEMA: render(settings_schema())}
 
 
 def write_schemas(root: Path) -> list[str]:

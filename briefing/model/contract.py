@@ -236,3 +236,22 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         listing(SECTION, "sections", "The briefing's sections."),
     ),
 }
+
+# The corpus-level settings sheet: one file, content/corpus.yaml, optional. Without it the
+# site has no intro and leads with the first briefing.
+SETTINGS_FILE = "corpus.yaml"
+BRIEFING_REF = Field("briefing", "ref", "A briefing id.", targets=("briefing",))
+SETTINGS_FIELDS: tuple[Field, ...] = (
+    Field("title", "title", "The site's title, as the header and the browser tab show it."),
+    Field("intro", "text", "The home page's opening paragraph; [[refs]] link to sheets."),
+    Field("lead", "ref", "The briefing the home page leads with.", targets=("briefing",)),
+    listing(
+        BRIEFING_REF,
+        "order",
+        "Briefings in the order the home page lists them; those not listed follow by id.",
+    ),
+)
+
+# What `briefing new` writes where the editor must supply a value; check refuses any value
+# that still starts with it, so a scaffold cannot be merged unfilled.
+PLACEHOLDER = "TODO"

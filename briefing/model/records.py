@@ -175,3 +175,22 @@ SHEET_TYPES: dict[str, type[Sheet]] = {
     "events": Event,
     "briefings": Briefing,
 }
+
+# Where a setting given by no file is (an immutable value, so shared as a default).
+NOWHERE = Loc("")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The corpus's settings (content/corpus.yaml): site title, intro, lead briefing, order."""
+
+    title: str | None = None
+    intro: Text | None = None
+    lead: Ref | None = None
+    order: tuple[Ref, ...] = ()
+    path: str = ""
+    loc: Loc = NOWHERE
+
+
+# No content/corpus.yaml: no title or intro, the first briefing leads, briefings by id.
+DEFAULT_SETTINGS = Settings()

@@ -26,8 +26,8 @@ TIMELINE = "timeline.md"
 FIGURES = "figures.md"
 LEGEND = "legend.md"
 TAGS = "tags.md"  # hand-written (docs/tags.md): Material's tags plugin fills it
-# The home page leads with this briefing, or with the first briefing if there is none.
-LEAD_BRIEFING = "overview"
+# What the home page says of a publication field the source does not state.
+NOT_STATED = "not stated"
 # Above this many actors a diagram is too dense to read: the page says so instead.
 DIAGRAM_MAX_ACTORS = 40
 # Search ranks sheets above pages that merely mention their names (see docs/legend).
@@ -261,12 +261,44 @@ def section_context(linker: SiteLinker, kind: str) -> dict[str, Any]:
     }
 
 
+def ordered_briefings(linker: Linker) -> list[records.Briefing]:
+    """Briefings in the order content/corpus.yaml gives, then the others by id."""
+    corpus = linker.corpus
+    briefings = [b for b in corpus.of_kind("briefing") if isinstance(b, records.Briefing)]
+    rank = {ref.target: n for n, ref in enumerate(corpus.settings.order)}
+    return sorted(briefings, key=lambda b: rank.get(b.id, len(rank)))
+
+
 def lead_briefing(linker: Linker) -> records.Briefing | None:
-    """The briefing the home page leads with: 'overview' if it exists, else the first."""
-    briefings = [b for b in linker.corpus.of_kind("briefing") if isinstance(b, records.Briefing)]
-    return next(
-        (b for b in briefings if b.id == LEAD_BRIEFING), briefings[0] if briefings else None
-    )
+    """The briefing the home page leads with: corpus.yaml's lead, else the first in order."""
+    briefings = ordered_briefings(linker)
+    lead = linker.corpus.settings.lead
+    chosen = (b for b in briefings if lead is not None and b.id == lead.target)
+    return next(chosen, briefings[0] if briefings else None)
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """A source as the home page lists it: link, date and publisher, or 'not stated'."""
+
+    title: str
+    href: str
+    date: str
+    publisher: str
+
+
+def source_lines(linker: SiteLinker) -> list[SourceLine]:
+    """Every source with what is known of its publication."""
+    lines = []
+    for source in linker.corpus.of_kind("source"):
+        assert isinstance(source, records.Source)
+        publication = source.publication
+        date = publication.date.value if publication and publication.date else NOT_STATED
+        publisher = publication.publisher if publication and publication.publisher else None
+        lines.append(
+            SourceLine(source.title, linker.href(source.id), date, publisher or NOT_STATED)
+        )
+    return lines
 
 
 def home_context(linker: SiteLinker, data: Shared) -> dict[str, Any]:
@@ -328,9 +360,11 @@ def home_context(linker: SiteLinker, data: Shared) -> dict[str, Any]:
         "key_judgments": views.referenced(linker, lead.key_judgments) if lead else (),
         "other_briefings": [
             links.sheet_link(linker, b)
-            for b in corpus.of_kind("briefing")
+            for b in ordered_briefings(linker)
             if lead is None or b.id != lead.id
         ],
+        "intro": linker.rich(corpus.settings.intro) if corpus.settings.intro else None,
+        "sources": source_lines(linker),
         "entry_points": entry_points,
         "tags_href": linker.url(links.page_url(TAGS)),
         "legend_href": linker.url(links.page_url(LEGEND)),

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from briefing.check.checker import check
+from briefing.check.settings import load_settings
 from briefing.model.errors import BriefingError
 from briefing.present.links import FOLDERS
 from briefing.project import Project
@@ -47,7 +48,13 @@ class SitePages(BasePlugin[_NoOptions]):
         self.pages = pages
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Let generated pages' raw HTML skip Markdown's HTML parsers (see speedups.py)."""
+        """Let generated pages' raw HTML skip Markdown's HTML parsers (see speedups.py), and
+        take the site's name from content/corpus.yaml's title when it gives one."""
+        project = Project(_config_dir(config))
+        # Its problems, if any, are the check's to report (the build checks first).
+        settings, _ = load_settings(project.root, project.content)
+        if settings.title:
+            config.site_name = settings.title
         # MkDocs types the list as names, but Markdown takes extension instances too.
         config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
         return config
