@@ -21,8 +21,8 @@ Why this rule: a threshold below the whole sentence would let the word that matt
 unquoted -- a hedge ('apparently', 'could'), a figure ('90 percent') or an attribution
 ('Ukrainian officials believe') is a small share of a sentence -- so every letter and digit
 must lie in some quote. Several quotes may share a sentence, because one sentence often
-carries claims of different kinds ('North Korean troops have come to Russia' is reported,
-'Ukrainian officials believe, they are preparing...' is attributed); but each must hold a
+carries claims of different kinds ('the troops have arrived' is reported, 'officials
+believe, they are preparing...' is attributed); but each must hold a
 quarter of it, so a sentence cannot be tiled with one-word quotes. Every occurrence of a
 quote counts: the text cannot say which one the editor meant, and an occurrence holds only
 the words it literally repeats.
