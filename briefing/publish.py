@@ -38,11 +38,16 @@ def staged(target: Path) -> Iterator[Path]:
     target = target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     build_prefix = temporary_names(target.name)[0][:-1]
-    staging = Path(tempfile.mkdtemp(prefix=build_prefix, dir=target.parent))
-    # mkdtemp makes the folder private (0700); the published folder gets the usual mode.
-    staging.chmod(0o777 & ~_umask())
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    made: list[Path] = []  # the staging folder, once it exists
     try:
+        # Made with stops held, inside the try: a stop that lands while the folder is made
+        # is delivered once it is recorded, so the clean-up below always sees it.
+        with stops_held():
+            made.append(Path(tempfile.mkdtemp(prefix=build_prefix, dir=target.parent)))
+            # mkdtemp makes the folder private (0700); the published one gets the usual mode.
+            made[0].chmod(0o777 & ~_umask())
+        staging = made[0]
         yield staging
         shutil.rmtree(old, ignore_errors=True)  # left by a killed process with this pid
         if target.exists():
@@ -54,5 +59,6 @@ def staged(target: Path) -> Iterator[Path]:
             # right after a rename returns, before any flag could be set.
             if old.exists() and not target.exists():
                 old.rename(target)
-            shutil.rmtree(staging, ignore_errors=True)
+            for folder in made:
+                shutil.rmtree(folder, ignore_errors=True)
             shutil.rmtree(old, ignore_errors=True)

@@ -30,7 +30,7 @@ STOP_IDS = ["SIGINT", "SIGTERM"]
 
 # Runs build.py with Path.rename wrapped: the signal is sent at one exact point of the swap.
 LAUNCHER = """\
-import os, runpy, signal, sys
+import os, runpy, signal, sys, tempfile
 from pathlib import Path
 
 point, stop = os.environ["STOP_AT"], signal.Signals[os.environ["STOP_SIGNAL"]]
@@ -49,6 +49,15 @@ def rename_and_stop(self, target):
     return result
 
 Path.rename = rename_and_stop
+mkdtemp = tempfile.mkdtemp
+
+def mkdtemp_and_stop(*args, **kwargs):
+    made = mkdtemp(*args, **kwargs)
+    if point == "as the staging folder is made" and "-build-" in made:
+        os.killpg(0, stop)
+    return made
+
+tempfile.mkdtemp = mkdtemp_and_stop
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """
@@ -119,7 +128,12 @@ def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.mark.parametrize(
     ("point", "finished"),
-    [("before the renames", False), ("between the renames", False), ("after the renames", True)],
+    [
+        ("as the staging folder is made", False),
+        ("before the renames", False),
+        ("between the renames", False),
+        ("after the renames", True),
+    ],
 )
 @pytest.mark.parametrize(("stop", "code", "said"), STOPS, ids=STOP_IDS)
 def test_a_stop_inside_the_swap_leaves_the_old_folder_or_the_whole_new_one(
