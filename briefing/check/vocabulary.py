@@ -49,4 +49,3 @@ def load_vocabulary(root: Path, content_dir: Path) -> tuple[Vocabulary, list[Pro
     if vocabulary is INVALID or reader.problems:
         return BUILT_IN_VOCABULARY, [*problems, *reader.problems]
     return vocabulary, problems
-
