@@ -218,7 +218,7 @@ def test_misplaced_files_are_reported(tmp_path: Path) -> None:
     _, problems = load_corpus(tmp_path, content)
     kinds = (
         "sources, actors, relations, events, briefings "
-        "(and the corpus settings in content/corpus.yaml)"
+        "(and the corpus settings in content/corpus.yaml, the vocabulary in content/vocabulary.yaml)"
     )
     assert [str(p) for p in problems] == [
         "content/actors/a.yml:1:1: sheets end in '.yaml'; rename it to 'a.yaml'",

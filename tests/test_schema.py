@@ -61,6 +61,7 @@ def test_schemas_are_valid_draft_07_and_rendered_deterministically() -> None:
         "schema/event.schema.json",
         "schema/relation.schema.json",
         "schema/source.schema.json",
+        "schema/vocabulary.schema.json",
     ]
 
 
@@ -344,22 +345,23 @@ def test_schema_command_writes_then_checks(tmp_path: Path, capsys: pytest.Captur
     assert main(["--root", str(root), "schema", "--check"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "schema/source.schema.json is missing; run `python build.py schema`",
-        "schema/actor.schema.json is out of date with briefing/model/contract.py; "
-        "run `python build.py schema`",
+        "schema/actor.schema.json is out of date with briefing/model/contract.py "
+        "or content/vocabulary.yaml; run `python build.py schema`",
         "schema/relation.schema.json is missing; run `python build.py schema`",
         "schema/event.schema.json is missing; run `python build.py schema`",
         "schema/briefing.schema.json is missing; run `python build.py schema`",
         "schema/corpus.schema.json is missing; run `python build.py schema`",
+        "schema/vocabulary.schema.json is missing; run `python build.py schema`",
         "schema/topic.schema.json is not generated from the contract any more; delete it",
     ]
     assert main(["--root", str(root), "schema"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"wrote schema/{kind}.schema.json"
-        for kind in ("source", "actor", "relation", "event", "briefing", "corpus")
+        for kind in ("source", "actor", "relation", "event", "briefing", "corpus", "vocabulary")
     ]
     (root / "schema/topic.schema.json").unlink()
     assert main(["--root", str(root), "schema", "--check"]) == 0
-    assert capsys.readouterr().out == "ok: 6 schema files and every modeline up to date\n"
+    assert capsys.readouterr().out == "ok: 7 schema files and every modeline up to date\n"
     assert main(["--root", str(root), "schema"]) == 0
     assert capsys.readouterr().out == ""  # nothing to rewrite
 

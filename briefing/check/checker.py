@@ -12,9 +12,11 @@ from briefing.check.load import KINDS, discover, load_file
 from briefing.check.settings import load_settings
 from briefing.check.validate import Reader, validate_document
 from briefing.check.verify import Checked, verify
+from briefing.check.vocabulary import load_vocabulary
 from briefing.forked import run_shares, share_of
 from briefing.model import records
 from briefing.model.errors import ContentError, Problem
+from briefing.model.vocabulary import Vocabulary
 from briefing.project import Project
 
 
@@ -49,17 +51,19 @@ def check(project: Project, workers: int = 1) -> Checked:
 
 def _check(project: Project, workers: int) -> Checked:
     files, misplaced = discover(project.root, project.content)
+    # The vocabulary first: validating a relation looks its types up in it.
+    vocabulary, unspoken = load_vocabulary(project.root, project.content)
     count = workers if len(files) >= PARALLEL_FROM else 1
-    shares = run_shares(lambda index, n: _load_and_validate(files, index, n), count)
+    shares = run_shares(lambda index, n: _load_and_validate(files, index, n, vocabulary), count)
     placed = sorted((pair for share, _ in shares for pair in share), key=_position)
     sheets = [sheet for _, sheet in placed]
     # Sheets that failed to load or validate are reported once, not again at every reference.
     stems = (path.stem for kind in KINDS for path in project.content.glob(f"{kind}/*.yaml"))
     settings, unsettled = load_settings(project.root, project.content)
-    corpus, unresolved = link(sheets, unchecked=stems, settings=settings)
+    corpus, unresolved = link(sheets, unchecked=stems, settings=settings, vocabulary=vocabulary)
     texts, unverified = verify(project.root, corpus)
     loaded = (p for _, found in shares for p in found)
-    problems = [*misplaced, *loaded, *unsettled, *unresolved, *unverified]
+    problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved, *unverified]
     if problems:
         raise ContentError(problems)
     return Checked(corpus, texts)
@@ -80,11 +84,11 @@ def _position(placed: Placed) -> int:
 
 
 def _load_and_validate(
-    files: list[tuple[Path, str, str]], index: int, count: int
+    files: list[tuple[Path, str, str]], index: int, count: int, vocabulary: Vocabulary
 ) -> tuple[list[Placed], list[Problem]]:
     """Load and validate one share of the files (see share_of), in one go, so that a worker
     sends back only records (pickled, half the size of the YAML trees, and quicker to read)."""
-    reader = Reader()
+    reader = Reader(vocabulary)
     placed: list[Placed] = []
     problems: list[Problem] = []
     for position in share_of(len(files), index, count, LOADING_FIRST_WEIGHT):

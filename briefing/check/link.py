@@ -19,6 +19,7 @@ from briefing.check.validate import REF, suggest
 from briefing.model import records
 from briefing.model.contract import SHEET_KINDS
 from briefing.model.errors import Problem
+from briefing.model.vocabulary import BUILT_IN_VOCABULARY, Vocabulary
 
 # [[target]] or [[target|label]]; the target is checked against REF after matching.
 LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
@@ -44,6 +45,8 @@ class Corpus:
     text_links: frozenset[tuple[str, str, str]] = frozenset()
     # content/corpus.yaml, its references resolved (the defaults if there is none).
     settings: records.Settings = records.DEFAULT_SETTINGS
+    # content/vocabulary.yaml (the built-in relation types if there is none).
+    vocabulary: Vocabulary = BUILT_IN_VOCABULARY
 
     # Indexes built once on first use, so that pages do not rescan the corpus (which made
     # rendering quadratic in the number of sheets). cached_property writes the instance
@@ -202,9 +205,10 @@ def link(
     sheets: Iterable[records.Sheet],
     unchecked: Iterable[str] = (),
     settings: records.Settings | None = None,
+    vocabulary: Vocabulary = BUILT_IN_VOCABULARY,
 ) -> tuple[Corpus, list[Problem]]:
     """Index, then resolve every reference (the settings' too); ids in unchecked are not
-    reported as unknown."""
+    reported as unknown. Relations' actors must be of the types their types allow."""
     by_id, problems = index(sheets)
     skip = frozenset(unchecked)
     settings = settings or records.DEFAULT_SETTINGS
@@ -226,6 +230,7 @@ def link(
                 found[target].add((sheet.id, statement_id))
             if statement_id and ref.targets == ("[[",):
                 text_links.add((target, sheet.id, statement_id))
+    problems.extend(p for sheet in by_id.values() for p in actor_types(sheet, by_id, vocabulary))
     order: dict[str, int] = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
     backlinks = {
@@ -238,5 +243,38 @@ def link(
         MappingProxyType(backlinks),
         frozenset(text_links),
         settings,
+        vocabulary,
     )
     return corpus, problems
+
+
+def actor_types(
+    sheet: records.Sheet, by_id: dict[str, records.Sheet], vocabulary: Vocabulary
+) -> Iterator[Problem]:
+    """Problems where a relation ties an actor of a type its relation type does not allow.
+
+    With edges, each edge's two actors are held to the edge's type; without, every actor
+    to every type of the relation.
+    """
+    if not isinstance(sheet, records.Relation):
+        return
+    pairs: list[tuple[str, tuple[records.Ref, ...]]] = (
+        [
+            (edge.type, (edge.start, edge.end) if edge.start and edge.end else edge.between)
+            for edge in sheet.edges
+        ]
+        if sheet.edges
+        else [(type_id, sheet.actors) for type_id in sheet.types]
+    )
+    for type_id, refs in pairs:
+        term = vocabulary.relation.get(type_id)
+        if term is None or not term.actor_types:
+            continue
+        for ref in refs:
+            actor = by_id.get(ref.target)
+            if isinstance(actor, records.Actor) and actor.type not in term.actor_types:
+                yield Problem(
+                    ref.loc,
+                    f"'{ref.target}' is a {actor.type}, but relation type '{type_id}' "
+                    f"ties only {', '.join(term.actor_types)} (content/vocabulary.yaml)",
+                )

@@ -15,6 +15,7 @@ from briefing.check.characters import decode
 from briefing.check.yamltree import Mapping, parse
 from briefing.model.contract import SETTINGS_FILE
 from briefing.model.errors import Loc, Problem
+from briefing.model.vocabulary import VOCABULARY_FILE
 
 KINDS = ("sources", "actors", "relations", "events", "briefings")
 
@@ -64,15 +65,16 @@ def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]]
         suffix = PurePosixPath(entry.name).suffix
         if suffix not in (".yaml", ".yml") or not entry.is_file():
             continue
-        if parts == (SETTINGS_FILE,):
-            continue  # the corpus settings, loaded by briefing.check.settings
+        if parts in ((SETTINGS_FILE,), (VOCABULARY_FILE,)):
+            continue  # corpus-level sheets, loaded by briefing.check.settings and .vocabulary
         if suffix == ".yml":
             message = f"sheets end in '.yaml'; rename it to '{PurePosixPath(entry.name).stem}.yaml'"
             problems.append(Problem(Loc(shown), message))
         elif len(parts) != 2 or parts[0] not in KINDS:
             message = (
                 f"sheets live in content/<kind>/, where kind is one of: {', '.join(KINDS)} "
-                f"(and the corpus settings in content/{SETTINGS_FILE})"
+                f"(and the corpus settings in content/{SETTINGS_FILE}, "
+                f"the vocabulary in content/{VOCABULARY_FILE})"
             )
             problems.append(Problem(Loc(shown), message))
         else:

@@ -21,6 +21,7 @@ from briefing.model.contract import (
     Field,
 )
 from briefing.model.errors import Loc, Problem
+from briefing.model.vocabulary import BUILT_IN_VOCABULARY, VOCABULARY_FILE, Vocabulary
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REF = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:#[a-z0-9]+(?:-[a-z0-9]+)*)?")
@@ -69,8 +70,10 @@ def check_url(value: str) -> str | None:
 class Reader:
     """Reads nodes against fields, collecting problems instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> None:
         self.problems: list[Problem] = []
+        # The relation types 'term' fields may name (content/vocabulary.yaml's, or built in).
+        self.terms = vocabulary.relation
 
     def fail(self, loc: Loc, message: str) -> object:
         self.problems.append(Problem(loc, message))
@@ -104,7 +107,7 @@ class Reader:
     def read_scalar(self, field: Field, value: str, loc: Loc) -> Any:
         name = field.name
         if (
-            field.shape in ("title", "line", "slug", "ref", "date", "url", "choice")
+            field.shape in ("title", "line", "slug", "term", "ref", "date", "url", "choice")
             and "\n" in value
         ):
             return self.fail(loc, f"'{name}' must be one line; join the lines")
@@ -118,13 +121,19 @@ class Reader:
             return value
         if field.shape == "text":
             return records.Text(value, loc)
-        if field.shape == "slug" and not SLUG.fullmatch(value):
+        if field.shape in ("slug", "term") and not SLUG.fullmatch(value):
             return self.fail(
                 loc,
                 f"'{name}' must be a slug of lowercase letters, digits and single hyphens, "
                 f"like 'north-korea' (got '{value}')",
             )
-        if field.shape == "slug":
+        if field.shape == "term" and value not in self.terms:
+            return self.fail(
+                loc,
+                f"unknown relation type '{value}'; content/{VOCABULARY_FILE} defines "
+                f"{', '.join(self.terms)}" + suggest(value, self.terms),
+            )
+        if field.shape in ("slug", "term"):
             return value
         if field.shape == "ref":
             return self.read_ref(field, value, loc)
@@ -240,6 +249,10 @@ class Reader:
             targets = [ref.target for ref in record.actors]
             if len(set(targets)) < 2:
                 self.fail(record.loc, "a relation ties at least two different actors in 'actors'")
+            for edge in record.edges:
+                self.check_edge(edge, targets, record.types)
+        if isinstance(record, records.Edge):
+            return self.check_edge_form(record)
         if isinstance(record, records.Source) and not TEXT_FILE.fullmatch(record.text):
             return self.fail(
                 record.loc,
@@ -247,6 +260,43 @@ class Reader:
                 f"without folders (got '{record.text}')",
             )
         return record
+
+    def check_edge_form(self, edge: records.Edge) -> Any:
+        """An edge says 'from' and 'to', or 'between' two actors, not both."""
+        if (edge.start is None) != (edge.end is None):
+            return self.fail(edge.loc, "an edge with 'from' needs 'to', and one with 'to' 'from'")
+        if edge.start is not None and edge.between:
+            return self.fail(edge.loc, "an edge says 'from' and 'to', or 'between', not both")
+        if edge.start is None and len(edge.between) != 2:
+            return self.fail(
+                edge.loc, "an edge names two actors: 'from' and 'to', or 'between: [a, b]'"
+            )
+        if len(set(edge.pair)) != 2:
+            return self.fail(edge.loc, "an edge ties two different actors")
+        if edge.directed and not self.terms[edge.type].is_directed:
+            return self.fail(
+                edge.loc,
+                f"relation type '{edge.type}' has no direction; "
+                "name the two actors with 'between: [a, b]' instead of 'from' and 'to'",
+            )
+        return edge
+
+    def check_edge(self, edge: records.Edge, actors: list[str], types: tuple[str, ...]) -> None:
+        """An edge's actors are the relation's, and its type one of the relation's types."""
+        refs = [edge.start, edge.end] if edge.start is not None else list(edge.between)
+        for ref in refs:
+            if ref is not None and ref.target not in actors:
+                self.fail(
+                    ref.loc,
+                    f"'{ref.target}' is not one of this relation's actors "
+                    f"({', '.join(actors)})" + suggest(ref.target, actors),
+                )
+        if edge.type not in types:
+            self.fail(
+                edge.loc,
+                f"edge type '{edge.type}' is not in this relation's 'types' "
+                f"({', '.join(types)}); add it there or choose one of them",
+            )
 
 
 def validate_document(reader: Reader, document: Document) -> records.Sheet | None:
@@ -276,8 +326,10 @@ def validate_document(reader: Reader, document: Document) -> records.Sheet | Non
     return cast(records.Sheet, sheet)
 
 
-def validate(documents: Iterable[Document]) -> tuple[list[records.Sheet], list[Problem]]:
+def validate(
+    documents: Iterable[Document], vocabulary: Vocabulary = BUILT_IN_VOCABULARY
+) -> tuple[list[records.Sheet], list[Problem]]:
     """Every loaded document -> records; the problems of all of them."""
-    reader = Reader()
+    reader = Reader(vocabulary)
     sheets = [s for d in documents if (s := validate_document(reader, d)) is not None]
     return sheets, reader.problems

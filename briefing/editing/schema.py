@@ -29,6 +29,7 @@ from typing import Any
 
 from briefing.check.load import KINDS
 from briefing.check.validate import REF, SLUG, TEXT_FILE
+from briefing.check.vocabulary import load_vocabulary
 from briefing.model import records
 from briefing.model.contract import (
     ATTRIBUTED_KINDS,
@@ -38,6 +39,12 @@ from briefing.model.contract import (
     SETTINGS_FILE,
     STATEMENT_KINDS,
     Field,
+)
+from briefing.model.vocabulary import (
+    BUILT_IN_VOCABULARY,
+    VOCABULARY_FIELDS,
+    VOCABULARY_FILE,
+    Vocabulary,
 )
 
 SCHEMA_DIR = "schema"
@@ -73,7 +80,7 @@ def _ref_pattern(targets: tuple[str, ...]) -> tuple[str, str]:
     return _anchored(REF.pattern), "must be an id like 'russia' or 'russia#statement-id'"
 
 
-def _scalar(field: Field) -> dict[str, Any]:
+def _scalar(field: Field, terms: tuple[str, ...] = ()) -> dict[str, Any]:
     """The schema of a text-valued field: a string with a pattern or an enum."""
     schema: dict[str, Any] = {"type": "string" if field.required else ["string", "null"]}
     blank = _NOT_BLANK if field.required else ""
@@ -89,6 +96,7 @@ def _scalar(field: Field) -> dict[str, Any]:
         "url": (_anchored(_URL), "must start with https:, http: or mailto: and name a host"),
         "ref": _ref_pattern(field.targets),
         "choice": ("", ""),
+        "term": ("", ""),
     }[field.shape]
     if blank and field.shape in ("title", "line"):
         says += ", and not empty"
@@ -96,8 +104,9 @@ def _scalar(field: Field) -> dict[str, Any]:
         schema["pattern"] = pattern
         # yaml-language-server shows this instead of the bare pattern.
         schema["patternErrorMessage"] = f"'{field.name}' {says}"
-    if field.shape == "choice":
-        schema["enum"] = list(field.choices)
+    if field.shape in ("choice", "term"):
+        # A term's choices are the vocabulary sheet's, so the schema changes with the sheet.
+        schema["enum"] = list(terms if field.shape == "term" else field.choices)
         if field.choices == STATEMENT_KINDS:
             meanings = "; ".join(f"{k.name}: {k.meaning}" for k in KIND_REGISTRY)
             schema["description"] = f"{field.doc} {meanings}."
@@ -109,8 +118,9 @@ def _scalar(field: Field) -> dict[str, Any]:
 class _Builder:
     """Turns Field tables into schemas; nested objects become shared definitions."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> None:
         self.definitions: dict[str, Any] = {}
+        self.terms = tuple(t.id for t in vocabulary.relation_types)
 
     def field(self, field: Field) -> dict[str, Any]:
         """The schema of one field, documented with its Field.doc."""
@@ -130,7 +140,7 @@ class _Builder:
             assert self.definitions.setdefault(field.name, definition) == definition
             return {"$ref": f"#/definitions/{field.name}"}
         else:
-            schema = _scalar(field)
+            schema = _scalar(field, self.terms)
         return {"title": field.name, "description": field.doc, **schema}
 
     def object(self, fields: tuple[Field, ...], name: str) -> dict[str, Any]:
@@ -168,10 +178,10 @@ def _mirror_rules(name: str, schema: dict[str, Any]) -> None:
         )
 
 
-def kind_schema(folder: str) -> dict[str, Any]:
-    """The JSON Schema of one kind of sheet ('actors')."""
+def kind_schema(folder: str, vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> dict[str, Any]:
+    """The JSON Schema of one kind of sheet ('actors'); relation types from the vocabulary."""
     kind = KIND_NAMES[folder]
-    builder = _Builder()
+    builder = _Builder(vocabulary)
     schema = builder.object(KIND_FIELDS[folder], kind)
     doc = (records.SHEET_TYPES[folder].__doc__ or "").strip()
     return {
@@ -203,6 +213,25 @@ def settings_schema() -> dict[str, Any]:
     }
 
 
+VOCABULARY_SCHEMA = f"{SCHEMA_DIR}/vocabulary.schema.json"
+
+
+def vocabulary_schema() -> dict[str, Any]:
+    """The JSON Schema of the vocabulary sheet (content/vocabulary.yaml)."""
+    builder = _Builder()
+    schema = builder.object(VOCABULARY_FIELDS, "vocabulary")
+    doc = (Vocabulary.__doc__ or "").strip()
+    return {
+        "$schema": DRAFT_07,
+        "$comment": "Generated from briefing/model/vocabulary.py by `python build.py schema`; "
+        "do not edit by hand.",
+        "title": "briefing vocabulary",
+        "description": f"{doc} One file: content/{VOCABULARY_FILE}, optional.",
+        **schema,
+        "definitions": dict(sorted(builder.definitions.items())),
+    }
+
+
 def render(schema: dict[str, Any]) -> str:
     """A schema as the file's text: sorted keys, two-space indent, trailing newline."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -213,16 +242,26 @@ def schema_path(folder: str) -> str:
     return f"{SCHEMA_DIR}/{KIND_NAMES[folder]}.schema.json"
 
 
-def expected_files() -> dict[str, str]:
+def expected_files(vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> dict[str, str]:
     """Every schema file: path relative to the root -> its text."""
-    files = {schema_path(folder): render(kind_schema(folder)) for folder in KINDS}
-    return {**files, SETTINGS_SCHEMA: render(settings_schema())}
+    files = {schema_path(folder): render(kind_schema(folder, vocabulary)) for folder in KINDS}
+    return {
+        **files,
+        SETTINGS_SCHEMA: render(settings_schema()),
+        VOCABULARY_SCHEMA: render(vocabulary_schema()),
+    }
+
+
+def project_files(root: Path) -> dict[str, str]:
+    """Every schema file of the project at root, its relation types from its vocabulary."""
+    vocabulary, _ = load_vocabulary(root, root / "content")  # `check` reports its problems
+    return expected_files(vocabulary)
 
 
 def write_schemas(root: Path) -> list[str]:
     """Write the schema files that differ from the contract; return their paths."""
     written = []
-    for name, text in expected_files().items():
+    for name, text in project_files(root).items():
         path = root / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -233,7 +272,7 @@ def write_schemas(root: Path) -> list[str]:
 
 def stale_schemas(root: Path) -> list[str]:
     """Messages for schema files that are missing, out of date or no longer generated."""
-    expected = expected_files()
+    expected = project_files(root)
     messages = []
     for name, text in expected.items():
         path = root / name
@@ -241,7 +280,8 @@ def stale_schemas(root: Path) -> list[str]:
             messages.append(f"{name} is missing; run `python build.py schema`")
         elif path.read_text(encoding="utf-8") != text:
             messages.append(
-                f"{name} is out of date with briefing/model/contract.py; "
+                f"{name} is out of date with briefing/model/contract.py "
+                f"or content/{VOCABULARY_FILE}; "
                 "run `python build.py schema`"
             )
     for path in sorted((root / SCHEMA_DIR).glob("*.schema.json")):

@@ -7,6 +7,7 @@ where a field is defined.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,6 +67,9 @@ RELATION_TYPES = (
     "trade",
     "troops",
 )
+# How far a relation holds, as its source puts it; a sheet that does not say is "actual".
+RELATION_STATUSES = ("actual", "threatened", "possible", "ended")
+DEFAULT_STATUS = "actual"
 # Sheet ids that would collide with paths the site owns: 'index' would overwrite a section's
 # index page; the others are names of the theme's, search's, sitemap's, 404 page's, PDFs' and
 # a tags index's paths, kept free so a page never shadows them wherever sheets are placed.
@@ -77,7 +81,7 @@ class Field:
     """One field of a sheet or of a nested object.
 
     shape is one of: title (one line, no markup), line (one line), text (may hold [[refs]]),
-    slug, ref, date, url, choice, list, object.
+    slug, ref, date, url, choice, term (a slug the vocabulary sheet defines), list, object.
     """
 
     name: str
@@ -193,6 +197,35 @@ SECTION = Field(
     ),
 )
 ACTOR_REF = Field("actor", "ref", "An actor id.", targets=("actor",))
+RELATION_TYPE_REF = Field("type", "term", "A relation type of the vocabulary.")
+EDGE = Field(
+    "edge",
+    "object",
+    "Which two of the relation's actors carry one of its types.",
+    record=records.Edge,
+    fields=(
+        Field(
+            "from",
+            "ref",
+            "For a directed type: the actor it goes from.",
+            attr="start",
+            targets=("actor",),
+        ),
+        Field(
+            "to",
+            "ref",
+            "For a directed type: the actor it goes to.",
+            attr="end",
+            targets=("actor",),
+        ),
+        listing(
+            ACTOR_REF,
+            "between",
+            "For a type without direction (or one the source does not give): the two actors.",
+        ),
+        dataclasses.replace(RELATION_TYPE_REF, required=True),
+    ),
+)
 
 KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     "sources": sheet_fields(
@@ -211,12 +244,14 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     "relations": sheet_fields(
         "title",
         listing(ACTOR_REF, "actors", "The actors it ties (two or more).", required=True),
-        listing(
-            Field("type", "choice", "A relation type.", choices=RELATION_TYPES),
-            "types",
-            "What kind of tie.",
-            required=True,
+        listing(RELATION_TYPE_REF, "types", "What kind of tie.", required=True),
+        Field(
+            "status",
+            "choice",
+            "How far it holds, as the source puts it; actual when left out.",
+            choices=RELATION_STATUSES,
         ),
+        listing(EDGE, "edges", "With three or more actors: which pairs carry which type."),
     ),
     "events": sheet_fields(
         "title",

@@ -140,12 +140,42 @@ class Actor(Sheet):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Edge:
+    """One type of a relation between two of its actors: from -> to, or between two."""
+
+    start: Ref | None
+    end: Ref | None
+    between: tuple[Ref, ...]
+    type: str
+    loc: Loc
+
+    @property
+    def directed(self) -> bool:
+        """Whether the sheet gives a direction (from and to)."""
+        return self.start is not None
+
+    @property
+    def pair(self) -> tuple[str, ...]:
+        """The two actor ids, from first when directed."""
+        if self.start is not None and self.end is not None:
+            return self.start.target, self.end.target
+        return tuple(ref.target for ref in self.between)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Relation(Sheet):
     """A tie between two or more actors."""
 
     kind: ClassVar[str] = "relation"
     actors: tuple[Ref, ...]
     types: tuple[str, ...]
+    status: str | None = None
+    edges: tuple[Edge, ...] = ()
+
+    @property
+    def state(self) -> str:
+        """The status, "actual" where the sheet does not give one."""
+        return self.status or "actual"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,22 +22,31 @@ from markupsafe import Markup, escape
 
 from briefing.check.link import Corpus
 from briefing.model import records
+from briefing.present.geometry import (
+    Box,
+    arrow,
+    at,
+    curve,
+    exit_share,
+    hub_point,
+    num,
+    overlap,
+)
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-NODE_FONT_SIZE = 13
-CHAR_WIDTH = 7.4  # a generous estimate of one character's width at NODE_FONT_SIZE
-LINE_HEIGHT = 16
+NODE_FONT_SIZE = 14
+CHAR_WIDTH = 8.0  # a generous estimate of one character's width at NODE_FONT_SIZE
+LINE_HEIGHT = 17
 WRAP = 18  # characters per line of an actor's name
-LABEL_FONT_SIZE = 11
-LABEL_CHAR_WIDTH = 6.4
+LABEL_FONT_SIZE = 12.5
+LABEL_CHAR_WIDTH = 7.1
 LABEL_STEP = LABEL_FONT_SIZE + 3
 LABEL_WRAP = 22  # characters per line of a relation's label
 MARGIN = 16
-BEND = 0.18  # how far chords bow, as a share of their length
+BEND_PX = 34.0  # how far chords bow at their middle in the whole picture, in px
+PARALLEL = 30.0  # how far apart ties between the same two actors run at their middle
 # Where along an edge a label may sit, in the order tried (0.5 is halfway).
 ALONG = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)
-
-Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 @dataclass(frozen=True)
@@ -60,10 +69,17 @@ class Node:
 
 @dataclass(frozen=True)
 class Tie:
-    """Relations among the same actors: an edge for two, a hub for three or more."""
+    """One drawn tie: an edge for two actors (from first if directed), a hub for more.
+
+    A relation between two actors gives one edge per type; one among more gives an edge
+    per entry of its 'edges' or, without them, one hub naming all its types.
+    """
 
     actors: tuple[str, ...]
-    relations: tuple[tuple[str, str], ...]  # (relation id, 'trade, currency')
+    relation_id: str
+    label: str
+    directed: bool = False
+    status: str = "actual"
 
 
 @dataclass(frozen=True)
@@ -87,36 +103,41 @@ def _node_of(actor_id: str, title: str) -> Node:
     return Node(actor_id, title, tuple(lines))
 
 
+def _ties(relation: records.Relation, label: Callable[[str], str], center: str | None) -> list[Tie]:
+    """The ties a relation draws; around a center, its edges that touch the center."""
+    status = relation.state
+    suffix = "" if status == "actual" else f" ({status})"
+    ids = tuple(sorted({ref.target for ref in relation.actors}))
+    edges = [e for e in relation.edges if center is None or center in e.pair]
+    if edges:
+        return [
+            Tie(edge.pair, relation.id, label(edge.type) + suffix, edge.directed, status)
+            for edge in edges
+        ]
+    if len(ids) == 2:
+        return [Tie(ids, relation.id, label(t) + suffix, False, status) for t in relation.types]
+    types = ", ".join(label(t) for t in relation.types)
+    return [Tie(ids, relation.id, types + suffix, False, status)]
+
+
 def graph(
     corpus: Corpus, center: str | None = None, only: Iterable[str] | None = None
 ) -> tuple[tuple[Node, ...], tuple[Tie, ...]]:
-    """Actors and ties: of every relation, of those in `only` (ids), or around `center`.
-
-    Around a center, a relation among several actors becomes one edge from the center to
-    each of the others.
-    """
+    """Actors and ties: of every relation, of those in `only` (ids), or around `center`."""
     # Given `only`, just those relations are looked at (an actor page passes its own).
     relations = (
         corpus.of_kind("relation")
         if only is None
         else [corpus.by_id[i] for i in sorted(set(only)) if i in corpus.by_id]
     )
-    found: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    found: list[Tie] = []
     for relation in relations:
         if not isinstance(relation, records.Relation):
             continue
-        ids = tuple(sorted({ref.target for ref in relation.actors}))
-        if center is not None and center not in ids:
+        if center is not None and center not in {ref.target for ref in relation.actors}:
             continue
-        label = ", ".join(t.replace("-", " ") for t in relation.types)
-        if center is None:
-            groups = [ids]
-        else:
-            groups = [tuple(sorted((center, other))) for other in ids if other != center]
-        for group in groups:
-            if len(group) > 1:
-                found.setdefault(group, []).append((relation.id, label))
-    ties = tuple(Tie(actors, tuple(sorted(rels))) for actors, rels in sorted(found.items()))
+        found.extend(_ties(relation, corpus.vocabulary.label, center))
+    ties = tuple(sorted(found, key=lambda t: (sorted(t.actors), t.relation_id, t.label)))
     drawn = {i for tie in ties for i in tie.actors}
     actors = sorted((corpus.by_id[i] for i in drawn), key=lambda s: (s.title.casefold(), s.id))
     return tuple(_node(actor) for actor in actors), ties
@@ -143,27 +164,9 @@ def _positions(nodes: tuple[Node, ...], center: str | None) -> dict[str, tuple[f
     return places
 
 
-def _num(value: float) -> str:
-    """Coordinates with one decimal, without '-0.0', so output is byte-stable."""
-    text = f"{value:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
-def _exit(dx: float, dy: float, half_w: float, half_h: float) -> float:
-    """Where a line from a box's centre along (dx, dy) leaves the box, as a share of it."""
-    limits = [half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf]
-    return min(min(limits), 0.5)
-
-
 def _node_box(center: tuple[float, float], node: Node) -> Box:
     x, y = center
     return (x - node.width / 2, y - node.height / 2, x + node.width / 2, y + node.height / 2)
-
-
-def _overlap(a: Box, b: Box) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
 
 
 def _label_box(x: float, y: float, rows: list[tuple[str, str]]) -> Box:
@@ -180,7 +183,7 @@ def _place(
     best: tuple[float, float, float] | None = None
     for x, y in spots:
         box = _label_box(x, y, rows)
-        clash = sum(_overlap(box, other) for other in taken)
+        clash = sum(overlap(box, other) for other in taken)
         if best is None or clash < best[0]:
             best = (clash, x, y)
         if clash == 0:
@@ -198,71 +201,86 @@ def _wrapped(label: str) -> tuple[str, ...]:
     return tuple(textwrap.wrap(label, LABEL_WRAP)) or (label,)
 
 
+@dataclass(frozen=True)
+class _Edge:
+    """A drawn line: its path, its dash pattern ('' for solid) and its arrowhead ('' none)."""
+
+    path: str
+    dash: str
+    arrow: str = ""
+
+
+# How a status is drawn: what the source reports as fact solid, the rest dashed or dotted.
+DASH = {"actual": "", "threatened": "7 4", "possible": "7 4", "ended": "2 4"}
+
+
 def _layout(
     nodes: tuple[Node, ...], ties: tuple[Tie, ...], center: str | None
-) -> tuple[dict[str, tuple[float, float]], list[str], list[tuple[float, float]], list[_Label]]:
-    """Node centres, edge paths, hub points and placed labels."""
+) -> tuple[dict[str, tuple[float, float]], list[_Edge], list[tuple[float, float]], list[_Label]]:
+    """Node centres, edges, hub points and placed labels."""
     places = _positions(nodes, center)
+    by_id = {n.id: n for n in nodes}
     half = {n.id: (n.width / 2, n.height / 2) for n in nodes}
     taken: list[Box] = [_node_box(places[n.id], n) for n in nodes]
-    bend = center is None and len(nodes) > 3
-    paths: list[str] = []
+    bend = BEND_PX if center is None and len(nodes) > 3 else 0.0
+    # Ties between the same two actors are drawn side by side, each with its own label.
+    pairs: dict[frozenset[str], list[Tie]] = {}
+    for tie in ties:
+        if len(tie.actors) == 2:
+            pairs.setdefault(frozenset(tie.actors), []).append(tie)
+    edges: list[_Edge] = []
     hubs: list[tuple[float, float]] = []
     labels: list[_Label] = []
     for tie in ties:
-        rows = [(rid, line) for rid, label in tie.relations for line in _wrapped(label)]
+        rows = [(tie.relation_id, line) for line in _wrapped(tie.label)]
+        dash = DASH.get(tie.status, "")
         if len(tie.actors) > 2:
             points = [places[i] for i in tie.actors]
-            hx = sum(p[0] for p in points) / len(points)
-            hy = sum(p[1] for p in points) / len(points)
+            hx, hy = hub_point(points, places[center] if center else None)
             while any(math.dist((hx, hy), hub) < 24 for hub in hubs):
                 hy += 28  # hubs of actors spread evenly would share the circle's centre
             hubs.append((hx, hy))
-            paths.extend(f"M{_num(hx)},{_num(hy)} L{_num(x)},{_num(y)}" for x, y in points)
+            edges.extend(_Edge(f"M{num(hx)},{num(hy)} L{num(x)},{num(y)}", dash) for x, y in points)
             off = len(rows) * LABEL_STEP / 2 + 8
             spots = [(hx, hy + off), (hx, hy - off), (hx + 60, hy), (hx - 60, hy)]
             labels.extend(_place(rows, spots, taken))
             continue
         a, b = tie.actors
-        (x1, y1), (x2, y2) = places[a], places[b]
-        if bend:
-            # Chords bow to one side, so that diameters do not share a midpoint.
-            cx, cy = (x1 + x2) / 2 - (y2 - y1) * BEND, (y1 + y2) / 2 + (x2 - x1) * BEND
-            paths.append(f"M{_num(x1)},{_num(y1)} Q{_num(cx)},{_num(cy)} {_num(x2)},{_num(y2)}")
-            spots = [
-                (
-                    (1 - t) ** 2 * x1 + 2 * t * (1 - t) * cx + t**2 * x2,
-                    (1 - t) ** 2 * y1 + 2 * t * (1 - t) * cy + t**2 * y2,
-                )
-                for t in ALONG
-            ]
-        else:
-            paths.append(f"M{_num(x1)},{_num(y1)} L{_num(x2)},{_num(y2)}")
+        group = pairs[frozenset(tie.actors)]
+        # Offsets are measured on the pair in sorted order, so that a tie drawn b -> a
+        # bows the same way as its place in the group says.
+        first, _ = sorted(tie.actors)
+        sign = 1 if first == a else -1
+        offset = sign * (bend + (group.index(tie) - (len(group) - 1) / 2) * PARALLEL)
+        p1, p2 = places[a], places[b]
+        control, path = curve(p1, p2, offset)
+        if offset == 0:
             # Along the part of the line that lies outside both boxes.
-            start = _exit(x2 - x1, y2 - y1, *half[a])
-            end = 1 - _exit(x1 - x2, y1 - y2, *half[b])
-            spots = [
-                (
-                    x1 + (x2 - x1) * (start + (end - start) * t),
-                    y1 + (y2 - y1) * (start + (end - start) * t),
-                )
-                for t in ALONG
-            ]
+            (x1, y1), (x2, y2) = p1, p2
+            start = exit_share(x2 - x1, y2 - y1, *half[a])
+            end = 1 - exit_share(x1 - x2, y1 - y2, *half[b])
+            spots = [at(p1, control, p2, start + (end - start) * t) for t in ALONG]
+        else:
+            spots = [at(p1, control, p2, t) for t in ALONG]
+        head = arrow(p1, control, p2, _node_box(p2, by_id[b])) if tie.directed else ""
+        edges.append(_Edge(path, dash, head))
         labels.extend(_place(rows, spots, taken))
-    return places, paths, hubs, labels
+    return places, edges, hubs, labels
 
 
 def _link(href: Callable[[str], str] | None, target: str, body: str) -> str:
     if href is None:
         return body
-    return f'<a href="{escape(href(target))}">{body}</a>'
+    # The SVG is an image to assistive technology (role="img"; its <desc> says what the
+    # links lead to, and the page lists them): its links are for pointers, not Tab stops.
+    return f'<a href="{escape(href(target))}" tabindex="-1">{body}</a>'
 
 
 def _sentence(tie: Tie, names: dict[str, str], titles: dict[str, str]) -> str:
     who = [names[i] for i in tie.actors]
-    actors = f"{', '.join(who[:-1])} and {who[-1]}"
-    ties = "; ".join(f"{label} ({titles[rid]})" for rid, label in tie.relations)
-    return f"{actors}: {ties}."
+    joint = " to " if tie.directed else " and "
+    actors = f"{', '.join(who[:-1])}{joint}{who[-1]}"
+    return f"{actors}: {tie.label} ({titles[tie.relation_id]})."
 
 
 def relation_diagram(
@@ -283,9 +301,9 @@ def relation_diagram(
     nodes, ties = drawn if drawn is not None else graph(corpus, center, only)
     if not ties:
         return Markup("")
-    places, paths, hubs, labels = _layout(nodes, ties, center)
+    places, edges, hubs, labels = _layout(nodes, ties, center)
     names = {n.id: n.name for n in nodes}
-    titles = {rid: corpus.by_id[rid].title for tie in ties for rid, _ in tie.relations}
+    titles = {tie.relation_id: corpus.by_id[tie.relation_id].title for tie in ties}
     boxes = [_node_box(places[n.id], n) for n in nodes] + [
         _label_box(lb.x, lb.y - LABEL_FONT_SIZE / 3, [("", lb.text)]) for lb in labels
     ]
@@ -302,32 +320,42 @@ def relation_diagram(
     ident = str(escape(ident))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bf-diagram-svg" role="img" '
-        f'viewBox="{_num(x0)} {_num(y0)} {_num(width)} {_num(height)}" '
-        f'width="{_num(width)}" height="{_num(height)}" '
+        f'viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}" '
+        f'width="{num(width)}" height="{num(height)}" '
         f'aria-labelledby="{ident}-title {ident}-desc" font-family="{escape(FONT)}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(desc)}</desc>',
         '<g class="bf-diagram-edges" fill="none" stroke="#8a8f98" stroke-width="1.6">',
-        *(f'<path d="{path}"/>' for path in paths),
+        *(
+            f'<path d="{edge.path}"'
+            + (f' stroke-dasharray="{edge.dash}"' if edge.dash else "")
+            + "/>"
+            for edge in edges
+        ),
         "</g>",
     ]
+    arrows = [edge.arrow for edge in edges if edge.arrow]
+    if arrows:
+        out.append('<g class="bf-diagram-arrows" fill="#5f646c">')
+        out.extend(f'<path d="{arrow}"/>' for arrow in arrows)
+        out.append("</g>")
     if hubs:
         out.append('<g class="bf-diagram-hubs" fill="#8a8f98">')
-        out.extend(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="4.5"/>' for x, y in hubs)
+        out.extend(f'<circle cx="{num(x)}" cy="{num(y)}" r="4.5"/>' for x, y in hubs)
         out.append("</g>")
     out.append('<g class="bf-diagram-nodes">')
     for node in nodes:
         x, y = places[node.id]
         focus = node.id == center
         box = (
-            f'<rect x="{_num(x - node.width / 2)}" y="{_num(y - node.height / 2)}" '
-            f'width="{_num(node.width)}" height="{_num(node.height)}" rx="6" '
+            f'<rect x="{num(x - node.width / 2)}" y="{num(y - node.height / 2)}" '
+            f'width="{num(node.width)}" height="{num(node.height)}" rx="6" '
             f'fill="{"#e8eaf6" if focus else "#ffffff"}" stroke="#3f51b5" '
             f'stroke-width="{"2.4" if focus else "1.4"}"/>'
         )
         first = y - (len(node.lines) - 1) * LINE_HEIGHT / 2 + NODE_FONT_SIZE / 3
         spans = "".join(
-            f'<tspan x="{_num(x)}" y="{_num(first + i * LINE_HEIGHT)}">{escape(line)}</tspan>'
+            f'<tspan x="{num(x)}" y="{num(first + i * LINE_HEIGHT)}">{escape(line)}</tspan>'
             for i, line in enumerate(node.lines)
         )
         weight = ' font-weight="700"' if focus else ""
@@ -341,7 +369,7 @@ def relation_diagram(
     # drawn first, not paint-order="stroke", which WeasyPrint ignores (labels vanished in PDFs).
     out.append(f'<g class="bf-diagram-labels" text-anchor="middle" font-size="{LABEL_FONT_SIZE}">')
     for label in labels:
-        at = f'x="{_num(label.x)}" y="{_num(label.y)}"'
+        at = f'x="{num(label.x)}" y="{num(label.y)}"'
         halo = (
             f'<text {at} fill="none" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
             f'aria-hidden="true">{escape(label.text)}</text>'

@@ -1,0 +1,112 @@
+"""The vocabulary of relation types: a corpus-level sheet, content/vocabulary.yaml.
+
+Each type has a label pages show, a description, whether it has a direction (who supplies
+whom) and the kinds of actor it may tie. Adding a type is a content change: the checker,
+the JSON Schema and the pages read the sheet. A project without the sheet gets the types
+every corpus had before the sheet existed, with the labels pages showed then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from briefing.model.contract import ACTOR_TYPES, RELATION_TYPES, Field, listing
+from briefing.model.errors import Loc
+from briefing.model.records import NOWHERE
+
+VOCABULARY_FILE = "vocabulary.yaml"
+YES_NO = ("yes", "no")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelationType:
+    """One relation type: its id, label, description, direction and allowed actor types."""
+
+    id: str
+    label: str
+    description: str
+    directed: str | None
+    actor_types: tuple[str, ...]
+    loc: Loc
+
+    @property
+    def is_directed(self) -> bool:
+        return self.directed == "yes"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vocabulary:
+    """The relation types a corpus may use, in the sheet's order."""
+
+    relation_types: tuple[RelationType, ...]
+    path: str = ""
+    loc: Loc = NOWHERE
+
+    @property
+    def relation(self) -> MappingProxyType[str, RelationType]:
+        """Relation types by id."""
+        return MappingProxyType({t.id: t for t in self.relation_types})
+
+    def label(self, type_id: str) -> str:
+        """The label pages show for a relation type (its id if the vocabulary lacks it)."""
+        found = self.relation.get(type_id)
+        return found.label if found is not None else type_id
+
+
+RELATION_TYPE = Field(
+    "relation_type",
+    "object",
+    "One relation type.",
+    record=RelationType,
+    fields=(
+        Field("id", "slug", "The id relations list in 'types' and 'edges'.", True),
+        Field("label", "title", "What pages and diagrams call it.", True),
+        Field("description", "line", "What the type means, for editors and readers.", True),
+        Field(
+            "directed",
+            "choice",
+            "'yes' if it goes one way (who supplies whom): edges then say 'from' and 'to'.",
+            choices=YES_NO,
+        ),
+        listing(
+            Field("actor_type", "choice", "An actor type.", choices=ACTOR_TYPES),
+            "actor_types",
+            "The actor types it may tie; none listed means any.",
+        ),
+    ),
+)
+VOCABULARY_FIELDS: tuple[Field, ...] = (
+    listing(RELATION_TYPE, "relation_types", "The relation types relations may use.", True),
+)
+
+# The types (and labels) of projects made before the vocabulary sheet existed.
+_BUILT_IN = (
+    ("alignment", "Sharing aims or a stance against a common rival.", "no"),
+    ("arms-supply", "One side supplies weapons or munitions to the other.", "yes"),
+    ("components-supply", "One side supplies parts or dual-use components.", "yes"),
+    ("currency", "Trade settled in, or reliance on, a currency.", "no"),
+    ("dependency", "One side depends on the other.", "yes"),
+    ("diplomacy", "Diplomatic ties, visits and statements.", "no"),
+    ("energy", "Oil, gas or other energy trade.", "no"),
+    ("military-cooperation", "Cooperation between armed forces or arms industries.", "no"),
+    ("pressure", "One side presses the other to act or to stop.", "yes"),
+    ("rivalry", "Competition or hostility.", "no"),
+    ("sanctions", "One side imposes sanctions on the other.", "yes"),
+    ("trade", "Trade and investment.", "no"),
+    ("troops", "One side sends troops to the other.", "yes"),
+)
+BUILT_IN_VOCABULARY = Vocabulary(
+    relation_types=tuple(
+        RelationType(
+            id=type_id,
+            label=type_id.replace("-", " "),
+            description=description,
+            directed=directed,
+            actor_types=(),
+            loc=NOWHERE,
+        )
+        for type_id, description, directed in _BUILT_IN
+    )
+)
+assert tuple(t.id for t in BUILT_IN_VOCABULARY.relation_types) == RELATION_TYPES
