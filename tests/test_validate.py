@@ -36,7 +36,7 @@ BAD_SHEETS = [
         "unknown field without suggestion",
         {A: GOOD_ACTOR + "zzz: 1\n"},
         [
-            f"{A}:5:1: unknown field 'zzz' in actor (allowed: id, name, summary, type, aliases, role, interests, tags, statements)"
+            f"{A}:5:1: unknown field 'zzz' in actor (allowed: id, name, summary, type, aliases, editorial_aliases, role, interests, tags, statements)"
         ],
     ),
     (

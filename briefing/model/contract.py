@@ -197,6 +197,11 @@ ACTOR_REF = Field("actor", "ref", "An actor id.", targets=("actor",))
 KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     "sources": sheet_fields(
         "title",
+        Field(
+            "short_title",
+            "title",
+            "A short name pages give under each statement; else the title, shortened.",
+        ),
         PUBLICATION,
         Field("text", "line", "File name of the archived text beside this sheet.", True),
         listing(EXCLUSION, "excluded", "Sentences left out of coverage, each with a reason."),
@@ -205,6 +210,11 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         "name",
         Field("type", "choice", "What kind of actor.", True, choices=ACTOR_TYPES),
         listing(Field("alias", "title", "An alias."), "aliases", "Other names the sources use."),
+        listing(
+            Field("alias", "title", "An editorial alias."),
+            "editorial_aliases",
+            "Common names the sources do not use, added by editors so search finds the actor.",
+        ),
         Field("role", "text", "The actor's role in the material."),
         listing(Field("interest", "text", "An interest."), "interests", "What the actor wants."),
     ),

@@ -139,9 +139,18 @@ def figure_rows(linker: Linker) -> tuple[FigureRow, ...]:
     return tuple(rows)
 
 
+@dataclass(frozen=True)
+class WhoseView:
+    """A statement label and the words the filing line uses for whose analysis it is."""
+
+    label: str
+    phrase: str
+
+
 def legend_context(linker: Linker) -> dict[str, Any]:
     """The statement kinds, in registry order, and the kind the example statement shows."""
-    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"]}
+    whose = [WhoseView(k.label, views.WHOSE[k.name]) for k in KIND_REGISTRY]
+    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"], "whose": whose}
 
 
 def coverage_view(data: Shared, source: records.Source) -> CoverageView:
