@@ -77,7 +77,8 @@ class Field:
     """One field of a sheet or of a nested object.
 
     shape is one of: title (one line, no markup), line (one line), text (may hold [[refs]]),
-    slug, ref, date, url, choice, list, object.
+    quantity (a number or numeric range, see QUANTITY), slug, ref, date, url, choice, list,
+    object.
     """
 
     name: str
@@ -103,13 +104,23 @@ def listing(item: Field, name: str, doc: str, required: bool = False) -> Field:
     return Field(name, "list", doc, required=required, item=item)
 
 
+# A figure is a quantity: '240', '1,200', '2.5', '~30', '10-12', '10 to 12'. Words such as
+# 'nearly all' or 'four' are not figures: the statement's text says them.
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)*"
+QUANTITY = rf"(?:[~≈<>≤≥]\s*)?{_NUMBER}(?:\s*(?:-|–|—|to)\s*{_NUMBER})?"
+
 FIGURE = Field(
     "figure",
     "object",
     "A number the quote gives.",
     record=records.Figure,
     fields=(
-        Field("value", "line", "The number as printed, e.g. '240' or 'nearly all'.", True),
+        Field(
+            "value",
+            "quantity",
+            "The number as printed in digits, or a range, e.g. '240', '2.5', '10-12'.",
+            True,
+        ),
         Field("unit", "line", "Unit or currency, e.g. 'billion USD', 'percent'."),
         Field("what", "text", "What the number measures.", True),
         Field("period", "line", "The period it covers, as the source gives it."),
