@@ -291,3 +291,10 @@ def test_a_figure_that_is_not_a_quantity_is_refused_where_it_is(
         f"{A}:12:16: 'value' must be a number or a numeric range such as '240' or '10-12' "
         f"(got '{value}'); a figure is a quantity: write this as the statement's text"
     ]
+
+
+def test_editorial_aliases_are_read_apart_from_the_sources_aliases(tmp_path: Path) -> None:
+    sheet = GOOD_ACTOR + "aliases: [Tehran]\neditorial_aliases: [Islamic Republic]\n"
+    actor = check(make_corpus(tmp_path, {A: sheet})).corpus.by_id["iran"]
+    assert isinstance(actor, Actor)
+    assert (actor.aliases, actor.editorial_aliases) == (("Tehran",), ("Islamic Republic",))

@@ -193,6 +193,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
             linker, sheet.id, skip_citations=isinstance(sheet, records.Source)
         ),
         "search_boost": SEARCH_BOOST[sheet.kind],
+        "search_kind": links.KIND_NAMES[sheet.kind],
         "legend_href": linker.url(links.page_url(LEGEND)),
         # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
         "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,
