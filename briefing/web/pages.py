@@ -236,6 +236,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         context["bluf"] = linker.rich(sheet.bluf)
         context["key_judgments"] = views.referenced(linker, sheet.key_judgments)
         context["sections"] = parts.sections(linker, sheet)
+        context["watch"] = parts.what_to_watch(linker, sheet)
     return context
 
 
