@@ -140,7 +140,10 @@ def test_any_title_is_refused_or_read_back_unchanged_from_the_front_matter(
     title = value.strip()
     _, meta = get_data(page)
     assert meta["title"] == " ".join(title.split())  # MkDocs reads exactly the title
-    assert f'<h1 class="bf-title" id="_title">{escape(" ".join(title.split()))}' in page
+    assert (
+        f'<h1 class="bf-title" id="_title"><span class="bf-search-kind">Actor: </span>{escape(" ".join(title.split()))}'
+        in page
+    )
     assert "<" not in title and ">" not in title
     body_lines_start_safely(page)
 

@@ -165,7 +165,8 @@ def test_title_safe_payload_is_literal_in_title_header_nav_and_search(
     actor = page(site, f"actors/p{n}")
     # The page's <title> comes first; the diagrams' SVG <title>s follow it.
     assert actor.of("title").startswith(f"{title} - Briefing")
-    assert actor.of("bf-title").startswith(title)  # then ', also called' and the aliases
+    # The hidden kind for search results, then the name, ', also called' and the aliases.
+    assert actor.of("bf-title").startswith(f"Actor: {title}")
     assert title in actor.of("md-header__topic")
     assert (f"../actors/p{n}/", title) in page(site, "about").link_texts()  # the nav entry
     assert payload.folded in actor.of("md-tag") and payload.folded in actor.of("bf-facts")
@@ -188,7 +189,7 @@ def test_payload_is_literal_in_the_search_index(site: Path, payload: Payload) ->
     entries = search_entries(site)[f"actors/p{number(payload)}/"]
     assert entries
     titles = [Page(entry["title"]).all_text() for entry in entries]
-    assert any(title.startswith(title_of(payload)) for title in titles)  # then the aliases
+    assert any(title.startswith(f"Actor: {title_of(payload)}") for title in titles)
     texts = [Page(entry["text"]).all_text() for entry in entries]
     assert any(payload.folded in text for text in texts)
 
@@ -196,7 +197,7 @@ def test_payload_is_literal_in_the_search_index(site: Path, payload: Payload) ->
 def test_yaml_11_scalars_stay_as_written(site: Path) -> None:
     norway = page(site, "actors/norway")
     assert norway.of("title").startswith("NO - Briefing")
-    assert norway.of("bf-title") == f"NO, also called {YAML_11_ALIASES}"
+    assert norway.of("bf-title") == f"Actor: NO, also called {YAML_11_ALIASES}"
     assert norway.of("bf-kind") == "Actor · state"
     assert norway.of("dd") == "12:30:00"  # the role
     assert norway.of("md-tag") == "NOYes"  # two tags, each its own chip

@@ -173,8 +173,19 @@ def test_sheet_tags_feed_the_tags_index(tmp_path: Path) -> None:
 def test_search_index_titles_actors_with_their_aliases(built: Project) -> None:
     index = json.loads((built.root / "site/search/search_index.json").read_text())
     china = [d for d in index["docs"] if d["location"] == "actors/china/"]
-    assert china and china[0]["title"] == "China, also called Beijing"
+    assert china and china[0]["title"] == "Actor: China, also called Beijing"
     assert china[0]["boost"] == 3
+
+
+def test_each_search_result_names_its_kind(built: Project) -> None:
+    index = json.loads((built.root / "site/search/search_index.json").read_text())
+    titles = {d["location"]: d["title"] for d in index["docs"]}
+    assert titles["sources/article/"] == "Source: An article"
+    kinds = {"actors": "Actor", "relations": "Relation", "events": "Event", "sources": "Source"}
+    for location, title in titles.items():
+        folder, _, rest = location.partition("/")
+        if folder in kinds and rest.count("/") == 1 and "#" not in rest:  # a sheet's page
+            assert title.startswith(f"{kinds[folder]}: "), location
 
 
 def test_building_in_several_processes_gives_the_same_site(

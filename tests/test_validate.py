@@ -36,7 +36,7 @@ BAD_SHEETS = [
         "unknown field without suggestion",
         {A: GOOD_ACTOR + "zzz: 1\n"},
         [
-            f"{A}:5:1: unknown field 'zzz' in actor (allowed: id, name, summary, type, aliases, role, interests, tags, statements)"
+            f"{A}:5:1: unknown field 'zzz' in actor (allowed: id, name, summary, type, aliases, editorial_aliases, role, interests, tags, statements)"
         ],
     ),
     (
@@ -261,3 +261,40 @@ def test_partial_dates_sort_before_their_days(value: str, key: tuple[int, int, i
     from briefing.model.errors import Loc
 
     assert PartialDate(value, Loc("x")).sort_key == key
+
+
+FIGURE_SHEET = GOOD_ACTOR + """\
+statements:
+  - id: s
+    text: A claim.
+    kind: reported
+    source: nowhere
+    quote: A claim.
+    figures:
+      - value: {value}
+        what: A share.
+"""
+
+
+@pytest.mark.parametrize("value", ["240", "1,200", "2.5", "~30", "10-12", "10 to 12", "-3"])
+def test_figure_values_that_are_quantities_pass_validation(tmp_path: Path, value: str) -> None:
+    problems = problems_of(tmp_path, {A: FIGURE_SHEET.format(value=f'"{value}"')})
+    assert not [p for p in problems if "'value'" in p]
+
+
+@pytest.mark.parametrize("value", ["nearly all", "four", "240 or so", "a third"])
+def test_a_figure_that_is_not_a_quantity_is_refused_where_it_is(
+    tmp_path: Path, value: str
+) -> None:
+    problems = problems_of(tmp_path, {A: FIGURE_SHEET.format(value=value)})
+    assert [p for p in problems if "'value'" in p] == [
+        f"{A}:12:16: 'value' must be a number or a numeric range such as '240' or '10-12' "
+        f"(got '{value}'); a figure is a quantity: write this as the statement's text"
+    ]
+
+
+def test_editorial_aliases_are_read_apart_from_the_sources_aliases(tmp_path: Path) -> None:
+    sheet = GOOD_ACTOR + "aliases: [Tehran]\neditorial_aliases: [Islamic Republic]\n"
+    actor = check(make_corpus(tmp_path, {A: sheet})).corpus.by_id["iran"]
+    assert isinstance(actor, Actor)
+    assert (actor.aliases, actor.editorial_aliases) == (("Tehran",), ("Islamic Republic",))

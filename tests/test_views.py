@@ -162,3 +162,38 @@ def test_views_take_the_print_linker(corpus: Corpus) -> None:
     china = sheet(corpus, "china")
     assert views.statement_view(linker, china, china.statements[0]).sheet_href == "#china--trade"
     assert linker.sources == ["article"]  # the source was linked to, so the PDF lists it
+
+
+def short_source(title: str, short_title: str | None = None) -> records.Source:
+    loc = records.Loc("content/sources/s.yaml", 1, 1)
+    return records.Source(
+        id="s", title=title, short_title=short_title, summary=records.Text("x", loc), tags=(),
+        statements=(), path="content/sources/s.yaml", loc=loc, publication=None, text="s.txt",
+        excluded=(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "short_title", "expected"),
+    [
+        ("An article", None, "An article"),
+        ("An article with a long title", "Long", "Long"),
+        ("Troops are in the east. Is that really what is best for the capital?", None,
+         "Troops are in the east."),
+        ("Why the capital tolerates its partners' disruption, and what it may do next", None,
+         "Why the capital tolerates its partners'…"),
+        ("Trade: what the capital wants from its partners in the next ten years", None, "Trade"),
+    ],
+)  # fmt: skip
+def test_short_name(title: str, short_title: str | None, expected: str) -> None:
+    assert views.short_name(short_source(title, short_title)) == expected
+
+
+def test_every_statement_kind_says_whose_analysis_it_is() -> None:
+    assert sorted(views.WHOSE) == sorted(k.name for k in views.KIND.values())
+
+
+def test_statement_view_names_its_source_briefly_and_whose_it_is(corpus: Corpus) -> None:
+    china = sheet(corpus, "china")
+    view = views.statement_view(SiteLinker(corpus, "actors/china.md"), china, china.statements[0])
+    assert (view.source_short, view.whose) == ("An article", "stated as fact")

@@ -17,6 +17,7 @@ from briefing.model.contract import (
     ATTRIBUTED_KINDS,
     KIND_FIELDS,
     PLACEHOLDER,
+    QUANTITY,
     RESERVED_IDS,
     Field,
 )
@@ -107,7 +108,8 @@ class Reader:
     def read_scalar(self, field: Field, value: str, loc: Loc) -> Any:
         name = field.name
         if (
-            field.shape in ("title", "line", "slug", "term", "ref", "date", "url", "choice")
+            field.shape
+            in ("title", "line", "quantity", "slug", "term", "ref", "date", "url", "choice")
             and "\n" in value
         ):
             return self.fail(loc, f"'{name}' must be one line; join the lines")
@@ -119,6 +121,14 @@ class Reader:
             return value
         if field.shape == "line":
             return value
+        if field.shape == "quantity":
+            if re.fullmatch(QUANTITY, value):
+                return value
+            return self.fail(
+                loc,
+                f"'{name}' must be a number or a numeric range such as '240' or '10-12' "
+                f"(got '{value}'); a figure is a quantity: write this as the statement's text",
+            )
         if field.shape == "text":
             return records.Text(value, loc)
         if field.shape in ("slug", "term") and not SLUG.fullmatch(value):

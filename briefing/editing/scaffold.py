@@ -99,7 +99,7 @@ class _Writer:
             return f"id: {self.sheet_id}"
         if self.folder == "sources" and field.name == "text":
             return f"text: {self.sheet_id}.txt  # {field.doc}"
-        if field.shape in ("title", "line", "text"):
+        if field.shape in ("title", "line", "quantity", "text"):
             what = field.doc.rstrip(".")
             return f"{field.name}: {_quote(f'{PLACEHOLDER}: {what}')}"
         if field.shape in ("choice", "date"):

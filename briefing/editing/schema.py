@@ -35,6 +35,7 @@ from briefing.model.contract import (
     ATTRIBUTED_KINDS,
     KIND_FIELDS,
     KIND_REGISTRY,
+    QUANTITY,
     SETTINGS_FIELDS,
     SETTINGS_FILE,
     STATEMENT_KINDS,
@@ -87,6 +88,7 @@ def _scalar(field: Field, terms: tuple[str, ...] = ()) -> dict[str, Any]:
     pattern, says = {
         "title": (f"^{blank}{_NO_ENTITY}{_TITLE}$", "must be one line without '<', '>' or HTML"),
         "line": (f"^{blank}{_ONE_LINE}$", "must be one line"),
+        "quantity": (_anchored(QUANTITY), "must be a number or a numeric range, like '240'"),
         "text": (r"\S" if field.required else "", "must not be empty"),
         "slug": (
             _anchored(_SLUG),

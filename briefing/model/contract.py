@@ -81,7 +81,8 @@ class Field:
     """One field of a sheet or of a nested object.
 
     shape is one of: title (one line, no markup), line (one line), text (may hold [[refs]]),
-    slug, ref, date, url, choice, term (a slug the vocabulary sheet defines), list, object.
+    quantity (a number or numeric range, see QUANTITY), slug, ref, date, url, choice, term
+    (a slug the vocabulary sheet defines), list, object.
     """
 
     name: str
@@ -107,13 +108,23 @@ def listing(item: Field, name: str, doc: str, required: bool = False) -> Field:
     return Field(name, "list", doc, required=required, item=item)
 
 
+# A figure is a quantity: '240', '1,200', '2.5', '~30', '10-12', '10 to 12'. Words such as
+# 'nearly all' or 'four' are not figures: the statement's text says them.
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)*"
+QUANTITY = rf"(?:[~≈<>≤≥]\s*)?{_NUMBER}(?:\s*(?:-|–|—|to)\s*{_NUMBER})?"
+
 FIGURE = Field(
     "figure",
     "object",
     "A number the quote gives.",
     record=records.Figure,
     fields=(
-        Field("value", "line", "The number as printed, e.g. '240' or 'nearly all'.", True),
+        Field(
+            "value",
+            "quantity",
+            "The number as printed in digits, or a range, e.g. '240', '2.5', '10-12'.",
+            True,
+        ),
         Field("unit", "line", "Unit or currency, e.g. 'billion USD', 'percent'."),
         Field("what", "text", "What the number measures.", True),
         Field("period", "line", "The period it covers, as the source gives it."),
@@ -230,6 +241,11 @@ EDGE = Field(
 KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     "sources": sheet_fields(
         "title",
+        Field(
+            "short_title",
+            "title",
+            "A short name pages give under each statement; else the title, shortened.",
+        ),
         PUBLICATION,
         Field("text", "line", "File name of the archived text beside this sheet.", True),
         listing(EXCLUSION, "excluded", "Sentences left out of coverage, each with a reason."),
@@ -238,6 +254,11 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         "name",
         Field("type", "choice", "What kind of actor.", True, choices=ACTOR_TYPES),
         listing(Field("alias", "title", "An alias."), "aliases", "Other names the sources use."),
+        listing(
+            Field("alias", "title", "An editorial alias."),
+            "editorial_aliases",
+            "Common names the sources do not use, added by editors so search finds the actor.",
+        ),
         Field("role", "text", "The actor's role in the material."),
         listing(Field("interest", "text", "An interest."), "interests", "What the actor wants."),
     ),

@@ -123,6 +123,7 @@ class Source(Sheet):
     """An article or report; its archived text lies beside the sheet."""
 
     kind: ClassVar[str] = "source"
+    short_title: str | None = None
     publication: Publication | None
     text: str
     excluded: tuple[Exclusion, ...]
@@ -135,6 +136,7 @@ class Actor(Sheet):
     kind: ClassVar[str] = "actor"
     type: str
     aliases: tuple[str, ...]
+    editorial_aliases: tuple[str, ...] = ()
     role: Text | None
     interests: tuple[Text, ...]
 

@@ -213,13 +213,14 @@ class _Builder:
         for target, number in self.notes.items():
             st = self.corpus.statement(target)
             source = self.corpus.by_id[st.source.target]
+            assert isinstance(source, records.Source)
             notes.append(
                 NoteView(
                     number=number,
                     anchor=f"_note-{number}",
                     call_anchor=f"_call-{number}",
                     quote=st.quote.value,
-                    source_title=source.title,
+                    source_title=views.short_name(source),
                     source_href=self.linker.href(source.id),
                     as_of=st.as_of.value if st.as_of else "",
                     note=self.linker.rich(st.note) if st.note else None,

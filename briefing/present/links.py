@@ -23,6 +23,14 @@ FOLDERS = {
     "event": "events",
     "briefing": "briefings",
 }
+# What one sheet of a kind is called, as a search result names it.
+KIND_NAMES = {
+    "source": "Source",
+    "actor": "Actor",
+    "relation": "Relation",
+    "event": "Event",
+    "briefing": "Briefing",
+}
 SECTION_TITLES = {
     "briefing": "Briefings",
     "actor": "Actors",

@@ -15,6 +15,33 @@ from briefing.model import records
 from briefing.model.contract import KIND, SHEET_KINDS, STATEMENT_KINDS
 from briefing.present.links import SECTION_TITLES, Linker, SheetLink, sheet_label, sheet_link
 
+# Whose words a statement is, by kind: the line under each statement says it, so that the
+# sheet a statement is filed under is never read as its speaker.
+WHOSE = {
+    "reported": "stated as fact",
+    "attributed": "reporting what others say",
+    "quote": "quoting others",
+    "assessment": "the source's own assessment",
+    "forecast": "the source's own forecast",
+}
+# A source's title longer than this is shortened under statements (see short_name).
+SHORT_TITLE_MAX = 48
+
+
+def short_name(source: records.Source) -> str:
+    """The source's short_title; else its first sentence or words up to SHORT_TITLE_MAX."""
+    if source.short_title:
+        return source.short_title
+    title = source.title
+    if len(title) <= SHORT_TITLE_MAX:
+        return title
+    for end in (". ", "? ", "! ", ": "):
+        cut = title.find(end)
+        if 0 < cut < SHORT_TITLE_MAX:
+            return title[: cut + (end[0] != ":")]
+    words = title[:SHORT_TITLE_MAX].rsplit(" ", 1)[0]
+    return words.rstrip(" ,;:-–—") + "…"
+
 
 @dataclass(frozen=True)
 class FigureView:
@@ -36,7 +63,9 @@ class StatementView:
     attributed_to: Markup | None
     quote: str
     source_title: str
+    source_short: str
     source_href: str
+    whose: str
     figures: tuple[FigureView, ...]
     as_of: str
     note: Markup | None
@@ -77,6 +106,7 @@ class BacklinkGroup:
 def statement_view(linker: Linker, sheet: records.Sheet, st: records.Statement) -> StatementView:
     """A statement with everything a page prints about it."""
     source = linker.corpus.by_id[st.source.target]
+    assert isinstance(source, records.Source)
     return StatementView(
         anchor=st.id,
         kind=st.kind,
@@ -86,7 +116,9 @@ def statement_view(linker: Linker, sheet: records.Sheet, st: records.Statement) 
         attributed_to=linker.rich(st.attributed_to) if st.attributed_to else None,
         quote=st.quote.value,
         source_title=source.title,
+        source_short=short_name(source),
         source_href=linker.href(source.id),
+        whose=WHOSE[st.kind],
         figures=tuple(
             FigureView(f.value, f.unit or "", linker.rich(f.what), f.period or "")
             for f in st.figures

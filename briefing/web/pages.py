@@ -139,9 +139,18 @@ def figure_rows(linker: Linker) -> tuple[FigureRow, ...]:
     return tuple(rows)
 
 
+@dataclass(frozen=True)
+class WhoseView:
+    """A statement label and the words the filing line uses for whose analysis it is."""
+
+    label: str
+    phrase: str
+
+
 def legend_context(linker: Linker) -> dict[str, Any]:
     """The statement kinds, in registry order, and the kind the example statement shows."""
-    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"]}
+    whose = [WhoseView(k.label, views.WHOSE[k.name]) for k in KIND_REGISTRY]
+    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"], "whose": whose}
 
 
 def coverage_view(data: Shared, source: records.Source) -> CoverageView:
@@ -184,6 +193,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
             linker, sheet.id, skip_citations=isinstance(sheet, records.Source)
         ),
         "search_boost": SEARCH_BOOST[sheet.kind],
+        "search_kind": links.KIND_NAMES[sheet.kind],
         "legend_href": linker.url(links.page_url(LEGEND)),
         # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
         "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,
@@ -226,6 +236,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         context["bluf"] = linker.rich(sheet.bluf)
         context["key_judgments"] = views.referenced(linker, sheet.key_judgments)
         context["sections"] = parts.sections(linker, sheet)
+        context["watch"] = parts.what_to_watch(linker, sheet)
     return context
 
 

@@ -1,4 +1,4 @@
-"""Parts of sheet pages: a briefing's sections with their anchors, a source's facts."""
+"""Parts of sheet pages: a briefing's sections and what to watch, a source's facts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ class SectionView:
 
 
 # Ids a briefing page always uses, which a section's anchor must not take.
-PAGE_IDS = frozenset({"_title", "_key-judgments", "_statements", "_referenced-by"})
+PAGE_IDS = frozenset(
+    {"_title", "_key-judgments", "_what-to-watch", "_statements", "_referenced-by"}
+)
 
 
 def slug(title: str) -> str:
@@ -97,3 +99,23 @@ def sections(linker: SiteLinker, briefing: records.Briefing) -> list[SectionView
         )
         for anchor, section in zip(anchors, briefing.sections, strict=True)
     ]
+
+
+def what_to_watch(linker: SiteLinker, briefing: records.Briefing) -> list[views.CitingStatement]:
+    """The source's forecasts a briefing rests on: those it references, then those filed
+    under the sheets it cites whole, in the briefing's order, each once (no new text)."""
+    corpus = linker.corpus
+    refs = [*briefing.key_judgments, *(ref for s in briefing.sections for ref in s.refs)]
+    found: dict[str, tuple[records.Sheet, records.Statement]] = {}
+    for st in briefing.statements:
+        found[f"{briefing.id}#{st.id}"] = (briefing, st)
+    for ref in refs:
+        sheet = corpus.by_id[ref.sheet_id]
+        if ref.statement_id:
+            found[ref.target] = (sheet, corpus.statement(ref.target))
+    for ref in refs:
+        sheet = corpus.by_id[ref.sheet_id]
+        if not ref.statement_id:
+            for st in sheet.statements:
+                found.setdefault(f"{sheet.id}#{st.id}", (sheet, st))
+    return [views.citing(linker, s, st) for s, st in found.values() if st.kind == "forecast"]

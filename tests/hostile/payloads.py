@@ -162,7 +162,9 @@ def corpus() -> dict[str, str]:
             + f"    quote: {_quoted(text)}\n"
             + f"    note: {_quoted('See' + label)}\n"
             + "    figures:\n"
-            + f"      - value: {_quoted(folded)}\n"
+            # A figure's value must be a quantity (check refuses markup there); its unit and
+            # period still carry the payload.
+            + "      - value: '240'\n"
             + f"        unit: {_quoted(folded)}\n"
             + f"        what: {_quoted(text)}\n"
             + f"        period: {_quoted(folded)}\n"
