@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, cast
 
 from briefing.check.validate import REF, suggest
-from briefing.model import records
+from briefing.model import chronology, records
 from briefing.model.contract import SHEET_KINDS
 from briefing.model.errors import Problem
 
@@ -44,6 +44,11 @@ class Corpus:
     text_links: frozenset[tuple[str, str, str]] = frozenset()
     # content/corpus.yaml, its references resolved (the defaults if there is none).
     settings: records.Settings = records.DEFAULT_SETTINGS
+    # Event id -> where its first quote lies in its source's text (filled once the texts are
+    # read, by with_source_places): the events' source order.
+    source_places: MappingProxyType[str, chronology.SourcePlace] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     # Indexes built once on first use, so that pages do not rescan the corpus (which made
     # rendering quadratic in the number of sheets). cached_property writes the instance
@@ -81,9 +86,19 @@ class Corpus:
 
     @cached_property
     def events(self) -> tuple[records.Event, ...]:
-        """Every event in date order; a partial date ('2024') sorts before its days."""
-        dated = [e for e in self.of_kind("event") if isinstance(e, records.Event)]
-        return tuple(sorted(dated, key=lambda e: (e.date.sort_key, e.id)))
+        """Every event in order (see briefing.model.chronology): dates, relative order
+        ('after'/'before'), then source order; a partial date ('2024') before its days."""
+        found = [e for e in self.of_kind("event") if isinstance(e, records.Event)]
+        places = self.source_places
+        return chronology.ordered(found, lambda e: places.get(e.id, chronology.NOWHERE_IN_SOURCES))
+
+    def anchor_date(self, event: records.Event) -> records.PartialDate | None:
+        """The date an event is placed by: its own first date, or its relative's."""
+        return chronology.anchor_date(event, self._events_by_id)
+
+    @cached_property
+    def _events_by_id(self) -> dict[str, records.Event]:
+        return {e.id: e for e in self.events}
 
     @cached_property
     def event_at(self) -> dict[str, int]:
@@ -226,6 +241,9 @@ def link(
                 found[target].add((sheet.id, statement_id))
             if statement_id and ref.targets == ("[[",):
                 text_links.add((target, sheet.id, statement_id))
+    events = [s for s in by_id.values() if isinstance(s, records.Event)]
+    events.sort(key=lambda e: e.path)
+    problems.extend([*chronology.cycles(events), *chronology.contradictions(events)])
     order: dict[str, int] = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
     backlinks = {

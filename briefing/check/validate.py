@@ -66,6 +66,24 @@ def check_url(value: str) -> str | None:
     return None if parts.hostname else "needs a host, like https://example.org/page"
 
 
+def event_dates_problem(event: records.Event) -> str | None:
+    """Why an event's date fields contradict each other, or None."""
+    if event.date is not None and event.dates:
+        return "an event has 'date' (one date or a range) or 'dates' (several), not both"
+    if event.until is not None and event.date is None:
+        return "'until' ends a range; give its start as 'date'"
+    if event.until is not None and event.date is not None:
+        start, end = event.date.sort_key, event.until.sort_key
+        if end <= start and event.until.value != event.date.value[: len(event.until.value)]:
+            return (
+                f"'until' ({event.until.value}) must come after 'date' ({event.date.value}); "
+                "swap them"
+            )
+    if event.after is not None and event.before is not None:
+        return "an event is ordered 'after' one event or 'before' one, not both; keep one"
+    return None
+
+
 class Reader:
     """Reads nodes against fields, collecting problems instead of stopping at the first."""
 
@@ -240,6 +258,8 @@ class Reader:
             targets = [ref.target for ref in record.actors]
             if len(set(targets)) < 2:
                 self.fail(record.loc, "a relation ties at least two different actors in 'actors'")
+        if isinstance(record, records.Event) and (why := event_dates_problem(record)):
+            return self.fail(record.loc, why)
         if isinstance(record, records.Source) and not TEXT_FILE.fullmatch(record.text):
             return self.fail(
                 record.loc,

@@ -7,8 +7,10 @@ letters, digits and punctuation otherwise must match exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -169,6 +171,21 @@ def quotes(corpus: Corpus) -> list[tuple[records.Text, str]]:
         if isinstance(sheet, records.Source):
             found.extend((exclusion.quote, sheet.id) for exclusion in sheet.excluded)
     return found
+
+
+def with_source_places(corpus: Corpus, texts: Mapping[str, SourceText]) -> Corpus:
+    """The corpus with each event's source order: where its first quote lies in its text."""
+    places: dict[str, tuple[int, str]] = {}
+    for event in corpus.of_kind("event"):
+        found = []
+        for statement in event.statements:
+            text = texts.get(statement.source.target)
+            at = text.normalised.find(normalise_quote(statement.quote.value)) if text else -1
+            if text is not None and at >= 0:
+                found.append((at, text.source_id))
+        if found:
+            places[event.id] = min(found)
+    return dataclasses.replace(corpus, source_places=MappingProxyType(places))
 
 
 def verify(root: Path, corpus: Corpus) -> tuple[MappingProxyType[str, SourceText], list[Problem]]:

@@ -220,7 +220,25 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "events": sheet_fields(
         "title",
-        Field("date", "date", "ISO 8601 to the precision the source allows.", True),
+        Field("date", "date", "ISO 8601 to the precision the source prints; leave out if none."),
+        Field("until", "date", "The end of a date range the source prints (with 'date')."),
+        listing(
+            Field("date", "date", "A date the source prints."),
+            "dates",
+            "Several dates the source prints (instead of 'date').",
+        ),
+        Field(
+            "after",
+            "ref",
+            "The event this one follows, when the source orders it but prints no date.",
+            targets=("event",),
+        ),
+        Field(
+            "before",
+            "ref",
+            "The event this one precedes, when the source orders it but prints no date.",
+            targets=("event",),
+        ),
         Field("date_note", "text", "Required when the date is inferred: how it was inferred."),
         listing(ACTOR_REF, "actors", "Actors involved."),
     ),

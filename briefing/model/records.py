@@ -153,9 +153,29 @@ class Event(Sheet):
     """Something that happened, dated as precisely as the source allows."""
 
     kind: ClassVar[str] = "event"
-    date: PartialDate
+    date: PartialDate | None
+    until: PartialDate | None = None
+    dates: tuple[PartialDate, ...] = ()
+    after: Ref | None = None
+    before: Ref | None = None
     date_note: Text | None
     actors: tuple[Ref, ...]
+
+    @property
+    def all_dates(self) -> tuple[PartialDate, ...]:
+        """Every date the source gives the event (a range's start and end), earliest first."""
+        given = [d for d in (self.date, self.until) if d is not None] + list(self.dates)
+        return tuple(sorted(given, key=lambda d: d.sort_key))
+
+    @property
+    def first(self) -> PartialDate | None:
+        """The earliest date the source gives it, or None (undated, or only ordered)."""
+        return self.all_dates[0] if self.all_dates else None
+
+    @property
+    def relative(self) -> Ref | None:
+        """The event it is ordered against ('after' or 'before'), if any."""
+        return self.after or self.before
 
 
 @dataclass(frozen=True, kw_only=True)
