@@ -258,6 +258,15 @@ class Reader:
             targets = [ref.target for ref in record.actors]
             if len(set(targets)) < 2:
                 self.fail(record.loc, "a relation ties at least two different actors in 'actors'")
+        if isinstance(record, records.Exclusion) and (
+            (record.quote is None) == (record.start is None and record.end is None)
+            or (record.quote is None and (record.start is None or record.end is None))
+        ):
+            return self.fail(
+                record.loc,
+                "an exclusion has either 'quote' (a passage) or both 'from' and 'to' "
+                "(a block, from its first words through its last), not both or neither",
+            )
         if isinstance(record, records.Event) and (why := event_dates_problem(record)):
             return self.fail(record.loc, why)
         if isinstance(record, records.Source) and not TEXT_FILE.fullmatch(record.text):

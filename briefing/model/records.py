@@ -82,16 +82,33 @@ class Publication:
     publisher: str | None
     date: PartialDate | None
     url: str | None
+    mirror: str | None = None
     loc: Loc
 
 
 @dataclass(frozen=True, kw_only=True)
 class Exclusion:
-    """A passage of a source that carries no fact, left out of coverage for a reason."""
+    """A passage of a source that carries no fact, left out of coverage for a reason: a
+    quote (every occurrence), or a block from one passage through another."""
 
-    quote: Text
+    quote: Text | None
+    start: Text | None = None
+    end: Text | None = None
     reason: str
     loc: Loc
+
+    @property
+    def passage(self) -> str:
+        """The passage as a reader is shown it."""
+        if self.quote is not None:
+            return self.quote.value
+        first, last = (t.value if t else "" for t in (self.start, self.end))
+        return f"{first} … {last}"
+
+    @property
+    def texts(self) -> tuple[Text, ...]:
+        """The quoted parts, each of which must occur in the source."""
+        return tuple(t for t in (self.quote, self.start, self.end) if t is not None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,6 +142,7 @@ class Source(Sheet):
     kind: ClassVar[str] = "source"
     publication: Publication | None
     text: str
+    archive_note: Text | None = None
     excluded: tuple[Exclusion, ...]
 
 

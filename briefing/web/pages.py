@@ -225,7 +225,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         context["facts"] = parts.source_facts(linker, sheet)
         context["quotes"] = cited_quotes(linker, data, sheet)
         context["coverage"] = coverage_view(data, sheet)
-        context["excluded"] = [(e.quote.value, e.reason) for e in sheet.excluded]
+        context["excluded"] = [(e.passage, e.reason) for e in sheet.excluded]
     elif isinstance(sheet, records.Briefing):
         context["bluf"] = linker.rich(sheet.bluf)
         context["key_judgments"] = views.referenced(linker, sheet.key_judgments)
