@@ -187,6 +187,23 @@ def index(sheets: Iterable[records.Sheet]) -> tuple[dict[str, records.Sheet], li
     return by_id, problems
 
 
+def unknown(ref: records.Ref, by_id: dict[str, records.Sheet]) -> str:
+    """Why a reference names no sheet: a likely typo (did you mean), or a sheet not yet
+    written, with the command that writes it (its kind inferred from the field)."""
+    hint = suggest(ref.sheet_id, by_id)
+    if hint:
+        return f"unknown reference '{ref.sheet_id}'{hint}"
+    kinds = [k for k in ref.targets if k in SHEET_KINDS]
+    kind = kinds[0] if len(kinds) == 1 else "KIND"
+    command = f"`briefing new {kind} {ref.sheet_id}`"
+    if kind == "KIND":
+        command += f" (KIND: {', '.join(SHEET_KINDS)})"
+    return (
+        f"unknown reference '{ref.sheet_id}': no sheet has this id yet; "
+        f"write it with {command}, or correct the id"
+    )
+
+
 def resolve(
     ref: records.Ref, by_id: dict[str, records.Sheet], unchecked: frozenset[str]
 ) -> str | None:
@@ -200,7 +217,7 @@ def resolve(
     if sheet is None:
         if ref.sheet_id in unchecked:
             return None  # that sheet has its own problems already
-        return f"unknown reference '{ref.sheet_id}'" + suggest(ref.sheet_id, by_id)
+        return unknown(ref, by_id)
     if ref.statement_id:
         ids = [s.id for s in sheet.statements]
         if ref.statement_id not in ids:

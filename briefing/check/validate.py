@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from briefing.check.fidelity import dropped_hedges
 from briefing.check.load import Document
 from briefing.check.yamltree import Mapping, Node, Scalar, Sequence, describe
 from briefing.model import records
@@ -237,6 +238,8 @@ class Reader:
     def check_rules(self, record: Any) -> Any:
         """Rules that tie fields together, beyond each field's own shape."""
         is_statement = isinstance(record, records.Statement)
+        if is_statement and (problem := dropped_hedges(record)) is not None:
+            self.problems.append(problem)
         if is_statement and record.kind in ATTRIBUTED_KINDS and record.attributed_to is None:
             return self.fail(
                 record.loc,

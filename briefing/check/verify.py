@@ -217,11 +217,20 @@ def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[
     return texts, problems
 
 
-def check_quote(quote: records.Text, text: SourceText) -> Problem | None:
-    """A problem if the quote is not in the text."""
+def check_quote(
+    quote: records.Text, text: SourceText, others: Mapping[str, SourceText] | None = None
+) -> Problem | None:
+    """A problem if the quote is not in the text; it names another source that holds it."""
     wanted = normalise_quote(quote.value)
     if wanted in text.normalised:
         return None
+    for other in sorted((others or {}).values(), key=lambda t: t.source_id):
+        if other.source_id != text.source_id and wanted in other.normalised:
+            return Problem(
+                quote.loc,
+                f"quote not found in source '{text.source_id}' ({text.path}), but it is in "
+                f"source '{other.source_id}' ({other.path}); cite 'source: {other.source_id}'",
+            )
     near = closest_passage(wanted, text.normalised)
     hint = f'; closest passage: "{near}"' if near else ""
     return Problem(quote.loc, f"quote not found in source '{text.source_id}' ({text.path}){hint}")
@@ -257,7 +266,7 @@ def verify(root: Path, corpus: Corpus) -> tuple[MappingProxyType[str, SourceText
     texts, problems = read_texts(root, corpus)
     for quote, source_id in quotes(corpus):
         text = texts.get(source_id)
-        if text is not None and (problem := check_quote(quote, text)) is not None:
+        if text is not None and (problem := check_quote(quote, text, texts)) is not None:
             problems.append(problem)
     problems.extend(block_order(corpus, texts))
     return MappingProxyType(texts), problems
