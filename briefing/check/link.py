@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from briefing.check.validate import REF, suggest
 from briefing.model import chronology, records
-from briefing.model.contract import SHEET_KINDS
+from briefing.model.contract import RESERVED_IDS, SHEET_KINDS
 from briefing.model.errors import Problem
 
 # [[target]] or [[target|label]]; the target is checked against REF after matching.
@@ -193,6 +193,11 @@ def unknown(ref: records.Ref, by_id: dict[str, records.Sheet]) -> str:
     hint = suggest(ref.sheet_id, by_id)
     if hint:
         return f"unknown reference '{ref.sheet_id}'{hint}"
+    if ref.sheet_id in RESERVED_IDS:
+        return (
+            f"unknown reference '{ref.sheet_id}': the id is reserved for the site's own "
+            "pages and no sheet can have it; correct the id"
+        )
     kinds = [k for k in ref.targets if k in SHEET_KINDS]
     kind = kinds[0] if len(kinds) == 1 else "KIND"
     command = f"`briefing new {kind} {ref.sheet_id}`"
