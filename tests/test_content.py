@@ -160,21 +160,6 @@ def test_a_figure_is_printed_in_its_quote(
     assert normalise(figure.value.split()[0]) in normalise(statement.quote.value), where
 
 
-HEDGES = re.compile(
-    r"\b(could|may|might|would|apparently|ostensibly|undoubtedly|believe|necessarily|seem)\b",
-    re.IGNORECASE,
-)
-
-
-@pytest.mark.parametrize(("where", "statement"), list(statements()), ids=lambda v: str(v)[:60])
-def test_a_statement_keeps_the_hedges_of_its_quote(
-    where: str, statement: records.Statement
-) -> None:
-    hedges = {h.lower() for h in HEDGES.findall(statement.quote.value)}
-    kept = {h.lower() for h in HEDGES.findall(statement.text.value)}
-    assert hedges <= kept, f"{where} drops {sorted(hedges - kept)}"
-
-
 @pytest.mark.parametrize(("where", "statement"), list(statements()), ids=lambda v: str(v)[:60])
 def test_a_statement_names_who_says_it_where_its_kind_needs_it(
     where: str, statement: records.Statement
@@ -186,7 +171,9 @@ def test_a_statement_names_who_says_it_where_its_kind_needs_it(
 @pytest.mark.parametrize("event", CORPUS.of_kind("event"), ids=lambda e: e.id)
 def test_an_events_year_is_printed_or_its_inference_noted(event: records.Sheet) -> None:
     assert isinstance(event, records.Event)
-    year = event.date.value[:4]
+    if event.first is None:
+        return  # undated: nothing to print or infer
+    year = event.first.value[:4]
     printed = any(year in st.quote.value for st in event.statements)
     assert printed or event.date_note is not None
 

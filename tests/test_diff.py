@@ -133,7 +133,7 @@ Sheets: 1 added, 1 removed, 1 renamed, 2 otherwise changed. Statements: 1 added,
 
 ### References
 
-- broken: `russia` → `north-korea` at `content/actors/russia.yaml:4:10`: `unknown reference 'north-korea'`
+- broken: `russia` → `north-korea` at `content/actors/russia.yaml:4:10`: `` unknown reference 'north-korea': no sheet has this id yet; write it with `briefing new KIND north-korea` (KIND: briefing, actor, relation, event, source), or correct the id ``
 
 `HEAD` has 1 problem. `python build.py check` lists them.
 """
@@ -212,7 +212,11 @@ def test_diff_json(history: Project, capsys: pytest.CaptureFixture) -> None:
             "source": "russia",
             "target": "north-korea",
             "where": "content/actors/russia.yaml:4:10",
-            "message": "unknown reference 'north-korea'",
+            "message": (
+                "unknown reference 'north-korea': no sheet has this id yet; write it with "
+                "`briefing new KIND north-korea` (KIND: briefing, actor, relation, event, "
+                "source), or correct the id"
+            ),
         }
     ]
     assert (data["base"], data["head"], data["problems_base"], data["problems_head"]) == (

@@ -29,7 +29,10 @@ BAD_REFERENCES = [
     (
         "unknown id without suggestion",
         {"actors": "china, zzz", "summary": "s"},
-        [f"{R}:4:17: unknown reference 'zzz'"],
+        [
+            f"{R}:4:17: unknown reference 'zzz': no sheet has this id yet; "
+            "write it with `briefing new actor zzz`, or correct the id"
+        ],
     ),
     (
         "id of the wrong kind",

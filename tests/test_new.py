@@ -131,7 +131,7 @@ def test_new_source_cli_prints_what_to_fill_in(
         "created content/sources/tass-report.txt",
         "paste the source's full text, as published, into content/sources/tass-report.txt",
         "fill in: title, summary, text (replace each TODO)",
-        "optional, commented out: short_title, publication, excluded, tags, statements",
+        "optional, commented out: short_title, publication, archive_note, excluded, tags, statements",
         "then run: python build.py check",
     ]
     assert (project.root / "content/sources/tass-report.txt").read_text().startswith("TODO: ")

@@ -35,7 +35,14 @@ BRIEFING = """\
             "order: [aaa, aaa]\n",
             [f"{S}:1:14: 'aaa' is listed twice in 'order' (first at line 1)"],
         ),
-        ("intro: See [[nowhere]].\n", [f"{S}:1:8: unknown reference 'nowhere'"]),
+        (
+            "intro: See [[nowhere]].\n",
+            [
+                f"{S}:1:8: unknown reference 'nowhere': no sheet has this id yet; write it "
+                "with `briefing new KIND nowhere` (KIND: briefing, actor, relation, event, "
+                "source), or correct the id"
+            ],
+        ),
         (
             "title: A <b>title</b>\n",
             [f"{S}:1:8: 'title' must not contain '<', '>' or HTML entities"],

@@ -21,7 +21,8 @@ type: state
 summary: A state.
 statements:
   - id: s
-    text: t
+    # The text keeps every hedge the quotes below hold, so only the quote is tested here.
+    text: Officials believe it could be so.
     kind: reported
     source: article
     quote: {quote}
@@ -69,7 +70,7 @@ def test_near_misses_fail_at_the_quote_with_the_closest_passage(
     with pytest.raises(ContentError) as raised:
         check(make_corpus(tmp_path, {A: SHEET.format(quote=quote)}))
     assert [str(p) for p in raised.value.problems] == [
-        f"{A}:10:12: quote not found in source 'article' (content/sources/article.txt); "
+        f"{A}:11:12: quote not found in source 'article' (content/sources/article.txt); "
         f'closest passage: "{closest}"'
     ]
 

@@ -11,7 +11,7 @@ from briefing.check.link import link
 from briefing.check.load import KINDS, discover, load_file
 from briefing.check.settings import load_settings
 from briefing.check.validate import Reader, validate_document
-from briefing.check.verify import Checked, verify
+from briefing.check.verify import Checked, verify, with_source_places
 from briefing.check.vocabulary import load_vocabulary
 from briefing.forked import run_shares, share_of
 from briefing.model import records
@@ -66,7 +66,7 @@ def _check(project: Project, workers: int) -> Checked:
     problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved, *unverified]
     if problems:
         raise ContentError(problems)
-    return Checked(corpus, texts)
+    return Checked(with_source_places(corpus, texts), texts)
 
 
 # Sheet files from which loading and validating are shared out among forked processes.

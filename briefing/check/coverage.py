@@ -1,8 +1,9 @@
 """Stage 4b, coverage: which sentences of each source no statement quote covers.
 
-Sentences. An archived text is split at line breaks first, so a title line is a sentence
-even without a full stop; then after '.', '!' or '?' (and any closing quotes or brackets)
-followed by white space, except when
+Sentences. An archived text is split into paragraphs first (see verify.paragraphs: a
+hard-wrapped paragraph's lines are joined, a word broken at a line end is mended), so a
+title line is a sentence even without a full stop; then after '.', '!' or '?' (and any
+closing quotes or brackets) followed by white space, except when
   - the word before the stop is an initialism ('U.S.', 'U.N.', 'e.g.') or a title or
     abbreviation in ABBREVIATIONS ('Mr.', 'Gen.'): 'U.S. Defense Secretary' stays whole;
   - the word before the stop is a single capital, an initial ('John F. Kennedy');
@@ -43,7 +44,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import accumulate
 
-from briefing.check.verify import Checked, SourceText, normalise, normalise_quote
+from briefing.check.verify import (
+    Checked,
+    SourceText,
+    normalise_quote,
+    normalise_text,
+    paragraphs,
+)
 from briefing.model import records
 
 # The least share of a sentence's letters and digits a quote must hold to count for it.
@@ -163,17 +170,20 @@ def split_line(line: str) -> list[str]:
 
 def split_sentences(raw: str, normalised: str | None = None) -> tuple[Sentence, ...]:
     """A source's archived text -> its sentences, located in the normalised text (pass
-    normalise(raw) as normalised where it is already made)."""
-    text = normalise(raw) if normalised is None else normalised
+    normalise_text(raw) as normalised where it is already made)."""
+    text = normalise_text(raw) if normalised is None else normalised
     sentences: list[Sentence] = []
     cursor = 0
-    for line_number, line in enumerate(raw.splitlines(), start=1):
-        for piece in split_line(normalise(line)):
+    for paragraph in paragraphs(raw):
+        inside = 0
+        for piece in split_line(paragraph.text):
             start = text.find(piece, cursor)
-            if start < 0:  # cannot happen for text normalise() produced; be safe, not wrong
+            at = paragraph.text.find(piece, inside)
+            if start < 0 or at < 0:  # cannot happen for text made by normalise_text
                 continue
-            cursor = start + len(piece)
-            sentences.append(Sentence(len(sentences) + 1, line_number, piece, start, cursor))
+            cursor, inside = start + len(piece), at + len(piece)
+            line = paragraph.line_at(at)
+            sentences.append(Sentence(len(sentences) + 1, line, piece, start, cursor))
     return tuple(sentences)
 
 
@@ -222,6 +232,18 @@ def is_covered(
     return count(cursor, sentence.end) == 0
 
 
+def excluded_spans(exclusion: records.Exclusion, text: str) -> list[tuple[int, int]]:
+    """Where an exclusion lies in the normalised text: every occurrence of its quote, or the
+    block from the first occurrence of 'from' through the first 'to' after it."""
+    if exclusion.quote is not None:
+        return _occurrences(normalise_quote(exclusion.quote.value), text)
+    assert exclusion.start is not None and exclusion.end is not None
+    first = text.find(normalise_quote(exclusion.start.value))
+    last = normalise_quote(exclusion.end.value)
+    end = text.find(last, max(first, 0))
+    return [(first, end + len(last))] if first >= 0 and end >= 0 else []
+
+
 def source_coverage(
     source: records.Source, text: SourceText, quotes: Iterable[str]
 ) -> SourceCoverage:
@@ -233,7 +255,7 @@ def source_coverage(
     excluded = []
     for exclusion in source.excluded:
         removes: set[int] = set()
-        for start, end in _occurrences(normalise_quote(exclusion.quote.value), text.normalised):
+        for start, end in excluded_spans(exclusion, text.normalised):
             # The sentences this occurrence overlaps; it removes those it holds in full.
             at = bisect_right(ends, start)
             while at < len(sentences) and sentences[at].start < end:
@@ -288,7 +310,7 @@ def report(results: Iterable[SourceCoverage]) -> list[str]:
                 )
             if not excluded.sentences:
                 lines.append(
-                    f"  {exclusion.quote.loc}: exclusion holds no whole sentence, so it "
+                    f"  {exclusion.texts[0].loc}: exclusion holds no whole sentence, so it "
                     "excludes nothing; quote the whole sentence"
                 )
     covered = sum(r.covered for r in results)

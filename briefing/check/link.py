@@ -16,8 +16,8 @@ from types import MappingProxyType
 from typing import Any, cast
 
 from briefing.check.validate import REF, suggest
-from briefing.model import records
-from briefing.model.contract import SHEET_KINDS
+from briefing.model import chronology, records
+from briefing.model.contract import RESERVED_IDS, SHEET_KINDS
 from briefing.model.errors import Problem
 from briefing.model.vocabulary import BUILT_IN_VOCABULARY, Vocabulary
 
@@ -47,6 +47,11 @@ class Corpus:
     settings: records.Settings = records.DEFAULT_SETTINGS
     # content/vocabulary.yaml (the built-in relation types if there is none).
     vocabulary: Vocabulary = BUILT_IN_VOCABULARY
+    # Event id -> where its first quote lies in its source's text (filled once the texts are
+    # read, by with_source_places): the events' source order.
+    source_places: MappingProxyType[str, chronology.SourcePlace] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     # Indexes built once on first use, so that pages do not rescan the corpus (which made
     # rendering quadratic in the number of sheets). cached_property writes the instance
@@ -84,9 +89,19 @@ class Corpus:
 
     @cached_property
     def events(self) -> tuple[records.Event, ...]:
-        """Every event in date order; a partial date ('2024') sorts before its days."""
-        dated = [e for e in self.of_kind("event") if isinstance(e, records.Event)]
-        return tuple(sorted(dated, key=lambda e: (e.date.sort_key, e.id)))
+        """Every event in order (see briefing.model.chronology): dates, relative order
+        ('after'/'before'), then source order; a partial date ('2024') before its days."""
+        found = [e for e in self.of_kind("event") if isinstance(e, records.Event)]
+        places = self.source_places
+        return chronology.ordered(found, lambda e: places.get(e.id, chronology.NOWHERE_IN_SOURCES))
+
+    def anchor_date(self, event: records.Event) -> records.PartialDate | None:
+        """The date an event is placed by: its own first date, or its relative's."""
+        return chronology.anchor_date(event, self._events_by_id)
+
+    @cached_property
+    def _events_by_id(self) -> dict[str, records.Event]:
+        return {e.id: e for e in self.events}
 
     @cached_property
     def event_at(self) -> dict[str, int]:
@@ -175,6 +190,28 @@ def index(sheets: Iterable[records.Sheet]) -> tuple[dict[str, records.Sheet], li
     return by_id, problems
 
 
+def unknown(ref: records.Ref, by_id: dict[str, records.Sheet]) -> str:
+    """Why a reference names no sheet: a likely typo (did you mean), or a sheet not yet
+    written, with the command that writes it (its kind inferred from the field)."""
+    hint = suggest(ref.sheet_id, by_id)
+    if hint:
+        return f"unknown reference '{ref.sheet_id}'{hint}"
+    if ref.sheet_id in RESERVED_IDS:
+        return (
+            f"unknown reference '{ref.sheet_id}': the id is reserved for the site's own "
+            "pages and no sheet can have it; correct the id"
+        )
+    kinds = [k for k in ref.targets if k in SHEET_KINDS]
+    kind = kinds[0] if len(kinds) == 1 else "KIND"
+    command = f"`briefing new {kind} {ref.sheet_id}`"
+    if kind == "KIND":
+        command += f" (KIND: {', '.join(SHEET_KINDS)})"
+    return (
+        f"unknown reference '{ref.sheet_id}': no sheet has this id yet; "
+        f"write it with {command}, or correct the id"
+    )
+
+
 def resolve(
     ref: records.Ref, by_id: dict[str, records.Sheet], unchecked: frozenset[str]
 ) -> str | None:
@@ -188,7 +225,7 @@ def resolve(
     if sheet is None:
         if ref.sheet_id in unchecked:
             return None  # that sheet has its own problems already
-        return f"unknown reference '{ref.sheet_id}'" + suggest(ref.sheet_id, by_id)
+        return unknown(ref, by_id)
     if ref.statement_id:
         ids = [s.id for s in sheet.statements]
         if ref.statement_id not in ids:
@@ -231,6 +268,9 @@ def link(
             if statement_id and ref.targets == ("[[",):
                 text_links.add((target, sheet.id, statement_id))
     problems.extend(p for sheet in by_id.values() for p in actor_types(sheet, by_id, vocabulary))
+    events = [s for s in by_id.values() if isinstance(s, records.Event)]
+    events.sort(key=lambda e: e.path)
+    problems.extend([*chronology.cycles(events), *chronology.contradictions(events)])
     order: dict[str, int] = {kind: n for n, kind in enumerate(SHEET_KINDS)}
     ordered = tuple(sorted(by_id.values(), key=lambda s: (order[s.kind], s.id)))
     backlinks = {

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from briefing.check.fidelity import dropped_hedges
 from briefing.check.load import Document
 from briefing.check.yamltree import Mapping, Node, Scalar, Sequence, describe
 from briefing.model import records
@@ -66,6 +67,24 @@ def check_url(value: str) -> str | None:
     if parts.scheme.lower() == "mailto":
         return None if re.fullmatch(r"[^@/]+@[^@/]+\.[^@/]+", parts.path) else "needs an address"
     return None if parts.hostname else "needs a host, like https://example.org/page"
+
+
+def event_dates_problem(event: records.Event) -> str | None:
+    """Why an event's date fields contradict each other, or None."""
+    if event.date is not None and event.dates:
+        return "an event has 'date' (one date or a range) or 'dates' (several), not both"
+    if event.until is not None and event.date is None:
+        return "'until' ends a range; give its start as 'date'"
+    if event.until is not None and event.date is not None:
+        start, end = event.date.sort_key, event.until.sort_key
+        if end <= start and event.until.value != event.date.value[: len(event.until.value)]:
+            return (
+                f"'until' ({event.until.value}) must come after 'date' ({event.date.value}); "
+                "swap them"
+            )
+    if event.after is not None and event.before is not None:
+        return "an event is ordered 'after' one event or 'before' one, not both; keep one"
+    return None
 
 
 class Reader:
@@ -238,6 +257,8 @@ class Reader:
     def check_rules(self, record: Any) -> Any:
         """Rules that tie fields together, beyond each field's own shape."""
         is_statement = isinstance(record, records.Statement)
+        if is_statement and (problem := dropped_hedges(record)) is not None:
+            self.problems.append(problem)
         if is_statement and record.kind in ATTRIBUTED_KINDS and record.attributed_to is None:
             return self.fail(
                 record.loc,
@@ -263,6 +284,17 @@ class Reader:
                 self.check_edge(edge, targets, record.types)
         if isinstance(record, records.Edge):
             return self.check_edge_form(record)
+        if isinstance(record, records.Exclusion) and (
+            (record.quote is None) == (record.start is None and record.end is None)
+            or (record.quote is None and (record.start is None or record.end is None))
+        ):
+            return self.fail(
+                record.loc,
+                "an exclusion has either 'quote' (a passage) or both 'from' and 'to' "
+                "(a block, from its first words through its last), not both or neither",
+            )
+        if isinstance(record, records.Event) and (why := event_dates_problem(record)):
+            return self.fail(record.loc, why)
         if isinstance(record, records.Source) and not TEXT_FILE.fullmatch(record.text):
             return self.fail(
                 record.loc,

@@ -2,13 +2,17 @@
 
 Quotes and texts are compared after normalising white space, curly and straight quotes,
 dashes and the ellipsis, so that typography does not decide whether a quote matches;
-letters, digits and punctuation otherwise must match exactly.
+letters, digits and punctuation otherwise must match exactly. Hard-wrapped lines of the
+text are joined and a word the layout broke with a hyphen at a line end is mended (see
+paragraphs), so that layout does not decide either.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +63,68 @@ def normalise(text: str) -> str:
         text = _TYPOGRAPHIC.sub(_plain, text)
     # str.split() splits where the regex \s+ matches (both use str.isspace), and quicker.
     return " ".join(text.split())
+
+
+# A word broken by the layout at a line end: a letter, a hyphen, then the line break.
+_BROKEN_WORD = re.compile(r"[^\W\d_]-$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Lines of an archived text read as one (normalised), and the line each part began on."""
+
+    text: str
+    # (offset in text, line number in the archived text) of each joined line, in order.
+    starts: tuple[tuple[int, int], ...]
+
+    def line_at(self, offset: int) -> int:
+        """The archived text's line number holding the character at offset."""
+        return [line for at, line in self.starts if at <= offset][-1]
+
+
+def _joins(before: str, after: str, wrapped: bool) -> bool:
+    """Whether a line break between two lines is only layout (see paragraphs)."""
+    if not any(c.isalnum() for c in before) or not any(c.isalnum() for c in after):
+        return False  # a rule or an ornament ('—', '* * *') stands alone
+    if _BROKEN_WORD.search(before) and after[:1].islower():
+        return True
+    return wrapped or after[:1].islower()
+
+
+def paragraphs(raw: str) -> tuple[Paragraph, ...]:
+    """An archived text -> its paragraphs, hard-wrapped lines joined.
+
+    A text with a blank line between paragraphs is hard-wrapped (as text converted from a PDF
+    is): a line break inside a paragraph is a space. A text without blank lines holds one
+    paragraph (or heading) per line, and a line break joins only a line that begins in
+    lowercase to the one before. In both, a hyphen at a line end between letters is the
+    layout's ('sanc-' + 'tions' reads 'sanctions'), so a quote need not reproduce it.
+    """
+    lines = raw.splitlines()
+    blank = [n for n, line in enumerate(lines) if not line.strip()]
+    content = [n for n, line in enumerate(lines) if line.strip()]
+    wrapped = bool(content) and any(content[0] < n < content[-1] for n in blank)
+    found: list[Paragraph] = []
+    text, starts = "", [(0, 0)]
+    for number, line in enumerate(lines, start=1):
+        part = normalise(line)
+        if text and part and _joins(text, part, wrapped):
+            broken = bool(_BROKEN_WORD.search(text)) and part[:1].islower()
+            text = text[:-1] if broken else text + " "
+            starts.append((len(text), number))
+            text += part
+            continue
+        if text:
+            found.append(Paragraph(text, tuple(starts)))
+        text, starts = part, [(0, number)]
+    if text:
+        found.append(Paragraph(text, tuple(starts)))
+    return tuple(found)
+
+
+def normalise_text(raw: str) -> str:
+    """An archived text as quotes are matched against it: paragraphs joined, normalised."""
+    return " ".join(p.text for p in paragraphs(raw))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -147,15 +213,24 @@ def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[
             )
             problems.append(Problem(Loc(shown), message))
         elif raw is not None:
-            texts[sheet.id] = SourceText(sheet.id, shown, raw, normalise(raw))
+            texts[sheet.id] = SourceText(sheet.id, shown, raw, normalise_text(raw))
     return texts, problems
 
 
-def check_quote(quote: records.Text, text: SourceText) -> Problem | None:
-    """A problem if the quote is not in the text."""
+def check_quote(
+    quote: records.Text, text: SourceText, others: Mapping[str, SourceText] | None = None
+) -> Problem | None:
+    """A problem if the quote is not in the text; it names another source that holds it."""
     wanted = normalise_quote(quote.value)
     if wanted in text.normalised:
         return None
+    for other in sorted((others or {}).values(), key=lambda t: t.source_id):
+        if other.source_id != text.source_id and wanted in other.normalised:
+            return Problem(
+                quote.loc,
+                f"quote not found in source '{text.source_id}' ({text.path}), but it is in "
+                f"source '{other.source_id}' ({other.path}); cite 'source: {other.source_id}'",
+            )
     near = closest_passage(wanted, text.normalised)
     hint = f'; closest passage: "{near}"' if near else ""
     return Problem(quote.loc, f"quote not found in source '{text.source_id}' ({text.path}){hint}")
@@ -167,8 +242,23 @@ def quotes(corpus: Corpus) -> list[tuple[records.Text, str]]:
     for sheet in corpus.sheets:
         found.extend((statement.quote, statement.source.target) for statement in sheet.statements)
         if isinstance(sheet, records.Source):
-            found.extend((exclusion.quote, sheet.id) for exclusion in sheet.excluded)
+            found.extend((part, sheet.id) for e in sheet.excluded for part in e.texts)
     return found
+
+
+def with_source_places(corpus: Corpus, texts: Mapping[str, SourceText]) -> Corpus:
+    """The corpus with each event's source order: where its first quote lies in its text."""
+    places: dict[str, tuple[int, str]] = {}
+    for event in corpus.of_kind("event"):
+        found = []
+        for statement in event.statements:
+            text = texts.get(statement.source.target)
+            at = text.normalised.find(normalise_quote(statement.quote.value)) if text else -1
+            if text is not None and at >= 0:
+                found.append((at, text.source_id))
+        if found:
+            places[event.id] = min(found)
+    return dataclasses.replace(corpus, source_places=MappingProxyType(places))
 
 
 def verify(root: Path, corpus: Corpus) -> tuple[MappingProxyType[str, SourceText], list[Problem]]:
@@ -176,6 +266,30 @@ def verify(root: Path, corpus: Corpus) -> tuple[MappingProxyType[str, SourceText
     texts, problems = read_texts(root, corpus)
     for quote, source_id in quotes(corpus):
         text = texts.get(source_id)
-        if text is not None and (problem := check_quote(quote, text)) is not None:
+        if text is not None and (problem := check_quote(quote, text, texts)) is not None:
             problems.append(problem)
+    problems.extend(block_order(corpus, texts))
     return MappingProxyType(texts), problems
+
+
+def block_order(corpus: Corpus, texts: Mapping[str, SourceText]) -> list[Problem]:
+    """A problem for each excluded block whose 'to' does not follow its 'from' in the text."""
+    problems = []
+    for sheet in corpus.of_kind("source"):
+        assert isinstance(sheet, records.Source)
+        text = texts.get(sheet.id)
+        for exclusion in sheet.excluded if text is not None else ():
+            start, end = exclusion.start, exclusion.end
+            if text is None or start is None or end is None:
+                continue
+            first = text.normalised.find(normalise_quote(start.value))
+            last = normalise_quote(end.value)
+            if first >= 0 and last in text.normalised and text.normalised.find(last, first) < 0:
+                problems.append(
+                    Problem(
+                        end.loc,
+                        f"'to' does not occur after 'from' in source '{sheet.id}' "
+                        f"({text.path}); a block runs from its first words to its last",
+                    )
+                )
+    return problems

@@ -122,7 +122,9 @@ def scaffold_text(folder: str, sheet_id: str) -> tuple[str, Scaffold]:
     ]
     fill_in, optional = [], []
     for field in KIND_FIELDS[folder]:
-        if field.required:
+        # An event's date is optional (a source may print none), but most sources print
+        # one, so the scaffold asks for it; an editor deletes the line for an undated event.
+        if field.required or (folder, field.name) == ("events", "date"):
             lines.append(writer.value(field))
             if field.name != "id":
                 fill_in.append(field.name)

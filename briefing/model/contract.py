@@ -180,15 +180,27 @@ PUBLICATION = Field(
         Field("publisher", "title", "Publisher or outlet."),
         Field("date", "date", "Publication date to the precision known."),
         Field("url", "url", "Where it was published (https, http or mailto)."),
+        Field(
+            "mirror",
+            "url",
+            "Where the archived text was copied from, when not 'url' (an archive or mirror).",
+        ),
     ),
 )
 EXCLUSION = Field(
     "exclusion",
     "object",
-    "A sentence of the source that carries no fact.",
+    "A passage of the source that carries no fact: 'quote', or a block 'from' ... 'to'.",
     record=records.Exclusion,
     fields=(
-        Field("quote", "text", "The passage, verbatim.", True),
+        Field("quote", "text", "The passage, verbatim; every occurrence is excluded."),
+        Field(
+            "from",
+            "text",
+            "A block's first words, verbatim (with 'to'): a header, footer or caption.",
+            attr="start",
+        ),
+        Field("to", "text", "The block's last words, verbatim; the block ends there.", attr="end"),
         Field("reason", "line", "Why it carries no fact (rhetoric, transition...).", True),
     ),
 )
@@ -248,6 +260,12 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         ),
         PUBLICATION,
         Field("text", "line", "File name of the archived text beside this sheet.", True),
+        Field(
+            "archive_note",
+            "text",
+            "What the archived text holds if not the whole source as published: which part, "
+            "or that it was converted from a PDF.",
+        ),
         listing(EXCLUSION, "excluded", "Sentences left out of coverage, each with a reason."),
     ),
     "actors": sheet_fields(
@@ -276,7 +294,25 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "events": sheet_fields(
         "title",
-        Field("date", "date", "ISO 8601 to the precision the source allows.", True),
+        Field("date", "date", "ISO 8601 to the precision the source prints; leave out if none."),
+        Field("until", "date", "The end of a date range the source prints (with 'date')."),
+        listing(
+            Field("date", "date", "A date the source prints."),
+            "dates",
+            "Several dates the source prints (instead of 'date').",
+        ),
+        Field(
+            "after",
+            "ref",
+            "The event this one follows, when the source orders it but prints no date.",
+            targets=("event",),
+        ),
+        Field(
+            "before",
+            "ref",
+            "The event this one precedes, when the source orders it but prints no date.",
+            targets=("event",),
+        ),
         Field("date_note", "text", "Required when the date is inferred: how it was inferred."),
         listing(ACTOR_REF, "actors", "Actors involved."),
     ),

@@ -82,16 +82,33 @@ class Publication:
     publisher: str | None
     date: PartialDate | None
     url: str | None
+    mirror: str | None = None
     loc: Loc
 
 
 @dataclass(frozen=True, kw_only=True)
 class Exclusion:
-    """A passage of a source that carries no fact, left out of coverage for a reason."""
+    """A passage of a source that carries no fact, left out of coverage for a reason: a
+    quote (every occurrence), or a block from one passage through another."""
 
-    quote: Text
+    quote: Text | None
+    start: Text | None = None
+    end: Text | None = None
     reason: str
     loc: Loc
+
+    @property
+    def passage(self) -> str:
+        """The passage as a reader is shown it."""
+        if self.quote is not None:
+            return self.quote.value
+        first, last = (t.value if t else "" for t in (self.start, self.end))
+        return f"{first} … {last}"
+
+    @property
+    def texts(self) -> tuple[Text, ...]:
+        """The quoted parts, each of which must occur in the source."""
+        return tuple(t for t in (self.quote, self.start, self.end) if t is not None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,6 +143,7 @@ class Source(Sheet):
     short_title: str | None = None
     publication: Publication | None
     text: str
+    archive_note: Text | None = None
     excluded: tuple[Exclusion, ...]
 
 
@@ -185,9 +203,29 @@ class Event(Sheet):
     """Something that happened, dated as precisely as the source allows."""
 
     kind: ClassVar[str] = "event"
-    date: PartialDate
+    date: PartialDate | None
+    until: PartialDate | None = None
+    dates: tuple[PartialDate, ...] = ()
+    after: Ref | None = None
+    before: Ref | None = None
     date_note: Text | None
     actors: tuple[Ref, ...]
+
+    @property
+    def all_dates(self) -> tuple[PartialDate, ...]:
+        """Every date the source gives the event (a range's start and end), earliest first."""
+        given = [d for d in (self.date, self.until) if d is not None] + list(self.dates)
+        return tuple(sorted(given, key=lambda d: d.sort_key))
+
+    @property
+    def first(self) -> PartialDate | None:
+        """The earliest date the source gives it, or None (undated, or only ordered)."""
+        return self.all_dates[0] if self.all_dates else None
+
+    @property
+    def relative(self) -> Ref | None:
+        """The event it is ordered against ('after' or 'before'), if any."""
+        return self.after or self.before
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -87,7 +87,7 @@ class _Builder:
                 items.append(self.statement(sheet, self.corpus.statement(ref.target), True))
             else:
                 if isinstance(sheet, records.Event):
-                    self.dates.append(sheet.date)
+                    self.dates.extend(sheet.all_dates)
                 items.append(links.sheet_link(self.linker, sheet))
         return tuple(items)
 
@@ -116,11 +116,14 @@ class _Builder:
             rows.append(Fact("Interests", tuple(rich(i) for i in sheet.interests), True))
         elif isinstance(sheet, (records.Relation, records.Event)):
             if isinstance(sheet, records.Event):
-                self.dates.append(sheet.date)
+                self.dates.extend(sheet.all_dates)
                 note = Markup(" (inferred: {})").format(rich(sheet.date_note))
-                rows.append(
-                    Fact("Date", (plain(sheet.date.value) + (note if sheet.date_note else ""),))
+                when = (
+                    sheet.date.value
+                    if sheet.date is not None and sheet.until is None
+                    else links.event_label(sheet, lambda i: self.corpus.by_id[i].title)
                 )
+                rows.append(Fact("Date", (plain(when) + (note if sheet.date_note else ""),)))
             else:
                 rows.append(Fact("Type", tuple(plain(t) for t in sheet.types)))
             rows.append(Fact("Actors", tuple(self.name(r.target) for r in sheet.actors)))

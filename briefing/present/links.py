@@ -7,6 +7,7 @@ views take either, so the site and the PDFs share them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -198,12 +199,12 @@ class SheetLink:
     label: str
 
 
-def sheet_label(sheet: records.Sheet) -> str:
+def sheet_label(sheet: records.Sheet, title_of: Callable[[str], str] | None = None) -> str:
     """The short label shown beside a sheet in lists."""
     if isinstance(sheet, records.Actor):
         return sheet.type
     if isinstance(sheet, records.Event):
-        return date_label(sheet.date)
+        return event_label(sheet, title_of)
     if isinstance(sheet, records.Relation):
         return ", ".join(sheet.types)
     return sheet.kind
@@ -212,7 +213,10 @@ def sheet_label(sheet: records.Sheet) -> str:
 def sheet_link(linker: Linker, sheet: records.Sheet) -> SheetLink:
     """A sheet as an item of a list: title, link, summary and short label."""
     return SheetLink(
-        sheet.title, linker.href(sheet.id), linker.rich(sheet.summary), sheet_label(sheet)
+        sheet.title,
+        linker.href(sheet.id),
+        linker.rich(sheet.summary),
+        sheet_label(sheet, lambda i: linker.corpus.by_id[i].title),
     )
 
 
@@ -240,3 +244,18 @@ def date_label(date: records.PartialDate) -> str:
     if not day:
         return f"{MONTHS[month - 1]} {year}"
     return f"{day} {MONTHS[month - 1]} {year}"
+
+
+def event_label(event: records.Event, title_of: Callable[[str], str] | None = None) -> str:
+    """An event's dates as the source gives them: one, a range, several, an order or none."""
+    if event.date is not None and event.until is not None:
+        return f"{date_label(event.date)} to {date_label(event.until)}"
+    if event.date is not None:
+        return date_label(event.date)
+    if event.dates:
+        return ", ".join(date_label(d) for d in event.dates)
+    if event.relative is not None:
+        which = "after" if event.after is not None else "before"
+        target = event.relative.target
+        return f"just {which} {title_of(target) if title_of else target}"
+    return "undated"

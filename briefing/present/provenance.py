@@ -37,8 +37,8 @@ class Provenance:
 
 def statement_dates(sheet: records.Sheet, st: records.Statement) -> list[records.PartialDate]:
     """The dates a shown statement carries: its as_of, and its event's date."""
-    event_date = sheet.date if isinstance(sheet, records.Event) else None
-    return [d for d in (st.as_of, event_date) if d is not None]
+    event_dates = sheet.all_dates if isinstance(sheet, records.Event) else ()
+    return [d for d in (st.as_of, *event_dates) if d is not None]
 
 
 def newest(dates: Iterable[records.PartialDate]) -> records.PartialDate | None:
@@ -61,13 +61,13 @@ def shown(
     if isinstance(sheet, records.Briefing):
         refs = [*sheet.key_judgments, *(r for s in sheet.sections for r in s.refs)]
     elif isinstance(sheet, records.Actor):
-        dates.extend(event.date for event in corpus.events_of(sheet.id))
+        dates.extend(d for event in corpus.events_of(sheet.id) for d in event.all_dates)
     for ref in refs:
         target = corpus.by_id[ref.sheet_id]
         if ref.statement_id:
             statements.append((target, corpus.statement(ref.target)))
         elif isinstance(target, records.Event):
-            dates.append(target.date)
+            dates.extend(target.all_dates)
     return statements, dates
 
 
@@ -97,5 +97,5 @@ def page_provenance(linker: Linker, sheet: records.Sheet) -> Provenance:
     """The as-of line of a sheet's page: its statements, referenced statements and events."""
     statements, dates = shown(linker.corpus, sheet)
     if isinstance(sheet, records.Event):
-        dates.append(sheet.date)
+        dates.extend(sheet.all_dates)
     return provenance(linker, statements, dates)

@@ -65,6 +65,8 @@ class TimelineEntry:
     iso: str
     date: str
     precision: str
+    # The year it is placed in ('Undated' for none): its own, or its relative's.
+    period: str
     date_note: Markup | None
     event: links.SheetLink
     actors: tuple[links.SheetLink, ...]
@@ -96,9 +98,9 @@ class CoverageView:
     percent: str
 
 
-def precision(date: records.PartialDate) -> str:
-    """'year', 'month' or 'day': how precisely a date is known."""
-    return ("year", "month", "day")[date.value.count("-")]
+def precision(date: records.PartialDate | None) -> str:
+    """'year', 'month' or 'day': how precisely a date is known ('none' for no date)."""
+    return ("year", "month", "day")[date.value.count("-")] if date is not None else "none"
 
 
 def timeline_entries(
@@ -109,9 +111,10 @@ def timeline_entries(
     return tuple(
         TimelineEntry(
             anchor=event.id,
-            iso=event.date.value,
-            date=links.date_label(event.date),
-            precision=precision(event.date),
+            iso=event.first.value if event.first else "",
+            date=links.sheet_label(event, lambda i: corpus.by_id[i].title),
+            precision=precision(event.first),
+            period=(anchor.value[:4] if (anchor := corpus.anchor_date(event)) else "Undated"),
             date_note=linker.rich(event.date_note) if event.date_note else None,
             event=links.sheet_link(linker, event),
             actors=tuple(links.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
@@ -124,7 +127,7 @@ def timeline_context(linker: Linker, data: Shared) -> dict[str, Any]:
     """The timeline: events grouped by year, in date order."""
     years: dict[str, list[TimelineEntry]] = {}
     for entry in timeline_entries(linker, linker.corpus.events):
-        years.setdefault(entry.iso[:4], []).append(entry)
+        years.setdefault(entry.period, []).append(entry)
     return {"years": [(year, tuple(entries)) for year, entries in years.items()]}
 
 
@@ -218,8 +221,9 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         )
     elif isinstance(sheet, records.Event):
         context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
-        context["date"] = links.date_label(sheet.date)
-        context["precision"] = precision(sheet.date)
+        context["date"] = links.sheet_label(sheet, lambda i: corpus.by_id[i].title)
+        context["iso"] = sheet.first.value if sheet.first else ""
+        context["precision"] = precision(sheet.first if not sheet.dates else None)
         context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
         ordered, at = corpus.events, corpus.event_at[sheet.id]
         context["previous"] = links.sheet_link(linker, ordered[at - 1]) if at > 0 else None
@@ -231,7 +235,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         context["facts"] = parts.source_facts(linker, sheet)
         context["quotes"] = cited_quotes(linker, data, sheet)
         context["coverage"] = coverage_view(data, sheet)
-        context["excluded"] = [(e.quote.value, e.reason) for e in sheet.excluded]
+        context["excluded"] = [(e.passage, e.reason) for e in sheet.excluded]
     elif isinstance(sheet, records.Briefing):
         context["bluf"] = linker.rich(sheet.bluf)
         context["key_judgments"] = views.referenced(linker, sheet.key_judgments)

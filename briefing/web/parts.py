@@ -69,6 +69,10 @@ def source_facts(linker: SiteLinker, source: records.Source) -> tuple[SourceFact
     pub = source.publication
     date = pub.date if pub else None
     url = pub.url if pub else None
+    mirror = pub.mirror if pub else None
+    archived = "the text as archived; every quote is checked against it"
+    if source.archive_note is not None:
+        archived = f"{archived} ({source.archive_note.value})"
     return (
         SourceFact("Title", source.title, ""),
         SourceFact("Author", (pub.author if pub else None) or NOT_STATED, ""),
@@ -77,11 +81,12 @@ def source_facts(linker: SiteLinker, source: records.Source) -> tuple[SourceFact
         if date is None
         else SourceFact("Published", links.date_label(date), "", date.value),
         SourceFact("Address", url or NOT_STATED, url or "", external=True),
+        *((SourceFact("Copied from", mirror, mirror, external=True),) if mirror else ()),
         SourceFact(
             "Archived copy",
             f"{source.id}.txt",
             places.archive_href(linker.here, source),
-            note="the text as archived; every quote is checked against it",
+            note=archived,
         ),
     )
 

@@ -614,8 +614,10 @@ REFERENCES = [
         "references",
         {A: actor_with(summary="See [[index]] and [[search]].")},
         [
-            f"{A}:4:10: unknown reference 'index'",
-            f"{A}:4:10: unknown reference 'search'",
+            f"{A}:4:10: unknown reference 'index': the id is reserved for the site's own "
+            "pages and no sheet can have it; correct the id",
+            f"{A}:4:10: unknown reference 'search': the id is reserved for the site's own "
+            "pages and no sheet can have it; correct the id",
         ],
     ),
 ]
@@ -656,8 +658,8 @@ QUOTES = [
             A: ACTOR + statement(quote="Iran has supplied Russia with drones."),
         },
         [
-            f"{A}:10:12: quote not found in source 'article' (content/sources/article.txt); "
-            'closest passage: "Trade between China and Russia reached"',
+            f"{A}:10:12: quote not found in source 'article' (content/sources/article.txt), "
+            "but it is in source 'other' (content/sources/other.txt); cite 'source: other'",
         ],
     ),
     Rejected(
