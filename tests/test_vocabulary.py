@@ -143,7 +143,8 @@ THREE = "[china, russia, iran]"
             ["edges:", "  - from: china", "    to: ukraine", "    type: arms-supply"],
             [
                 f"{R}:8:9: 'ukraine' is not one of this relation's actors (china, russia, iran)",
-                f"{R}:8:9: unknown reference 'ukraine'",
+                f"{R}:8:9: unknown reference 'ukraine': no sheet has this id yet; "
+                "write it with `briefing new actor ukraine`, or correct the id",
             ],
         ),
         (
