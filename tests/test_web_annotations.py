@@ -17,7 +17,7 @@ from briefing.pipeline import build_site
 from briefing.present.links import FOLDERS
 from briefing.project import Project
 from briefing.web.render import archives
-from tests.helpers import make_corpus
+from tests.helpers import ROOT, make_corpus
 from tests.test_two_sources import fixture_files
 
 # A base the relative IRIs are resolved against, as a browser would for the hosted site.
@@ -184,3 +184,13 @@ def test_a_source_with_an_address_records_its_archived_copy(tmp_path: Path) -> N
             "type": "TimeState",
             "cached": ["../sources/article.txt", "https://archive.example.net/article"],
         }
+
+
+def test_the_documented_example_is_what_the_build_writes() -> None:
+    """docs/data.md shows an annotation of the two-sources fixture: it must stay true."""
+    page = (ROOT / "docs/data.md").read_text(encoding="utf-8")
+    example = json.loads(re.findall(r"```json\n(.*?)```", page, re.S)[0])
+    written = collection(check(Project(ROOT / "tests/fixtures/two-sources")))
+    assert example in items(written)
+    start, end = example["target"]["selector"][1]["start"], example["target"]["selector"][1]["end"]
+    assert f"text[{start}:{end}]" in page
