@@ -153,3 +153,14 @@ def test_the_published_schema_is_the_one_kept_in_schema_folder() -> None:
     published = data_files(check(Project(FIXTURE)))["data/facts.schema.json"]
     assert published == render(facts_schema())
     assert (ROOT / FACTS_SCHEMA).read_text(encoding="utf-8") == published
+
+
+def test_markup_in_a_value_is_escaped_and_parses_back(tmp_path: Path) -> None:
+    russia = 'id: russia\nname: Russia\ntype: state\nsummary: "<b>Trades</b> & sells </script>"\n'
+    checked = check(make_corpus(tmp_path, {"content/actors/russia.yaml": russia}))
+    for path, text in data_files(checked).items():
+        if path != "data/facts.schema.json":
+            assert "<" not in text and "&" not in text, path
+    data = json.loads(facts_json(checked))
+    summaries = {a["id"]: a["summary"] for a in data["actors"]}
+    assert summaries["russia"] == "<b>Trades</b> & sells </script>"

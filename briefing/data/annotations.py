@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from briefing.check.link import LINK, Corpus
 from briefing.check.verify import Checked
-from briefing.data.facts import dumps, page_url
+from briefing.data.facts import dumps_content, page_url, without_markup
 from briefing.data.offsets import Aligned, OffsetError, align
 from briefing.model import records
 from briefing.present import places
@@ -173,15 +173,14 @@ def collection(checked: Checked, texts: Mapping[str, Aligned] | None = None) -> 
 
 def annotations_jsonld(checked: Checked) -> str:
     """annotations.jsonld's text (deterministic: sorted keys, sheets by kind and id)."""
-    return dumps(collection(checked))
+    return dumps_content(collection(checked))
 
 
 def script_json(data: Any) -> Markup:
     """JSON safe inside <script type="application/ld+json">: no '<', '>' or '&' at all, so
     nothing in it can close the element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+    return Markup(without_markup(text))
 
 
 def page_blocks(checked: Checked) -> dict[str, Markup]:

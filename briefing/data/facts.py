@@ -101,6 +101,17 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
+def without_markup(text: str) -> str:
+    """JSON text with '<', '>' and '&' as JSON escapes: the same strings once parsed, but
+    nothing in it reads as HTML (in a <script> block, or to a browser sniffing a file)."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def dumps_content(data: Any) -> str:
+    """dumps() for data holding the sheets' values (see without_markup)."""
+    return without_markup(dumps(data))
+
+
 def facts_json(checked: Checked) -> str:
     """facts.json's text."""
-    return dumps(facts(checked))
+    return dumps_content(facts(checked))
