@@ -25,6 +25,7 @@ from briefing.check.verify import Checked
 from briefing.data.facts import dumps_content, page_url, without_markup
 from briefing.data.offsets import Aligned, OffsetError, align
 from briefing.model import records
+from briefing.model.contract import SHEET_KINDS
 from briefing.present import places
 from briefing.present.links import relative_path
 
@@ -147,7 +148,13 @@ def _items(
 
 
 def _in_order(checked: Checked) -> tuple[records.Sheet, ...]:
-    return tuple(sorted(checked.corpus.sheets, key=lambda s: (s.kind, s.id)))
+    """Sheets as facts.json lists them: by kind, then id."""
+    corpus = checked.corpus
+    return tuple(s for kind in SHEET_KINDS for s in sorted(corpus.of_kind(kind), key=_id))
+
+
+def _id(sheet: records.Sheet) -> str:
+    return sheet.id
 
 
 def collection(checked: Checked, texts: Mapping[str, Aligned] | None = None) -> dict[str, Any]:
@@ -195,6 +202,8 @@ def page_blocks(checked: Checked) -> dict[str, Markup]:
         blocks[sheet.id] = script_json(
             {
                 "@context": CONTEXT,
+                # A page of annotations must have an IRI: the page's own, with a fragment.
+                "id": here(f"{page_url(sheet)}#_annotations"),
                 "type": "AnnotationPage",
                 "partOf": here(ANNOTATIONS),
                 "items": _items(checked, (sheet,), texts, here),
