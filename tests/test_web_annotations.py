@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from briefing.check.checker import check
+from briefing.check.verify import normalise_quote, normalise_text
 from briefing.data.annotations import ANNO_CONTEXT, CONTEXT_CHARS, collection
 from briefing.pipeline import build_site
 from briefing.present.links import FOLDERS
@@ -59,6 +60,7 @@ def test_one_annotation_per_statement(built: Project) -> None:
 
 def test_every_exact_is_the_published_text_between_start_and_end(built: Project) -> None:
     site = built.root / "site"
+    corpus = check(built).corpus
     base = urljoin(SITE, "data/annotations.jsonld")
     for annotation in items(json.loads((site / "data/annotations.jsonld").read_text("utf-8"))):
         target = annotation["target"]
@@ -68,6 +70,9 @@ def test_every_exact_is_the_published_text_between_start_and_end(built: Project)
         position = selector(annotation, "TextPositionSelector")
         start, end = position["start"], position["end"]
         assert text[start:end] == quote["exact"]
+        # ...and it is the statement's quote, as the check compared them.
+        statement = corpus.statement(annotation["body"]["statement"])
+        assert normalise_text(quote["exact"]) == normalise_quote(statement.quote.value)
         assert text[:start].endswith(quote["prefix"])
         assert text[end:].startswith(quote["suffix"])
         assert len(quote["prefix"]) == min(CONTEXT_CHARS, start)
