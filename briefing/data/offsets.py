@@ -8,11 +8,15 @@ the normalised text is mapped back to the span of the published text it came fro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefing.check.verify import normalise, normalise_quote, normalise_text, paragraphs
 from briefing.model.errors import BriefingError
 
+# A word as str.split() finds them: both split where str.isspace() holds.
+_WORD = re.compile(r"\S+")
 # What str.splitlines() ends a line with (verify splits the text the same way).
 _LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
@@ -46,27 +50,29 @@ def _line_map(line: str, offset: int) -> tuple[str, list[int], list[int]]:
     text: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    gap: int | None = None  # where a run of white space began, once a word has been seen
-    for index, char in enumerate(line):
-        if char.isspace():
-            if text and gap is None:
-                gap = offset + index
-            continue
-        if gap is not None:  # a run of white space between words reads as one space
+    for word in _WORD.finditer(line):
+        first, last = offset + word.start(), offset + word.end()
+        if text:  # a run of white space between words reads as one space
             text.append(" ")
-            starts.append(gap)
-            ends.append(offset + index)
-            gap = None
-        plain = normalise(char) or char
-        for part in plain:
-            text.append(part)
-            starts.append(offset + index)
-            ends.append(offset + index + 1)
-    if "".join(text) != folded:
+            starts.append(ends[-1])
+            ends.append(first)
+        chars = word.group()
+        if chars.isascii():  # no typography to fold: one character for one
+            text.append(chars)
+            starts.extend(range(first, last))
+            ends.extend(range(first + 1, last + 1))
+            continue
+        for index, char in enumerate(chars, start=first):
+            plain = normalise(char)  # '\u2026' -> '...': three characters for one
+            text.append(plain)
+            starts.extend([index] * len(plain))
+            ends.extend([index + 1] * len(plain))
+    if "".join(text) != folded or len(starts) != len(folded):
         raise OffsetError(f"cannot map line at {offset}: {folded!r}")
     return folded, starts, ends
 
 
+@lru_cache(maxsize=1024)  # a build aligns each text twice: for the pages and the data files
 def align(raw: str) -> Aligned:
     """Map the normalised form of a published text back onto it, character by character."""
     lines = raw.splitlines(keepends=True)
