@@ -19,7 +19,11 @@ CASES = [
     # A word the layout broke at a line end is mended.
     ("Trade sanc-\ntions apply.\n\nNext.\n", "Trade sanctions apply", "Trade sanc-\ntions apply"),
     # Windows line ends and a no-break space.
-    ("Top line.\r\nsecond\u00a0line here.\r\n", "Top line. second line", "Top line.\r\nsecond\u00a0line"),
+    (
+        "Top line.\r\nsecond\u00a0line here.\r\n",
+        "Top line. second line",
+        "Top line.\r\nsecond\u00a0line",
+    ),
     # Runs of spaces and indentation collapse.
     ("  Indented   words\n", "Indented words", "Indented   words"),
     # Across paragraphs of a text with one paragraph per line.
