@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from briefing.check.checker import check
 from briefing.check.settings import load_settings
+from briefing.data.publish import data_files
 from briefing.model.errors import BriefingError
 from briefing.present.links import FOLDERS
 from briefing.project import Project
@@ -62,7 +63,8 @@ class SitePages(BasePlugin[_NoOptions]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add one page per sheet and the index pages."""
         pages = self.pages
-        texts: dict[str, str] = {}  # the build (pages given) writes these after MkDocs
+        # The archived texts and data files: the build (pages given) writes them after MkDocs.
+        texts: dict[str, str] = {}
         if pages is None:  # serve's server threads make forking unsafe: one process
             project = Project(_config_dir(config))
             try:
@@ -70,7 +72,7 @@ class SitePages(BasePlugin[_NoOptions]):
                 pages = render_site_pages(project, checked=checked)
             except BriefingError as error:
                 raise PluginError(f"the content has problems:\n{error}") from None
-            texts = archives(checked)
+            texts = {**archives(checked), **data_files(checked)}
         for path, markdown in {**pages, **texts}.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} would hide a generated page; rename or remove it")
