@@ -125,7 +125,7 @@ class _Builder:
                 )
                 rows.append(Fact("Date", (plain(when) + (note if sheet.date_note else ""),)))
             else:
-                rows.append(Fact("Type", tuple(plain(t) for t in sheet.types)))
+                rows.append(Fact("Type", tuple(map(plain, links.type_labels(self.corpus, sheet)))))
             rows.append(Fact("Actors", tuple(self.name(r.target) for r in sheet.actors)))
         elif isinstance(sheet, records.Source):
             publication = sheet.publication
@@ -175,7 +175,7 @@ class _Builder:
         diagram = None
         if self.diagram is not None and isinstance(sheet, (records.Actor, records.Relation)):
             diagram = _svg(self.diagram(self.corpus, sheet), sheet.id)
-        label = links.sheet_label(sheet)
+        label = links.sheet_label(sheet, self.corpus)
         return Chapter(
             kind=sheet.kind,
             anchor=self.anchors[sheet.id],

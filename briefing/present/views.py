@@ -167,7 +167,7 @@ def backlink_groups(
         ids = set(by_sheet[source.id])
         found = tuple(citing(linker, source, st) for st in source.statements if st.id in ids)
         groups.setdefault(source.kind, []).append(
-            BacklinkSheet(source.title, linker.href(source.id), sheet_label(source), found)
+            BacklinkSheet(source.title, linker.href(source.id), sheet_label(source, corpus), found)
         )
     return tuple(
         BacklinkGroup(SECTION_TITLES[kind], kind, tuple(sheets)) for kind, sheets in groups.items()

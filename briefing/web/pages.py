@@ -112,7 +112,7 @@ def timeline_entries(
         TimelineEntry(
             anchor=event.id,
             iso=event.first.value if event.first else "",
-            date=links.sheet_label(event, lambda i: corpus.by_id[i].title),
+            date=links.sheet_label(event, corpus),
             precision=precision(event.first),
             period=(anchor.value[:4] if (anchor := corpus.anchor_date(event)) else "Undated"),
             date_note=linker.rich(event.date_note) if event.date_note else None,
@@ -153,7 +153,13 @@ class WhoseView:
 def legend_context(linker: Linker) -> dict[str, Any]:
     """The statement kinds, in registry order, and the kind the example statement shows."""
     whose = [WhoseView(k.label, views.WHOSE[k.name]) for k in KIND_REGISTRY]
-    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"], "whose": whose}
+    return {
+        "kinds": KIND_REGISTRY,
+        "example": KIND["attributed"],
+        "whose": whose,
+        # The relation types the vocabulary sheet defines (or the built-in ones), as labelled.
+        "relation_types": linker.corpus.vocabulary.relation_types,
+    }
 
 
 def coverage_view(data: Shared, source: records.Source) -> CoverageView:
@@ -215,13 +221,14 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         )
         context["events"] = [links.sheet_link(linker, s) for s in corpus.events_of(sheet.id)]
     elif isinstance(sheet, records.Relation):
+        context["types"] = links.type_labels(corpus, sheet)
         context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
         context["diagram"] = relation_diagram(
             corpus, only=[sheet.id], href=linker.href, ident=f"_diagram-{sheet.id}"
         )
     elif isinstance(sheet, records.Event):
         context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
-        context["date"] = links.sheet_label(sheet, lambda i: corpus.by_id[i].title)
+        context["date"] = links.sheet_label(sheet, corpus)
         context["iso"] = sheet.first.value if sheet.first else ""
         context["precision"] = precision(sheet.first if not sheet.dates else None)
         context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
