@@ -156,6 +156,9 @@ class _Builder:
                 text = self.linker.rich(section.text) if section.text else None
                 items = self.referenced(section.refs)
                 blocks.append(Block(f"{sheet.id}--_section-{n}", section.title, text, items))
+            if watch := views.forecasts(self.corpus, sheet):  # as the page's What to watch
+                items = tuple(self.statement(s, st, True) for s, st in watch)
+                blocks.append(Block(f"{sheet.id}--_what-to-watch", "What to watch", None, items))
         if sheet.statements:
             items = tuple(
                 self.statement(sheet, st, False)
