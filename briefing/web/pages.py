@@ -17,8 +17,9 @@ from briefing.check.verify import Checked, normalise_quote
 from briefing.model import records
 from briefing.model.contract import KIND, KIND_REGISTRY
 from briefing.present import links, places, provenance, views
-from briefing.present.diagram import graph, relation_diagram
+from briefing.present.diagram import overview, relation_diagram
 from briefing.present.links import Linker, SiteLinker
+from briefing.present.ties import graph
 from briefing.web import parts
 
 # Page paths of the pages that are not one sheet or one section.
@@ -272,13 +273,17 @@ def section_context(linker: SiteLinker, kind: str) -> dict[str, Any]:
         sheets = linker.corpus.events
     else:
         sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
-    drawn, undrawn = diagram(linker) if kind == "relation" else (Markup(""), 0)
+    # Relations: a picture of every tie, or of the core and a table of every tie (see overview).
+    drawn, ties, actors = (
+        overview(linker.corpus, linker.href) if kind == "relation" else (Markup(""), (), 0)
+    )
     return {
         "title": links.SECTION_TITLES[kind],
         "kind": kind,
         "items": [links.sheet_link(linker, s) for s in sheets],
         "diagram": drawn,
-        "undrawn": undrawn,
+        "ties": ties,
+        "actor_count": actors,
         "timeline_href": linker.url(links.page_url(TIMELINE)) if kind == "event" else "",
     }
 
