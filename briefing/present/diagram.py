@@ -51,6 +51,8 @@ LABEL_CHAR_WIDTH = 7.1
 LABEL_STEP = LABEL_FONT_SIZE + 3
 LABEL_WRAP = 22  # characters per line of a relation's label
 MARGIN = 16
+# The text column of an A4 portrait page with the site's print margins (180 mm), in CSS px.
+PRINT_COLUMN_PX = 680
 BEND_PX = 34.0  # how far chords bow at their middle in the whole picture, in px
 PARALLEL = 30.0  # how far apart ties between the same two actors run at their middle
 # Where along an edge a label may sit, in the order tried (0.5 is halfway).
@@ -242,8 +244,10 @@ def relation_diagram(
         )
     desc = " ".join(_sentence(tie, names, titles) for tie in ties)
     ident = str(escape(ident))
+    # Wider than a portrait page's column: printed from the browser, it gets a landscape page.
+    svg_class = "bf-diagram-svg bf-diagram-wide" if width > PRINT_COLUMN_PX else "bf-diagram-svg"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bf-diagram-svg" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{svg_class}" role="img" '
         f'viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}" '
         f'width="{num(width)}" height="{num(height)}" '
         f'aria-labelledby="{ident}-title {ident}-desc" font-family="{escape(FONT)}">',
