@@ -28,12 +28,15 @@ from briefing.pdf.views import (
     PrintLinker,
     PrintStatement,
     TocEntry,
+    citation,
 )
 from briefing.present import links, provenance, views
 from briefing.present.links import SheetLink
 from briefing.present.places import OWN_PDF
 
 DOC_LABELS = {"briefing": "Briefing", "actor": "Actor profile"}
+# A briefing of this many sections or more gets a contents page (after its first page).
+LONG_BRIEFING_SECTIONS = 6
 PART_TITLES = {
     "briefing": "Briefings",
     "actor": "Actor profiles",
@@ -231,6 +234,7 @@ class _Builder:
                     as_of=st.as_of.value if st.as_of else "",
                     note=self.linker.rich(st.note) if st.note else None,
                     target=target,
+                    citation=citation(source),
                 )
             )
         return Part("_notes", "Notes", notes=tuple(notes)) if notes else None
@@ -323,10 +327,16 @@ def briefing_document(
     """
     builder = _Builder(corpus, _anchors(corpus, [briefing], _cited(briefing)), diagram)
     chapter = dataclasses.replace(builder.chapter(briefing, 1), headed=False)
+    long = len(briefing.sections) >= LONG_BRIEFING_SECTIONS
+    if long:  # its contents page comes after page 1, which keeps the bottom line
+        blocks = [
+            dataclasses.replace(b, contents_after=n == 1) for n, b in enumerate(chapter.blocks)
+        ]
+        chapter = dataclasses.replace(chapter, blocks=tuple(blocks))
     main = Part("_briefing", None, (chapter,))
     summary = builder.linker.rich(briefing.summary)
     return builder.finish(
-        briefing.title, DOC_LABELS["briefing"], summary, [main], toc=False, compact=True
+        briefing.title, DOC_LABELS["briefing"], summary, [main], toc=long, compact=True
     )
 
 
@@ -360,4 +370,7 @@ def book_document(corpus: Corpus, diagram: DiagramFn | None = None) -> Document:
             parts.append(Part(f"_{kind}s", PART_TITLES[kind], chapters))
     figures = builder.figures()
     parts.append(Part("_figures", "Figures", figures=figures) if figures else None)
-    return builder.finish("Briefing book", "Briefing book", None, parts, toc=True, book=True)
+    # The cover names the corpus's topic: its title and intro from content/corpus.yaml.
+    title = corpus.settings.title or "Briefing book"
+    intro = builder.linker.rich(corpus.settings.intro) if corpus.settings.intro else None
+    return builder.finish(title, "Briefing book", intro, parts, toc=True, book=True)
