@@ -79,6 +79,7 @@ def test_one_page_per_sheet_plus_indexes(pages: dict[str, str]) -> None:
         "figures.md",
         "index.md",
         "legend.md",
+        "pdfs.md",
         "relations/china-russia-trade.md",
         "relations/index.md",
         "sources/article.md",
