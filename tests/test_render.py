@@ -235,7 +235,7 @@ def test_timeline_orders_partial_dates_before_the_days_within_them(
         ("day", "a-same-day"),  # same date: by id
         ("day", "e-day"),
     ]
-    years = re.findall(r'<h2 class="bf-year-title" id="_(\d+)">', page)
+    years = re.findall(r'<h2 class="bf-section-title" id="_(\d+)">', page)
     assert years == ["2022", "2023", "2024"]
 
 

@@ -112,7 +112,15 @@ def with_raw_headings(toc: TableOfContents, page_html: str) -> TableOfContents:
     ]
     if not extra:
         return toc
-    items = [*toc.items, *extra]
+    top = list(toc.items)
+    if len(top) == 1 and top[0].level == 1:
+        # A Markdown title (the timeline's '# Timeline'): Material lists only its children.
+        title = top[0]
+        title.children = sorted(
+            [*title.children, *extra], key=lambda item: _position(page_html, item.id)
+        )
+        return TableOfContents(top)
+    items = [*top, *extra]
     items.sort(key=lambda item: _position(page_html, item.id))
     return TableOfContents(items)
 
