@@ -45,10 +45,11 @@ def downloads_context(linker: SiteLinker, briefings: list[records.Briefing]) -> 
         assert href is not None and path is not None
         return PdfEntry(title, holds, href, path)
 
-    book = corpus.settings.title or "Briefing book"
+    topic = corpus.settings.title
+    book = f"Briefing book: {topic}" if topic else "Briefing book"
     return {
         "entries": [
-            entry(None, f"Briefing book: {book}", "every briefing, actor, relation and event"),
+            entry(None, book, "every briefing, actor, relation and event"),
             *(entry(b, b.title, "briefing: bottom line first") for b in briefings),
             *(entry(a, a.title, "actor profile, with its relations and events") for a in actors),
         ]
