@@ -97,7 +97,7 @@ THEME_BYTECODE = MemoryBytecodeCache()
 
 # A section heading the templates write as raw HTML (the title is a value, so it never starts
 # a Markdown line); Markdown's toc extension cannot see it.
-_RAW_H2 = re.compile(r'<h2 class="bf-section-title" id="([^"]+)">(.*?)</h2>', re.S)
+_RAW_H2 = re.compile(r'<h2 class="bf-(?:section|bluf)-title" id="([^"]+)">(.*?)</h2>', re.S)
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 
