@@ -24,6 +24,7 @@ from briefing.model.errors import (
 from briefing.pdf.layout import build_pdf_dir
 from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
+from briefing.web.downloads import fill_pdf_facts
 
 
 class Terminated(KeyboardInterrupt):
@@ -133,6 +134,8 @@ def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
     out = args.out or project.root / "site" / "pdf"
     with _reports_publishing(out, _identity(out)):
         written = build_pdf_dir(project, checked, out, paper=args.paper, jobs=args.jobs)
+    # A built site beside them lists the PDFs: its pages and sizes follow the new files.
+    fill_pdf_facts(out.parent, out, ((w.path, w.pages) for w in written))
     if not args.quiet:
         pages = sum(w.pages for w in written)
         elapsed = time.perf_counter() - started

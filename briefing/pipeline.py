@@ -20,6 +20,7 @@ from briefing.model.errors import SiteBuildError
 from briefing.pdf.layout import build_pdfs
 from briefing.project import Project
 from briefing.publish import staged
+from briefing.web.downloads import fill_pdf_facts
 from briefing.web.engines import DEFAULT_ENGINE, ENGINES
 from briefing.web.render import render_pages, write_archives
 from briefing.web.site import InspectAsBuilt
@@ -72,6 +73,8 @@ def build_site(
             if not messages and pdfs is not None:
                 inspector.stop_workers()  # no threads in this process while the PDF stage forks
                 written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
+                # The readers' list of PDFs gets each file's pages and size, now they exist.
+                fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()

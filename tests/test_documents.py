@@ -40,12 +40,27 @@ def test_briefing_document(checked: Checked) -> None:
     assert (document.title, document.label, document.book) == ("The brief", "Briefing", False)
     assert [p.anchor for p in document.parts] == ["_briefing", "_sources", "_notes"]
     assert document.sources == ("An article",)
-    assert document.statement_count == 2
+    assert document.statement_count == 3
     [chapter] = document.parts[0].chapters
-    assert [b.title for b in chapter.blocks] == ["Bottom line up front", "Key judgments", "Ties"]
-    # Notes are numbered where statements first appear: the key judgment, then the section.
+    assert [b.title for b in chapter.blocks] == [
+        "Bottom line up front",
+        "Key judgments",
+        "Ties",
+        "What to watch",
+    ]
+    # What to watch: the forecast filed under the relation the section cites whole, as the
+    # page lists it; no words of its own.
+    [watch] = chapter.blocks[3].items
+    assert isinstance(watch, PrintStatement) and watch.view.kind == "forecast"
+    assert chapter.blocks[3].text is None
+    # Notes are numbered where statements first appear: the key judgment, the section, the
+    # forecast to watch.
     notes = document.parts[2].notes
-    assert [(n.number, n.target) for n in notes] == [(1, "china#trade"), (2, "tie#said")]
+    assert [(n.number, n.target) for n in notes] == [
+        (1, "china#trade"),
+        (2, "tie#said"),
+        (3, "tie#risk"),
+    ]
     # It opens on the bottom line: no cover or contents page; its title is the document's.
     assert (document.compact, document.toc, chapter.headed) == (True, (), False)
 

@@ -79,6 +79,7 @@ def test_one_page_per_sheet_plus_indexes(pages: dict[str, str]) -> None:
         "figures.md",
         "index.md",
         "legend.md",
+        "pdfs.md",
         "relations/china-russia-trade.md",
         "relations/index.md",
         "sources/article.md",
@@ -234,7 +235,7 @@ def test_timeline_orders_partial_dates_before_the_days_within_them(
         ("day", "a-same-day"),  # same date: by id
         ("day", "e-day"),
     ]
-    years = re.findall(r'<h2 class="bf-year-title" id="_(\d+)">', page)
+    years = re.findall(r'<h2 class="bf-section-title" id="_(\d+)">', page)
     assert years == ["2022", "2023", "2024"]
 
 
@@ -332,8 +333,10 @@ def test_too_many_actors_are_listed_not_drawn(tmp_path: Path) -> None:
         }
     )
     pages = render_site_pages(make_corpus(tmp_path, files))
-    assert "<svg" not in pages["relations/index.md"]
-    assert f"The relations tie {count} actors: too many to draw" in pages["relations/index.md"]
+    # The relations page draws the most-tied actors, and lists every tie in a table.
+    index = pages["relations/index.md"]
+    assert f"The relations tie {count} actors: too many to draw" in index
+    assert index.count("<svg") == 1 and index.count('<td data-label="Tie">') == count - 1
     assert "<svg" not in pages["actors/a0.md"]
     assert f"A0 is tied to {count - 1} actors" in pages["actors/a0.md"]
     assert "<svg" in pages["actors/a1.md"]  # one neighbour: drawn

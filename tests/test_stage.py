@@ -128,7 +128,7 @@ def test_cli_stage_and_refusal(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     handwritten = len(list((ROOT / "docs").rglob("*.md")))
     assert result.stdout == (
-        f"staged 12 generated and {handwritten} hand-written pages in {folder}; "
+        f"staged 13 generated and {handwritten} hand-written pages in {folder}; "
         f"build it with: mkdocs build -f {folder / 'mkdocs.yml'}\n"
     )
     refused = run_cli(project.root, "stage", str(project.root))

@@ -129,7 +129,7 @@ def test_source_backlinks_skip_mere_citations(corpus: Corpus) -> None:
     ],
 )
 def test_sheet_label(corpus: Corpus, sheet_id: str, label: str) -> None:
-    assert links.sheet_label(sheet(corpus, sheet_id)) == label
+    assert links.sheet_label(sheet(corpus, sheet_id), corpus) == label
 
 
 def test_date_label_to_the_day(corpus: Corpus) -> None:

@@ -28,12 +28,15 @@ from briefing.pdf.views import (
     PrintLinker,
     PrintStatement,
     TocEntry,
+    citation,
 )
 from briefing.present import links, provenance, views
 from briefing.present.links import SheetLink
 from briefing.present.places import OWN_PDF
 
 DOC_LABELS = {"briefing": "Briefing", "actor": "Actor profile"}
+# A briefing of this many sections or more gets a contents page (after its first page).
+LONG_BRIEFING_SECTIONS = 6
 PART_TITLES = {
     "briefing": "Briefings",
     "actor": "Actor profiles",
@@ -125,7 +128,7 @@ class _Builder:
                 )
                 rows.append(Fact("Date", (plain(when) + (note if sheet.date_note else ""),)))
             else:
-                rows.append(Fact("Type", tuple(plain(t) for t in sheet.types)))
+                rows.append(Fact("Type", tuple(map(plain, links.type_labels(self.corpus, sheet)))))
             rows.append(Fact("Actors", tuple(self.name(r.target) for r in sheet.actors)))
         elif isinstance(sheet, records.Source):
             publication = sheet.publication
@@ -156,6 +159,9 @@ class _Builder:
                 text = self.linker.rich(section.text) if section.text else None
                 items = self.referenced(section.refs)
                 blocks.append(Block(f"{sheet.id}--_section-{n}", section.title, text, items))
+            if watch := views.forecasts(self.corpus, sheet):  # as the page's What to watch
+                items = tuple(self.statement(s, st, True) for s, st in watch)
+                blocks.append(Block(f"{sheet.id}--_what-to-watch", "What to watch", None, items))
         if sheet.statements:
             items = tuple(
                 self.statement(sheet, st, False)
@@ -175,7 +181,7 @@ class _Builder:
         diagram = None
         if self.diagram is not None and isinstance(sheet, (records.Actor, records.Relation)):
             diagram = _svg(self.diagram(self.corpus, sheet), sheet.id)
-        label = links.sheet_label(sheet)
+        label = links.sheet_label(sheet, self.corpus)
         return Chapter(
             kind=sheet.kind,
             anchor=self.anchors[sheet.id],
@@ -228,6 +234,7 @@ class _Builder:
                     as_of=st.as_of.value if st.as_of else "",
                     note=self.linker.rich(st.note) if st.note else None,
                     target=target,
+                    citation=citation(source),
                 )
             )
         return Part("_notes", "Notes", notes=tuple(notes)) if notes else None
@@ -320,10 +327,16 @@ def briefing_document(
     """
     builder = _Builder(corpus, _anchors(corpus, [briefing], _cited(briefing)), diagram)
     chapter = dataclasses.replace(builder.chapter(briefing, 1), headed=False)
+    long = len(briefing.sections) >= LONG_BRIEFING_SECTIONS
+    if long:  # its contents page comes after page 1, which keeps the bottom line
+        blocks = [
+            dataclasses.replace(b, contents_after=n == 1) for n, b in enumerate(chapter.blocks)
+        ]
+        chapter = dataclasses.replace(chapter, blocks=tuple(blocks))
     main = Part("_briefing", None, (chapter,))
     summary = builder.linker.rich(briefing.summary)
     return builder.finish(
-        briefing.title, DOC_LABELS["briefing"], summary, [main], toc=False, compact=True
+        briefing.title, DOC_LABELS["briefing"], summary, [main], toc=long, compact=True
     )
 
 
@@ -357,4 +370,7 @@ def book_document(corpus: Corpus, diagram: DiagramFn | None = None) -> Document:
             parts.append(Part(f"_{kind}s", PART_TITLES[kind], chapters))
     figures = builder.figures()
     parts.append(Part("_figures", "Figures", figures=figures) if figures else None)
-    return builder.finish("Briefing book", "Briefing book", None, parts, toc=True, book=True)
+    # The cover names the corpus's topic: its title and intro from content/corpus.yaml.
+    title = corpus.settings.title or "Briefing book"
+    intro = builder.linker.rich(corpus.settings.intro) if corpus.settings.intro else None
+    return builder.finish(title, "Briefing book", intro, parts, toc=True, book=True)

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from briefing.check.link import LINK, Corpus
 from briefing.model import records
-from briefing.present.links import SheetLink
+from briefing.present.links import SheetLink, date_label
 from briefing.present.views import FigureView, StatementView
 
 # A diagram function: the corpus and an actor or relation -> an SVG document, or None.
@@ -79,6 +79,7 @@ class Block:
     text: Markup | None
     items: tuple[PrintStatement | SheetLink, ...]
     boxed: bool = False
+    contents_after: bool = False  # a long briefing's contents page follows this block
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,38 @@ class FigureRow:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A source as a note cites it in full: title, author or publisher, date and address;
+    what the source sheet does not state is said to be not stated."""
+
+    title: str
+    by: str
+    date: str
+    url: str
+
+    @property
+    def title_sentence(self) -> str:
+        """The title ending as a sentence does (no '?.' after a question)."""
+        return self.title if self.title.endswith((".", "?", "!")) else f"{self.title}."
+
+
+NOT_STATED = "not stated"
+
+
+def citation(source: records.Source) -> Citation:
+    """The full citation of a source (never its id)."""
+    pub = source.publication
+    names = [n for n in ((pub.author, pub.publisher) if pub else ()) if n]
+    date = pub.date if pub else None
+    return Citation(
+        title=source.title,
+        by=", ".join(names) if names else f"author and publisher {NOT_STATED}",
+        date=date_label(date) if date else f"date {NOT_STATED}",
+        url=(pub.url if pub else None) or "",
+    )
+
+
+@dataclass(frozen=True)
 class NoteView:
     number: int
     anchor: str
@@ -125,7 +158,8 @@ class NoteView:
     source_href: str
     as_of: str
     note: Markup | None
-    target: str
+    target: str  # the statement's 'sheet#statement' (for tests and tools; never printed)
+    citation: Citation | None = None
 
 
 @dataclass(frozen=True)

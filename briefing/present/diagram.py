@@ -32,54 +32,31 @@ from briefing.present.geometry import (
     num,
     overlap,
 )
+from briefing.present.ties import (
+    CHAR_WIDTH,
+    LINE_HEIGHT,
+    NODE_FONT_SIZE,
+    OVERVIEW_MAX_ACTORS,
+    Node,
+    Tie,
+    TieRow,
+    core,
+    graph,
+    tie_rows,
+)
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-NODE_FONT_SIZE = 14
-CHAR_WIDTH = 8.0  # a generous estimate of one character's width at NODE_FONT_SIZE
-LINE_HEIGHT = 17
-WRAP = 18  # characters per line of an actor's name
 LABEL_FONT_SIZE = 12.5
 LABEL_CHAR_WIDTH = 7.1
 LABEL_STEP = LABEL_FONT_SIZE + 3
 LABEL_WRAP = 22  # characters per line of a relation's label
 MARGIN = 16
+# The text column of an A4 portrait page with the site's print margins (180 mm), in CSS px.
+PRINT_COLUMN_PX = 680
 BEND_PX = 34.0  # how far chords bow at their middle in the whole picture, in px
 PARALLEL = 30.0  # how far apart ties between the same two actors run at their middle
 # Where along an edge a label may sit, in the order tried (0.5 is halfway).
 ALONG = (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)
-
-
-@dataclass(frozen=True)
-class Node:
-    """An actor in the diagram, with its name broken into lines."""
-
-    id: str
-    name: str
-    lines: tuple[str, ...]
-
-    # Computed once: a node is built once per actor and build (see _node_of), measured often.
-    @functools.cached_property
-    def width(self) -> float:
-        return max(len(line) for line in self.lines) * CHAR_WIDTH + 20
-
-    @functools.cached_property
-    def height(self) -> float:
-        return len(self.lines) * LINE_HEIGHT + 12
-
-
-@dataclass(frozen=True)
-class Tie:
-    """One drawn tie: an edge for two actors (from first if directed), a hub for more.
-
-    A relation between two actors gives one edge per type; one among more gives an edge
-    per entry of its 'edges' or, without them, one hub naming all its types.
-    """
-
-    actors: tuple[str, ...]
-    relation_id: str
-    label: str
-    directed: bool = False
-    status: str = "actual"
 
 
 @dataclass(frozen=True)
@@ -88,59 +65,6 @@ class _Label:
     text: str
     x: float
     y: float
-
-
-def _node(actor: records.Sheet) -> Node:
-    return _node_of(actor.id, actor.title)
-
-
-@functools.lru_cache(maxsize=4096)
-def _node_of(actor_id: str, title: str) -> Node:
-    """An actor's box, its name wrapped (an actor is drawn on many pages: wrap it once)."""
-    lines = textwrap.wrap(title, WRAP, break_long_words=True) or [actor_id]
-    if len(lines) > 3:
-        lines = [*lines[:2], lines[2][: WRAP - 1] + "…"]
-    return Node(actor_id, title, tuple(lines))
-
-
-def _ties(relation: records.Relation, label: Callable[[str], str], center: str | None) -> list[Tie]:
-    """The ties a relation draws; around a center, its edges that touch the center."""
-    status = relation.state
-    suffix = "" if status == "actual" else f" ({status})"
-    ids = tuple(sorted({ref.target for ref in relation.actors}))
-    edges = [e for e in relation.edges if center is None or center in e.pair]
-    if edges:
-        return [
-            Tie(edge.pair, relation.id, label(edge.type) + suffix, edge.directed, status)
-            for edge in edges
-        ]
-    if len(ids) == 2:
-        return [Tie(ids, relation.id, label(t) + suffix, False, status) for t in relation.types]
-    types = ", ".join(label(t) for t in relation.types)
-    return [Tie(ids, relation.id, types + suffix, False, status)]
-
-
-def graph(
-    corpus: Corpus, center: str | None = None, only: Iterable[str] | None = None
-) -> tuple[tuple[Node, ...], tuple[Tie, ...]]:
-    """Actors and ties: of every relation, of those in `only` (ids), or around `center`."""
-    # Given `only`, just those relations are looked at (an actor page passes its own).
-    relations = (
-        corpus.of_kind("relation")
-        if only is None
-        else [corpus.by_id[i] for i in sorted(set(only)) if i in corpus.by_id]
-    )
-    found: list[Tie] = []
-    for relation in relations:
-        if not isinstance(relation, records.Relation):
-            continue
-        if center is not None and center not in {ref.target for ref in relation.actors}:
-            continue
-        found.extend(_ties(relation, corpus.vocabulary.label, center))
-    ties = tuple(sorted(found, key=lambda t: (sorted(t.actors), t.relation_id, t.label)))
-    drawn = {i for tie in ties for i in tie.actors}
-    actors = sorted((corpus.by_id[i] for i in drawn), key=lambda s: (s.title.casefold(), s.id))
-    return tuple(_node(actor) for actor in actors), ties
 
 
 def _positions(nodes: tuple[Node, ...], center: str | None) -> dict[str, tuple[float, float]]:
@@ -291,12 +215,14 @@ def relation_diagram(
     href: Callable[[str], str] | None = None,
     ident: str = "diagram",
     drawn: tuple[tuple[Node, ...], tuple[Tie, ...]] | None = None,
+    title: str | None = None,
 ) -> Markup:
     """An SVG of the relations (all, those of `only`, or around `center`); '' if there are none.
 
     href maps a sheet id to a link target (nodes and labels become links); ident prefixes
     the ids of the <title> and <desc>, so several diagrams can share a page; drawn is what
-    graph() returned for the same arguments, when the caller has it already.
+    graph() returned for the same arguments, when the caller has it already (or part of
+    it, with a title that says which part).
     """
     nodes, ties = drawn if drawn is not None else graph(corpus, center, only)
     if not ties:
@@ -310,16 +236,18 @@ def relation_diagram(
     x0, y0 = min(b[0] for b in boxes) - MARGIN, min(b[1] for b in boxes) - MARGIN
     width = max(b[2] for b in boxes) + MARGIN - x0
     height = max(b[3] for b in boxes) + MARGIN - y0
-    if center is not None:
+    if title is None and center is not None:
         title = f"Relations of {names[center]}"
-    elif only is not None:
-        title = "The actors of this relation"
-    else:
-        title = "Relations between the actors"
+    elif title is None:
+        title = (
+            "The actors of this relation" if only is not None else "Relations between the actors"
+        )
     desc = " ".join(_sentence(tie, names, titles) for tie in ties)
     ident = str(escape(ident))
+    # Wider than a portrait page's column: printed from the browser, it gets a landscape page.
+    svg_class = "bf-diagram-svg bf-diagram-wide" if width > PRINT_COLUMN_PX else "bf-diagram-svg"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bf-diagram-svg" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{svg_class}" role="img" '
         f'viewBox="{num(x0)} {num(y0)} {num(width)} {num(height)}" '
         f'width="{num(width)}" height="{num(height)}" '
         f'aria-labelledby="{ident}-title {ident}-desc" font-family="{escape(FONT)}">',
@@ -394,3 +322,20 @@ def print_diagram(corpus: Corpus, sheet: records.Sheet) -> str | None:
     else:
         return None
     return str(svg) or None
+
+
+def overview(
+    corpus: Corpus, href: Callable[[str], str], ident: str = "_diagram-all"
+) -> tuple[Markup, tuple[TieRow, ...], int]:
+    """The relations page's picture, its table of ties and how many actors the ties hold.
+
+    Up to OVERVIEW_MAX_ACTORS actors, every tie is drawn and no table is needed; above, the
+    most-tied actors and the ties among them are drawn, and the table lists every tie.
+    """
+    nodes, ties = graph(corpus)
+    if len(nodes) <= OVERVIEW_MAX_ACTORS:
+        return relation_diagram(corpus, href=href, ident=ident, drawn=(nodes, ties)), (), len(nodes)
+    kept = core(nodes, ties)
+    title = f"The {len(kept[0])} actors tied to the most others, and the ties among them"
+    svg = relation_diagram(corpus, href=href, ident=ident, drawn=kept, title=title)
+    return svg, tie_rows(corpus, nodes, ties, href), len(nodes)

@@ -199,14 +199,19 @@ class SheetLink:
     label: str
 
 
-def sheet_label(sheet: records.Sheet, title_of: Callable[[str], str] | None = None) -> str:
-    """The short label shown beside a sheet in lists."""
+def type_labels(corpus: Corpus, relation: records.Relation) -> tuple[str, ...]:
+    """A relation's types as the vocabulary sheet names them (its label, never its id)."""
+    return tuple(corpus.vocabulary.label(t) for t in relation.types)
+
+
+def sheet_label(sheet: records.Sheet, corpus: Corpus) -> str:
+    """The short label shown beside a sheet in lists: type, types or dates."""
     if isinstance(sheet, records.Actor):
         return sheet.type
     if isinstance(sheet, records.Event):
-        return event_label(sheet, title_of)
+        return event_label(sheet, lambda i: corpus.by_id[i].title)
     if isinstance(sheet, records.Relation):
-        return ", ".join(sheet.types)
+        return ", ".join(type_labels(corpus, sheet))
     return sheet.kind
 
 
@@ -216,7 +221,7 @@ def sheet_link(linker: Linker, sheet: records.Sheet) -> SheetLink:
         sheet.title,
         linker.href(sheet.id),
         linker.rich(sheet.summary),
-        sheet_label(sheet, lambda i: linker.corpus.by_id[i].title),
+        sheet_label(sheet, linker.corpus),
     )
 
 

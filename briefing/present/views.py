@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from briefing.check.link import Corpus
 from briefing.model import records
 from briefing.model.contract import KIND, SHEET_KINDS, STATEMENT_KINDS
 from briefing.present.links import SECTION_TITLES, Linker, SheetLink, sheet_label, sheet_link
@@ -167,7 +168,7 @@ def backlink_groups(
         ids = set(by_sheet[source.id])
         found = tuple(citing(linker, source, st) for st in source.statements if st.id in ids)
         groups.setdefault(source.kind, []).append(
-            BacklinkSheet(source.title, linker.href(source.id), sheet_label(source), found)
+            BacklinkSheet(source.title, linker.href(source.id), sheet_label(source, corpus), found)
         )
     return tuple(
         BacklinkGroup(SECTION_TITLES[kind], kind, tuple(sheets)) for kind, sheets in groups.items()
@@ -203,3 +204,24 @@ def referenced(
         else:
             views.append(sheet_link(linker, sheet))
     return tuple(views)
+
+
+def forecasts(
+    corpus: Corpus, briefing: records.Briefing
+) -> list[tuple[records.Sheet, records.Statement]]:
+    """What to watch: the source's forecasts a briefing rests on, those it references, then
+    those filed under the sheets it cites whole, in the briefing's order, each once (no new
+    text). The page and the PDFs list the same."""
+    refs = [*briefing.key_judgments, *(ref for s in briefing.sections for ref in s.refs)]
+    found: dict[str, tuple[records.Sheet, records.Statement]] = {}
+    for st in briefing.statements:
+        found[f"{briefing.id}#{st.id}"] = (briefing, st)
+    for ref in refs:
+        if ref.statement_id:
+            found[ref.target] = (corpus.by_id[ref.sheet_id], corpus.statement(ref.target))
+    for ref in refs:
+        sheet = corpus.by_id[ref.sheet_id]
+        if not ref.statement_id:
+            for st in sheet.statements:
+                found.setdefault(f"{sheet.id}#{st.id}", (sheet, st))
+    return [(s, st) for s, st in found.values() if st.kind == "forecast"]

@@ -19,8 +19,9 @@ from briefing.data.annotations import page_blocks
 from briefing.model import records
 from briefing.model.contract import KIND, KIND_REGISTRY
 from briefing.present import links, places, provenance, views
-from briefing.present.diagram import graph, relation_diagram
+from briefing.present.diagram import overview, relation_diagram
 from briefing.present.links import Linker, SiteLinker
+from briefing.present.ties import graph
 from briefing.web import parts
 
 # Page paths of the pages that are not one sheet or one section.
@@ -116,7 +117,7 @@ def timeline_entries(
         TimelineEntry(
             anchor=event.id,
             iso=event.first.value if event.first else "",
-            date=links.sheet_label(event, lambda i: corpus.by_id[i].title),
+            date=links.sheet_label(event, corpus),
             precision=precision(event.first),
             period=(anchor.value[:4] if (anchor := corpus.anchor_date(event)) else "Undated"),
             date_note=linker.rich(event.date_note) if event.date_note else None,
@@ -157,7 +158,13 @@ class WhoseView:
 def legend_context(linker: Linker) -> dict[str, Any]:
     """The statement kinds, in registry order, and the kind the example statement shows."""
     whose = [WhoseView(k.label, views.WHOSE[k.name]) for k in KIND_REGISTRY]
-    return {"kinds": KIND_REGISTRY, "example": KIND["attributed"], "whose": whose}
+    return {
+        "kinds": KIND_REGISTRY,
+        "example": KIND["attributed"],
+        "whose": whose,
+        # The relation types the vocabulary sheet defines (or the built-in ones), as labelled.
+        "relation_types": linker.corpus.vocabulary.relation_types,
+    }
 
 
 def coverage_view(data: Shared, source: records.Source) -> CoverageView:
@@ -220,13 +227,14 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         )
         context["events"] = [links.sheet_link(linker, s) for s in corpus.events_of(sheet.id)]
     elif isinstance(sheet, records.Relation):
+        context["types"] = links.type_labels(corpus, sheet)
         context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
         context["diagram"] = relation_diagram(
             corpus, only=[sheet.id], href=linker.href, ident=f"_diagram-{sheet.id}"
         )
     elif isinstance(sheet, records.Event):
         context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
-        context["date"] = links.sheet_label(sheet, lambda i: corpus.by_id[i].title)
+        context["date"] = links.sheet_label(sheet, corpus)
         context["iso"] = sheet.first.value if sheet.first else ""
         context["precision"] = precision(sheet.first if not sheet.dates else None)
         context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
@@ -270,13 +278,17 @@ def section_context(linker: SiteLinker, kind: str) -> dict[str, Any]:
         sheets = linker.corpus.events
     else:
         sheets = tuple(sorted(sheets, key=lambda s: (s.title.casefold(), s.id)))
-    drawn, undrawn = diagram(linker) if kind == "relation" else (Markup(""), 0)
+    # Relations: a picture of every tie, or of the core and a table of every tie (see overview).
+    drawn, ties, actors = (
+        overview(linker.corpus, linker.href) if kind == "relation" else (Markup(""), (), 0)
+    )
     return {
         "title": links.SECTION_TITLES[kind],
         "kind": kind,
         "items": [links.sheet_link(linker, s) for s in sheets],
         "diagram": drawn,
-        "undrawn": undrawn,
+        "ties": ties,
+        "actor_count": actors,
         "timeline_href": linker.url(links.page_url(TIMELINE)) if kind == "event" else "",
     }
 

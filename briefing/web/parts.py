@@ -24,7 +24,7 @@ class SectionView:
 
 # Ids a briefing page always uses, which a section's anchor must not take.
 PAGE_IDS = frozenset(
-    {"_title", "_key-judgments", "_what-to-watch", "_statements", "_referenced-by"}
+    {"_title", "_bottom-line", "_key-judgments", "_what-to-watch", "_statements", "_referenced-by"}
 )
 
 
@@ -107,20 +107,5 @@ def sections(linker: SiteLinker, briefing: records.Briefing) -> list[SectionView
 
 
 def what_to_watch(linker: SiteLinker, briefing: records.Briefing) -> list[views.CitingStatement]:
-    """The source's forecasts a briefing rests on: those it references, then those filed
-    under the sheets it cites whole, in the briefing's order, each once (no new text)."""
-    corpus = linker.corpus
-    refs = [*briefing.key_judgments, *(ref for s in briefing.sections for ref in s.refs)]
-    found: dict[str, tuple[records.Sheet, records.Statement]] = {}
-    for st in briefing.statements:
-        found[f"{briefing.id}#{st.id}"] = (briefing, st)
-    for ref in refs:
-        sheet = corpus.by_id[ref.sheet_id]
-        if ref.statement_id:
-            found[ref.target] = (sheet, corpus.statement(ref.target))
-    for ref in refs:
-        sheet = corpus.by_id[ref.sheet_id]
-        if not ref.statement_id:
-            for st in sheet.statements:
-                found.setdefault(f"{sheet.id}#{st.id}", (sheet, st))
-    return [views.citing(linker, s, st) for s, st in found.values() if st.kind == "forecast"]
+    """The source's forecasts a briefing rests on (see views.forecasts), as links."""
+    return [views.citing(linker, s, st) for s, st in views.forecasts(linker.corpus, briefing)]

@@ -23,7 +23,7 @@ from briefing.present import links, places
 from briefing.present.jinja import compile_template, environment, render_template
 from briefing.present.links import SiteLinker
 from briefing.project import Project
-from briefing.web import pages
+from briefing.web import downloads, pages
 
 # Pages from which rendering is shared out among forked processes: below it, forking and
 # returning the Markdown cost more than they save.
@@ -52,6 +52,17 @@ def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
         (pages.FIGURES, "figures.md.j2", lambda linker: {"rows": pages.figure_rows(linker)})
     )
     jobs.append((pages.LEGEND, "legend.md.j2", pages.legend_context))
+    jobs.append(
+        (
+            downloads.DOWNLOADS,
+            "pdfs.md.j2",
+            lambda linker: (
+                downloads.downloads_context(linker, pages.ordered_briefings(linker))
+                if pdf_links
+                else {"entries": []}
+            ),
+        )
+    )
     for sheet in checked.corpus.sheets:
         jobs.append(
             (

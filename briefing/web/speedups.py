@@ -97,7 +97,7 @@ THEME_BYTECODE = MemoryBytecodeCache()
 
 # A section heading the templates write as raw HTML (the title is a value, so it never starts
 # a Markdown line); Markdown's toc extension cannot see it.
-_RAW_H2 = re.compile(r'<h2 class="bf-section-title" id="([^"]+)">(.*?)</h2>', re.S)
+_RAW_H2 = re.compile(r'<h2 class="bf-(?:section|bluf)-title" id="([^"]+)">(.*?)</h2>', re.S)
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 
@@ -112,7 +112,15 @@ def with_raw_headings(toc: TableOfContents, page_html: str) -> TableOfContents:
     ]
     if not extra:
         return toc
-    items = [*toc.items, *extra]
+    top = list(toc.items)
+    if len(top) == 1 and top[0].level == 1:
+        # A Markdown title (the timeline's '# Timeline'): Material lists only its children.
+        title = top[0]
+        title.children = sorted(
+            [*title.children, *extra], key=lambda item: _position(page_html, item.id)
+        )
+        return TableOfContents(top)
+    items = [*top, *extra]
     items.sort(key=lambda item: _position(page_html, item.id))
     return TableOfContents(items)
 
