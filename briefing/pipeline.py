@@ -20,7 +20,9 @@ from briefing.pdf.layout import build_pdfs
 from briefing.project import Project
 from briefing.publish import staged
 from briefing.web.engines import DEFAULT_ENGINE, ENGINES
+from briefing.web.offline import write_offline
 from briefing.web.render import render_pages, write_archives
+from briefing.web.search import index_site
 from briefing.web.site import InspectAsBuilt
 
 
@@ -70,9 +72,12 @@ def build_site(
             if not messages and pdfs is not None:
                 inspector.stop_workers()  # no threads in this process while the PDF stage forks
                 written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
+            if not messages:
+                write_offline(staging)  # the zip the home page links to, scanned with the rest
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
+            messages = messages or index_site(staging)  # Pagefind reads the scanned pages
         finally:
             inspector.close()
         if messages:

@@ -20,6 +20,7 @@ from briefing.present import links, places, provenance, views
 from briefing.present.diagram import graph, relation_diagram
 from briefing.present.links import Linker, SiteLinker
 from briefing.web import parts
+from briefing.web.search import TITLE_WEIGHT
 
 # Page paths of the pages that are not one sheet or one section.
 TIMELINE = "timeline.md"
@@ -197,6 +198,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         ),
         "search_boost": SEARCH_BOOST[sheet.kind],
         "search_kind": links.KIND_NAMES[sheet.kind],
+        "search_weight": TITLE_WEIGHT[sheet.kind],
         "legend_href": linker.url(links.page_url(LEGEND)),
         # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
         "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,
