@@ -37,7 +37,9 @@ WATCH = """
 (() => {
   window.__keyAt = 0; window.__firstAt = 0;
   const input = document.querySelector('.md-search__input');
-  input.addEventListener('keydown', () => { window.__keyAt = performance.now(); window.__firstAt = 0; }, true);
+  input.addEventListener('keydown', () => {
+    window.__keyAt = performance.now(); window.__firstAt = 0;
+  }, true);
   const list = document.querySelector('.md-search-result__list');
   new MutationObserver(() => {
     if (!window.__firstAt && window.__keyAt && list.querySelector('.md-search-result__item a'))

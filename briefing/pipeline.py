@@ -72,7 +72,7 @@ def build_site(
             if not messages and pdfs is not None:
                 inspector.stop_workers()  # no threads in this process while the PDF stage forks
                 written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
-            if not messages:
+            if not messages and pdfs is not None:
                 write_offline(staging)  # the zip the home page links to, scanned with the rest
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from chromium import Browser, Page, chromium_binary
 
+from briefing.pipeline import PdfOptions
 from briefing.web.offline import FOLDER, INDEX_SCRIPT, ZIP_NAME, folder_link, write_offline
 from tests.test_search import build_search_site
 
@@ -42,7 +43,8 @@ def test_folder_links_name_their_index(url: str, offline: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_search_site(tmp_path_factory.mktemp("offline"))
+    """The search fixture's site as the full build writes it: with PDFs and the zip."""
+    return build_search_site(tmp_path_factory.mktemp("offline"), PdfOptions(jobs=1))
 
 
 def test_the_zip_is_reproducible_and_sorted(site: Path, tmp_path: Path) -> None:
@@ -60,6 +62,8 @@ def test_the_zip_is_reproducible_and_sorted(site: Path, tmp_path: Path) -> None:
     assert names[:-1] == sorted(names[:-1]) and names[-1] == f"{FOLDER}/{INDEX_SCRIPT}"
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert f"{FOLDER}/index.html" in names
+    pdfs = [info for info in infos if info.filename.endswith(".pdf")]
+    assert pdfs and {info.compress_type for info in pdfs} == {zipfile.ZIP_STORED}
     assert not [n for n in names if n.startswith(f"{FOLDER}/pagefind/") or n.endswith(".zip")]
 
 
@@ -145,7 +149,13 @@ def test_offline_short_words_and_kinds(page: Page, unpacked: Path) -> None:
     assert first == unpacked.joinpath("actors", "harbour-union", "index.html").as_uri()
 
 
+def test_a_build_without_pdfs_neither_writes_nor_links_the_zip(tmp_path: Path) -> None:
+    site = build_search_site(tmp_path)
+    assert not (site / ZIP_NAME).exists()
+    assert ZIP_NAME not in (site / "index.html").read_text(encoding="utf-8")
+
+
 def test_zip_digest_is_stable_across_builds(site: Path, tmp_path: Path) -> None:
-    again = build_search_site(tmp_path)
+    again = build_search_site(tmp_path, PdfOptions(jobs=1))
     digest = [hashlib.sha256((s / ZIP_NAME).read_bytes()).hexdigest() for s in (site, again)]
     assert digest[0] == digest[1]

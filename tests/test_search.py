@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from chromium import Browser, Page, chromium_binary, serve
 
+from briefing.pipeline import PdfOptions
 from briefing.web.scan import scan_site, stray_code
 from briefing.web.search import OUTPUT, UNUSED, pagefind_binary
 from tests.helpers import ROOT, make_corpus
@@ -61,8 +62,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def build_search_site(folder: Path) -> Path:
-    """The fixture corpus and EXTRA built into folder (no PDFs); the site folder."""
+def build_search_site(folder: Path, pdfs: PdfOptions | None = None) -> Path:
+    """The fixture corpus and EXTRA built into folder (PDFs if given); the site folder."""
     from briefing.pipeline import build_site
 
     project = make_corpus(folder, EXTRA, base=False)
@@ -71,7 +72,7 @@ def build_search_site(folder: Path) -> Path:
         project.content,
         dirs_exist_ok=True,
     )
-    build_site(project, project.root / "site")
+    build_site(project, project.root / "site", pdfs)
     return project.root / "site"
 
 

@@ -9,8 +9,9 @@ title, the start of its text and a weight) that the site's search script loads w
 briefing-search.js). The zip is reproducible: entries sorted, fixed timestamps and modes,
 so a cached build writes the same bytes as a cold one.
 
-The home page links to it (templates/home.md.j2); briefing/pipeline.py writes it into the
-staged site before the inspection, which checks that link and scans every page it holds.
+The full build (the one that writes PDFs) writes it into the staged site before the
+inspection, which checks the home page's link to it and scans every page it holds
+(briefing/pipeline.py); the preview and `stage` neither write nor link it.
 """
 
 from __future__ import annotations
@@ -83,9 +84,14 @@ def _entry(html: str, url: str) -> list[object] | None:
     return [url, _text(heading.group(2)) or url, text, round(factor, 2)]
 
 
+# Already compressed: stored as they are, which costs no time and hardly any room.
+_STORED = (".pdf", ".png", ".jpg", ".jpeg", ".woff", ".woff2", ".gz", ".zip")
+
+
 def _zip_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=_FIXED_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    stored = name.lower().endswith(_STORED)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     info.create_system = 3  # Unix, whatever system builds it
     return info

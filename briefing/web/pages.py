@@ -20,6 +20,7 @@ from briefing.present import links, places, provenance, views
 from briefing.present.diagram import graph, relation_diagram
 from briefing.present.links import Linker, SiteLinker
 from briefing.web import parts
+from briefing.web.offline import ZIP_NAME as OFFLINE_ZIP
 from briefing.web.search import TITLE_WEIGHT
 
 # Page paths of the pages that are not one sheet or one section.
@@ -371,6 +372,8 @@ def home_context(linker: SiteLinker, data: Shared) -> dict[str, Any]:
     ]
     return {
         "book_pdf_href": places.pdf_href(linker.here, None) if data.pdf_links else None,
+        # The full build (the one with PDFs) also writes the offline copy (web/offline.py).
+        "offline_href": OFFLINE_ZIP if data.pdf_links else None,
         "lead": lead,
         "lead_href": linker.href(lead.id) if lead else "",
         "bluf": linker.rich(lead.bluf) if lead else Markup(""),
