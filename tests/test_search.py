@@ -38,6 +38,12 @@ EXTRA = {
         summary: "Dockhands of [[harbour-union]] struck; Dockhands said Dockhands stay out."
         actors: [harbour-union]
         """,
+    "content/actors/quay-co.yaml": """\
+        id: quay-co
+        name: Quay & Co's "wharf"
+        type: organization
+        summary: 'Quay <script>window.__pwned=2</script> <img src=y onerror="window.__pwned=3">'
+        """,
     "content/actors/tove-ny-ul.yaml": """\
         id: tove-ny-ul
         name: Tove Ny Ul
@@ -217,3 +223,22 @@ def test_scan_refuses_any_other_script_file(site: Path, tmp_path: Path, name: st
         (name, "script file that is neither the theme's nor Pagefind's")
     ]
     assert [f.path for f in scan_site(copy)] == [name]
+
+
+def test_markup_in_titles_and_excerpts_stays_text(page: Page, base_url: str) -> None:
+    """Titles and excerpts come from the pages' text; the results show them as text (names
+    cannot hold markup at all: check refuses '<' in them)."""
+    page.goto(base_url)
+    found = results(page, "Quay")
+    assert found[0] == ("/actors/quay-co/", 'Actor: Quay & Co\'s "wharf"')
+    excerpt = page.evaluate("document.querySelector('.md-search-result__item p').textContent")
+    assert "<script>window.__pwned=2</script>" in excerpt
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('.md-search-result__list *:not(li):not(a):not(article)"
+            ":not(h1):not(p):not(mark)').length"
+        )
+        == 0
+    )
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.errors == []
