@@ -16,19 +16,25 @@ its actors). docs/performance.md, "Search at scale", has the results and how the
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import gzip
+import http.server
 import json
 import statistics
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from chromium import Browser, chromium_binary, serve  # noqa: E402
+from chromium import Browser, chromium_binary  # noqa: E402
 
 KEY_GAP = 0.08  # seconds between keystrokes
 # Records, in the page, the time of every keydown and the first time after the latest one
@@ -49,27 +55,52 @@ WATCH = """
   return true;
 })()
 """
-TRANSFERRED = """
-(() => {
-  const until = window.__firstAt;
-  const entries = [performance.getEntriesByType('navigation')[0],
-                   ...performance.getEntriesByType('resource')];
-  return entries.filter(e => e.responseEnd <= until + 1)
-                .map(e => [e.name, e.transferSize, e.encodedBodySize]);
-})()
-"""
+# Served: (wall-clock time the response was sent, path, bytes of body). The server counts,
+# not the page: Pagefind's worker fetches the index, and a page does not see a worker's
+# requests.
+SENT: list[tuple[float, str, int]] = []
+
+
+class _Counting(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        data = source.read()
+        outputfile.write(data)
+        SENT.append((time.time(), self.path, len(data)))
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_Counting, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def pick_alias(content: Path) -> tuple[str, str]:
-    """An actor's alias and the actor's id (the first actor, by file name, with one)."""
+    """An alias only one actor has, and that actor's id (the first such, by file name)."""
+    owners: dict[str, list[str]] = {}
     for path in sorted((content / "actors").glob("*.yaml")):
         sheet = yaml.safe_load(path.read_text(encoding="utf-8"))
         for alias in sheet.get("editorial_aliases", []) + sheet.get("aliases", []):
-            return str(alias), str(sheet["id"])
-    raise SystemExit(f"{content}: no actor has an alias")
+            owners.setdefault(str(alias).lower(), []).append(str(sheet["id"]))
+            owners[str(alias).lower()].append(str(alias))
+    for found in owners.values():
+        if len(found) == 2:
+            return found[1], found[0]
+    raise SystemExit(f"{content}: no actor has an alias of its own")
 
 
 def gzip_size(site: Path, url: str) -> int:
+    """The size of a served file, compressed as a host that compresses would send it."""
     path = urlsplit(url).path.lstrip("/")
     file = site / path
     if file.is_dir() or not path:
@@ -81,6 +112,7 @@ def measure_once(browser: Browser, base: str, site: Path, query: str) -> dict[st
     page = browser.new_page()
     try:
         page.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        SENT.clear()
         page.goto(base, settle=0.2)
         page.evaluate(WATCH)
         for char in query:
@@ -94,17 +126,21 @@ def measure_once(browser: Browser, base: str, site: Path, query: str) -> dict[st
         title = page.evaluate(
             "document.querySelector('.md-search-result__item h1').textContent.trim()"
         )
-        key_at, first_at = page.evaluate("[window.__keyAt, window.__firstAt]")
-        files = page.evaluate(TRANSFERRED)
+        key_at, first_at, origin = page.evaluate(
+            "[window.__keyAt, window.__firstAt, performance.timeOrigin]"
+        )
     finally:
         page.close()
-    search_files = [f for f in files if "/pagefind/" in f[0] or "/search/" in f[0]]
+    until = (origin + first_at) / 1000 + 0.005  # wall-clock seconds; 5 ms of clock slack
+    files = [(path, size) for sent, path, size in SENT if sent <= until]
+    search_files = [f for f in files if f[0].startswith(("/pagefind/", "/search/"))]
     return {
         "ms": first_at - key_at,
-        "bytes": sum(f[1] for f in files),
-        "search_bytes": sum(f[1] for f in search_files),
-        "gzip_bytes": sum(gzip_size(site, f[0]) for f in files),
+        "bytes": sum(size for _, size in files),
+        "search_bytes": sum(size for _, size in search_files),
+        "gzip_bytes": sum(gzip_size(site, path) for path, _ in files),
         "requests": len(files),
+        "search_requests": len(search_files),
         "first": first,
         "title": title,
     }
@@ -117,13 +153,15 @@ def measure(site: Path, content: Path, runs: int) -> dict[str, object]:
         raise SystemExit("Debian's chromium is not installed")
     engine = "pagefind" if (site / "pagefind").is_dir() else "material"
     results = []
-    browser = Browser(binary)
-    try:
-        with serve(site) as base:
-            for _ in range(runs):
+    with serve(site) as base:
+        for _ in range(runs):
+            # A new browser each run: a worker's fetches ignore a tab's cache setting, so a
+            # second run in the same profile would find the index in the cache.
+            browser = Browser(binary)
+            try:
                 results.append(measure_once(browser, base, site, query))
-    finally:
-        browser.close()
+            finally:
+                browser.close()
     last = results[-1]
     return {
         "site": str(site),
@@ -140,6 +178,7 @@ def measure(site: Path, content: Path, runs: int) -> dict[str, object]:
         "search_bytes": last["search_bytes"],
         "gzip_bytes": last["gzip_bytes"],
         "requests": last["requests"],
+        "search_requests": last["search_requests"],
     }
 
 

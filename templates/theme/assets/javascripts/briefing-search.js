@@ -20,6 +20,7 @@
   var RANKED = 20;
   var engine = null;
   var latest = 0;
+  var busy = false;
 
   function pagefind() {
     if (!engine) {
@@ -179,6 +180,10 @@
       });
       return;
     }
+    // One Pagefind search at a time: keys typed while one runs are searched together after
+    // it, so a fast typist's last word does not wait behind a search for every letter.
+    if (busy) return;
+    busy = true;
     pagefind()
       .then(function (pf) { return pf.search(query); })
       .then(function (search) {
@@ -202,6 +207,10 @@
       .catch(function (error) {
         meta.textContent = "Search is not available here";
         throw error;
+      })
+      .finally(function () {
+        busy = false;
+        if (ticket !== latest) run();
       });
   }
 
