@@ -19,7 +19,7 @@ from chromium import Browser, Page, chromium_binary, serve
 
 from briefing.pipeline import PdfOptions
 from briefing.web.scan import scan_site, stray_code
-from briefing.web.search import OUTPUT, UNUSED, pagefind_binary
+from briefing.web.search import OUTPUT, UNUSED, index_site, pagefind_binary
 from tests.helpers import ROOT, make_corpus
 
 EXTRA = {
@@ -242,3 +242,29 @@ def test_markup_in_titles_and_excerpts_stays_text(page: Page, base_url: str) -> 
     )
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.errors == []
+
+
+def test_pagefind_ignores_configuration_around_the_build(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind reads pagefind.json from its working folder and PAGEFIND_* variables: the
+    build's index must depend on the site alone."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    shutil.rmtree(copy / OUTPUT)
+    (tmp_path / "pagefind.json").write_text('{"exclude_selectors": ["h1"]}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PAGEFIND_OUTPUT_SUBDIR", "elsewhere")
+    assert index_site(copy) == []
+    assert not (copy / "elsewhere").exists()
+    built = {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in (site / OUTPUT).rglob("*")
+        if p.is_file()
+    }
+    again = {
+        p.relative_to(copy).as_posix(): p.read_bytes()
+        for p in (copy / OUTPUT).rglob("*")
+        if p.is_file()
+    }
+    assert again == built

@@ -14,7 +14,9 @@ The binary comes from the pinned `pagefind_bin` wheel (requirements.txt); no net
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 from briefing.web.scan import stray_code
@@ -68,7 +70,14 @@ def index_site(site: Path) -> list[str]:
         "en",
         "--silent",
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Pagefind reads pagefind.json/.toml/.yml from its working folder and PAGEFIND_* variables
+    # as configuration: it runs in an empty folder with none of them, so the index depends on
+    # the site alone.
+    environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND")}
+    with tempfile.TemporaryDirectory(prefix="briefing-pagefind-") as empty:
+        done = subprocess.run(
+            command, capture_output=True, text=True, check=False, cwd=empty, env=environment
+        )
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()
         return [f"error: Pagefind could not index {site}: " + " / ".join(said[-5:])]
