@@ -68,6 +68,9 @@ def index_site(site: Path) -> list[str]:
         OUTPUT,
         "--force-language",
         "en",
+        # The headings' permalinks ('¶') are not words of the page.
+        "--exclude-selectors",
+        ".headerlink",
         "--silent",
     ]
     # Pagefind reads pagefind.json/.toml/.yml from its working folder and PAGEFIND_* variables
