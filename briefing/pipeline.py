@@ -22,7 +22,9 @@ from briefing.project import Project
 from briefing.publish import staged
 from briefing.web.downloads import fill_pdf_facts
 from briefing.web.engines import DEFAULT_ENGINE, ENGINES
+from briefing.web.offline import write_offline
 from briefing.web.render import render_pages, write_archives
+from briefing.web.search import index_site
 from briefing.web.site import InspectAsBuilt
 
 
@@ -75,9 +77,11 @@ def build_site(
                 written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
                 # The readers' list of PDFs gets each file's pages and size, now they exist.
                 fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
+                write_offline(staging)  # the zip the home page links to, scanned with the rest
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
+            messages = messages or index_site(staging)  # Pagefind reads the scanned pages
         finally:
             inspector.close()
         if messages:

@@ -126,3 +126,19 @@ def steps(workflow: Any) -> list[dict[str, Any]]:
 def step_using(workflow: Any, action: str) -> dict[str, Any]:
     """The first step that uses the given action (owner/name, any pinned version)."""
     return next(s for s in steps(workflow) if s.get("uses", "").startswith(action + "@"))
+
+
+def indexed_heading(page_html: str) -> tuple[str, dict[str, str]] | None:
+    """What Pagefind takes from a built page: the text and attributes of the first <h1> inside
+    data-pagefind-body, or None if the page is left out of search."""
+    import html
+    import re
+
+    at = page_html.find("data-pagefind-body")
+    if at < 0:
+        return None
+    heading = re.search(r"<h1\b([^>]*)>(.*?)</h1>", page_html[at:], re.DOTALL)
+    assert heading is not None
+    attributes = dict(re.findall(r'([a-z-]+)="([^"]*)"', heading.group(1)))
+    text = html.unescape(re.sub(r"<[^>]*>", "", heading.group(2))).replace("\u00b6", "")
+    return " ".join(text.split()), attributes

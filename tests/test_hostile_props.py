@@ -141,7 +141,9 @@ def test_any_title_is_refused_or_read_back_unchanged_from_the_front_matter(
     _, meta = get_data(page)
     assert meta["title"] == " ".join(title.split())  # MkDocs reads exactly the title
     assert (
-        f'<h1 class="bf-title" id="_title"><span class="bf-search-kind">Actor: </span>{escape(" ".join(title.split()))}'
+        '<h1 class="bf-title" id="_title" data-pagefind-weight="10" '
+        'data-pagefind-meta="kind:Actor"><span class="bf-search-kind">Actor: </span>'
+        f'{escape(" ".join(title.split()))}'
         in page
     )
     assert "<" not in title and ">" not in title

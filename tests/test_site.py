@@ -14,7 +14,7 @@ from briefing.model.errors import SiteBuildError
 from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.web import postbuild, render
-from tests.helpers import ROOT, make_corpus, snapshot
+from tests.helpers import ROOT, indexed_heading, make_corpus, snapshot
 
 PAYLOAD = "<script>alert('x')</script> [x](javascript:alert(1))"
 
@@ -57,10 +57,8 @@ def test_payload_is_literal_text_everywhere(built: Project) -> None:
         "<title>Russia &amp; Co - Briefing</title>" in page
         or "<title>Russia & Co - Briefing</title>" in page
     )
-    index = json.loads((site / "search/search_index.json").read_text())
-    russia = [d for d in index["docs"] if d["location"] == "actors/russia/"]
-    assert russia and "Moscow" in russia[0]["title"]  # aliases sit in the heading
-    assert "<script>" not in json.dumps(index)
+    russia = indexed_heading(page)
+    assert russia and "Moscow" in russia[0]  # aliases sit in the heading search shows
 
 
 def test_nav_lists_sections_not_sheets(built: Project) -> None:
@@ -170,22 +168,29 @@ def test_sheet_tags_feed_the_tags_index(tmp_path: Path) -> None:
     assert 'class="md-tag' in iran and "axis" in iran
 
 
-def test_search_index_titles_actors_with_their_aliases(built: Project) -> None:
-    index = json.loads((built.root / "site/search/search_index.json").read_text())
-    china = [d for d in index["docs"] if d["location"] == "actors/china/"]
-    assert china and china[0]["title"] == "Actor: China, also called Beijing"
-    assert china[0]["boost"] == 3
+def test_search_titles_actors_with_their_aliases_weighted_by_kind(built: Project) -> None:
+    page = (built.root / "site/actors/china/index.html").read_text(encoding="utf-8")
+    assert indexed_heading(page) == (
+        "Actor: China, also called Beijing",
+        {
+            "class": "bf-title",
+            "id": "_title",
+            "data-pagefind-weight": "10",
+            "data-pagefind-meta": "kind:Actor",
+        },
+    )
 
 
 def test_each_search_result_names_its_kind(built: Project) -> None:
-    index = json.loads((built.root / "site/search/search_index.json").read_text())
-    titles = {d["location"]: d["title"] for d in index["docs"]}
-    assert titles["sources/article/"] == "Source: An article"
+    site = built.root / "site"
+    source = indexed_heading((site / "sources/article/index.html").read_text(encoding="utf-8"))
+    assert source and source[0] == "Source: An article"
     kinds = {"actors": "Actor", "relations": "Relation", "events": "Event", "sources": "Source"}
-    for location, title in titles.items():
-        folder, _, rest = location.partition("/")
-        if folder in kinds and rest.count("/") == 1 and "#" not in rest:  # a sheet's page
-            assert title.startswith(f"{kinds[folder]}: "), location
+    for folder, kind in kinds.items():
+        for file in sorted((site / folder).glob("*/index.html")):
+            heading = indexed_heading(file.read_text(encoding="utf-8"))
+            assert heading and heading[0].startswith(f"{kind}: "), file
+            assert heading[1]["data-pagefind-meta"] == f"kind:{kind}", file
 
 
 def test_building_in_several_processes_gives_the_same_site(
@@ -255,7 +260,11 @@ def test_editors_pages_come_last_in_their_own_section_and_out_of_search(built: P
     *readers, last = config["nav"]
     assert [page for entry in last["For editors"] for page in entry.values()] == EDITORS
     assert not {page for entry in readers for page in entry.values()} & set(EDITORS)
-    index = json.loads((built.root / "site/search/search_index.json").read_text())
-    found = {doc["location"].split("/")[0] for doc in index["docs"]}
+    site = built.root / "site"
+    found = {
+        page.relative_to(site).parts[0]
+        for page in site.rglob("*.html")
+        if indexed_heading(page.read_text(encoding="utf-8")) is not None
+    }
     assert found.isdisjoint(page.removesuffix(".md") for page in EDITORS)
     assert "about" in found and "actors" in found  # reader pages stay searchable

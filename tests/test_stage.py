@@ -49,7 +49,7 @@ def test_stage_writes_every_sheet_and_a_config_without_hooks(tmp_path: Path) -> 
     assert "hooks" not in config and "watch" not in config
     assert config["docs_dir"] == "docs"
     assert config["theme"]["custom_dir"] == (project.root / "templates/theme").as_posix()
-    assert config["plugins"] == ["search", "tags"]
+    assert config["plugins"] == ["tags"]  # search is Pagefind's, run after the engine
     assert {"Timeline": "timeline/index.md"} in config["nav"]
 
 
@@ -139,13 +139,6 @@ def test_cli_stage_and_refusal(tmp_path: Path) -> None:
     )
 
 
-SEARCH_INDEX = {
-    "mkdocs": ("search/search_index.json", "docs"),
-    "properdocs": ("search/search_index.json", "docs"),
-    "zensical": ("search.json", "items"),
-}
-
-
 DATA_FILES = ("data/annotations.jsonld", "data/facts.json", "data/facts.schema.json")
 
 
@@ -166,12 +159,15 @@ def test_build_with_each_engine_passes_the_inspection(tmp_path: Path, name: str)
     assert (built.sheets, built.pdfs) == (3, 0)
     for page in SHEET_HTML:
         assert (site / page).is_file(), page
-    index_file, key = SEARCH_INDEX[name]
-    index = json.loads((site / index_file).read_text(encoding="utf-8"))
-    locations = {entry["location"] for entry in index[key]}
-    for page in SHEET_HTML:
-        assert page.removesuffix("index.html") in locations, page
-    assert measure(site).search_index == index_file
+        # Every engine's pages carry what Pagefind indexes: the theme's overrides apply.
+        assert "data-pagefind-body" in (site / page).read_text(encoding="utf-8"), page
+    # Pagefind indexed the reader pages of every engine's site, and nothing else.
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    reader_pages = [
+        p for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    ]
+    assert entry["languages"]["en"]["page_count"] == len(reader_pages)
+    assert measure(site).search_index == "pagefind/"
     assert_data_published(site)
     # Nothing staged beside the site is left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
@@ -203,7 +199,7 @@ def test_cli_build_with_zensical_builds_pdfs_and_passes_the_inspection(tmp_path:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"built {site} from 3 sheets in ")
     assert (site / "actors/china/index.html").is_file()
-    assert (site / "search.json").is_file()
+    assert (site / "pagefind/pagefind.js").is_file()
     assert sorted(p.relative_to(site).as_posix() for p in (site / "pdf").rglob("*.pdf"))
     assert inspect_site(site, 1) == ([], [])
 
@@ -228,7 +224,8 @@ def test_properdocs_builds_the_staged_folder(tmp_path: Path) -> None:
     for page in SHEET_HTML:
         assert (built.site / page).is_file(), page
     assert inspect_site(built.site, 1) == ([], [])
-    assert measure(built.site).search_index == "search/search_index.json"
+    # No search plugin: readers' search is Pagefind's, which build_site adds after the engine.
+    assert measure(built.site).search_index == ""
 
 
 def test_properdocs_runs_the_hook_unchanged(tmp_path: Path) -> None:

@@ -152,7 +152,16 @@ def build_zensical(staged: Path, out: Path, clean: bool = True) -> EngineBuild:
 def measure(site: Path) -> SiteFacts:
     """Count the HTML pages and bytes of a built site, and find its search index."""
     files = [p for p in site.rglob("*") if p.is_file()]
-    # MkDocs and ProperDocs: search/search_index.json; Zensical 0.0.x: search.json.
+    # The site's own: Pagefind's bundle (briefing/web/search.py), counted whole though a query
+    # loads a small part of it; Zensical 0.0.x also writes its built-in search.json.
+    pagefind = site / "pagefind"
+    if pagefind.is_dir():
+        return SiteFacts(
+            html_pages=sum(1 for p in files if p.suffix == ".html"),
+            size_bytes=sum(p.stat().st_size for p in files),
+            search_index="pagefind/",
+            search_index_bytes=sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file()),
+        )
     index = next(
         (
             site / name

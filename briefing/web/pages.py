@@ -23,6 +23,8 @@ from briefing.present.diagram import overview, relation_diagram
 from briefing.present.links import Linker, SiteLinker
 from briefing.present.ties import graph
 from briefing.web import parts
+from briefing.web.offline import ZIP_NAME as OFFLINE_ZIP
+from briefing.web.search import TITLE_WEIGHT
 
 # Page paths of the pages that are not one sheet or one section.
 TIMELINE = "timeline.md"
@@ -209,6 +211,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         "search_boost": SEARCH_BOOST[sheet.kind],
         "search_kind": links.KIND_NAMES[sheet.kind],
         "jsonld": data.jsonld.get(sheet.id),
+        "search_weight": TITLE_WEIGHT[sheet.kind],
         "legend_href": linker.url(links.page_url(LEGEND)),
         # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
         "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,
@@ -386,6 +389,8 @@ def home_context(linker: SiteLinker, data: Shared) -> dict[str, Any]:
     ]
     return {
         "book_pdf_href": places.pdf_href(linker.here, None) if data.pdf_links else None,
+        # The full build (the one with PDFs) also writes the offline copy (web/offline.py).
+        "offline_href": OFFLINE_ZIP if data.pdf_links else None,
         "lead": lead,
         "lead_href": linker.href(lead.id) if lead else "",
         "bluf": linker.rich(lead.bluf) if lead else Markup(""),

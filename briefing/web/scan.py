@@ -4,7 +4,8 @@ The render stage escapes every value, so this scan should never find anything; i
 net under that promise. It allows exactly the scripts Material for MkDocs (pinned, 9.8)
 and Zensical 0.0.73 (its successor) write into every page, by content or by src under
 assets/javascripts/, and reports any other script, event-handler attribute, script URL,
-embedding element, <base> or <meta http-equiv>. The search index's titles and texts (and
+embedding element, <base> or <meta http-equiv>, and any script file but the theme's and
+Pagefind's search bundle (stray_code). The search index's titles and texts (and
 Zensical's nav paths and tags) are scanned too, since the theme inserts them as HTML. Pure
 standard library: html.parser.
 
@@ -336,9 +337,32 @@ def scan_file(site_dir: Path, shown: str) -> list[Finding]:
     return scan_html(text, shown, site_dir)
 
 
+# Files a browser runs as code, by suffix. The only ones a site may hold are the theme's
+# (and docs'), under assets/javascripts/, and Pagefind's search bundle: its module, its
+# worker and its WebAssembly per language (briefing/web/search.py deletes the rest of it).
+EXECUTABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".wasm", ".pagefind")
+_ALLOWED_CODE = re.compile(
+    r"assets/javascripts/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.js"
+    r"|pagefind/(?:pagefind\.js|pagefind-worker\.js|wasm\.[a-z]{2,3}(?:[_-][a-z0-9]+)*\.pagefind"
+    r"|wasm\.unknown\.pagefind)"
+)
+
+
+def stray_code(site_dir: Path) -> list[Finding]:
+    """Findings for files that run as code but are neither the theme's nor Pagefind's."""
+    return [
+        Finding(shown, 1, 1, "script file that is neither the theme's nor Pagefind's")
+        for file in sorted(site_dir.rglob("*"))
+        if file.suffix.lower() in EXECUTABLE_SUFFIXES
+        and not _ALLOWED_CODE.fullmatch(shown := file.relative_to(site_dir).as_posix())
+    ]
+
+
 def scan_site(site_dir: Path) -> list[Finding]:
-    """Findings in every HTML and SVG file of a built site and in its search index, sorted."""
-    return sorted(f for shown in files_to_scan(site_dir) for f in scan_file(site_dir, shown))
+    """Findings in every HTML and SVG file of a built site, in its search index and in its
+    script files, sorted."""
+    found = [f for shown in files_to_scan(site_dir) for f in scan_file(site_dir, shown)]
+    return sorted(found + stray_code(site_dir))
 
 
 def main(argv: list[str] | None = None) -> int:

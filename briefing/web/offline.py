@@ -1,0 +1,130 @@
+"""The offline copy: a zip of the built site that works unpacked, opened from file://.
+
+From file:// a browser shows a folder listing for a link to 'actors/china/', and refuses the
+fetches Pagefind's search makes. So the copy is the built site post-processed, not built a
+second time: every relative link to a folder gets 'index.html', Pagefind's bundle is left
+out, and assets/javascripts/offline-index.js holds a small index (each page's address,
+title, the start of its text and a weight) that the site's search script loads with a
+<script> element when it runs from file:// (templates/theme/assets/javascripts/
+briefing-search.js). The zip is reproducible: entries sorted, fixed timestamps and modes,
+so a cached build writes the same bytes as a cold one.
+
+The full build (the one that writes PDFs) writes it into the staged site before the
+inspection, which checks the home page's link to it and scans every page it holds
+(briefing/pipeline.py); the preview and `stage` neither write nor link it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from html import unescape
+from pathlib import Path
+
+from briefing.web.search import OUTPUT as PAGEFIND_OUTPUT
+
+ZIP_NAME = "offline.zip"
+FOLDER = "briefing-offline"  # the zip's one top-level folder
+INDEX_SCRIPT = "assets/javascripts/offline-index.js"
+TEXT_CHARS = 600  # of each page's text, in the offline index
+# Deflate level 1: at 1,000 sheets the zip takes 1.1 s of CPU (1.5 s at level 6) and is 8.5 MB
+# (7.3 MB at level 6).
+COMPRESSION = 1
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can store
+# href="..." and src="..." as MkDocs and the templates write them (always double quotes).
+_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def folder_link(url: str) -> str:
+    """A relative link to a folder made to name its index.html; any other URL unchanged."""
+    if not url or url.startswith(("#", "/")) or _SCHEME.match(url):
+        return url
+    cut = min((at for at in (url.find("?"), url.find("#")) if at >= 0), default=len(url))
+    path, rest = url[:cut], url[cut:]
+    if path.endswith("/"):
+        return f"{path}index.html{rest}"
+    if path in (".", "..") or path.endswith(("/.", "/..")):
+        return f"{path}/index.html{rest}"
+    return url
+
+
+def offline_page(html: str) -> str:
+    """A built page with its links to folders pointing at their index.html."""
+    return _LINK.sub(lambda m: m.group(1) + folder_link(m.group(2)) + m.group(3), html)
+
+
+# What the offline index reads of a page: the part Pagefind indexes, its first heading (and
+# that heading's weight), and the text after it. Regular expressions, not a parser: the
+# pages are the build's own output, already scanned, and this runs on every page.
+_BODY = "data-pagefind-body"
+_HEADING = re.compile(r"<h1\b([^>]*)>(.*?)</h1>", re.DOTALL)
+_WEIGHT = re.compile(r'data-pagefind-weight="([0-9.]+)"')
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.DOTALL)
+_SPAN = 40 * TEXT_CHARS  # of markup after the heading: enough for TEXT_CHARS of text
+
+
+def _text(markup: str) -> str:
+    return " ".join(unescape(_HIDDEN.sub(" ", markup)).replace("\u00b6", "").split())
+
+
+def _entry(html: str, url: str) -> list[object] | None:
+    """One page's row of the offline index: [url, title, text, weight], or None if unindexed."""
+    at = html.find(_BODY)
+    if at < 0:
+        return None
+    heading = _HEADING.search(html, at)
+    if heading is None:
+        return [url, url, _text(html[at : at + _SPAN])[:TEXT_CHARS], 0.5]
+    weight = _WEIGHT.search(heading.group(1))
+    # A sheet's heading carries its kind's weight; other pages' (the listings) rank lower.
+    factor = float(weight.group(1)) / 10 if weight else 0.5
+    text = _text(html[heading.end() : heading.end() + _SPAN])[:TEXT_CHARS]
+    return [url, _text(heading.group(2)) or url, text, round(factor, 2)]
+
+
+# Already compressed: stored as they are, which costs no time and hardly any room.
+_STORED = (".pdf", ".png", ".jpg", ".jpeg", ".woff", ".woff2", ".gz", ".zip")
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=_FIXED_TIME)
+    stored = name.lower().endswith(_STORED)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3  # Unix, whatever system builds it
+    return info
+
+
+def write_offline(site: Path) -> Path:
+    """Write site/offline.zip, the offline copy of the built site; its path."""
+    target = site / ZIP_NAME
+    files = sorted(
+        (
+            path
+            for path in site.rglob("*")
+            if path.is_file()
+            and path != target
+            and path.relative_to(site).parts[0] != PAGEFIND_OUTPUT
+        ),
+        key=lambda path: path.relative_to(site).as_posix(),  # as the zip lists its names
+    )
+    entries: list[list[object]] = []
+    with zipfile.ZipFile(
+        target,
+        "w",
+    ) as archive:
+        for path in files:
+            name = path.relative_to(site).as_posix()
+            data = path.read_bytes()
+            if path.suffix == ".html":
+                html = data.decode("utf-8")
+                row = _entry(html, name)  # the file itself: from file:// a folder is a listing
+                if row is not None and name != "404.html":
+                    entries.append(row)
+                data = offline_page(html).encode("utf-8")
+            archive.writestr(_zip_info(name), data, compresslevel=COMPRESSION)
+        index = "window.__briefingOfflineIndex = " + json.dumps(entries, ensure_ascii=True) + ";\n"
+        archive.writestr(_zip_info(INDEX_SCRIPT), index.encode("ascii"), compresslevel=COMPRESSION)
+    return target
