@@ -13,8 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from briefing.check import coverage
-from briefing.check.verify import Checked, normalise_quote
+from briefing.check.verify import Checked
 from briefing.data.annotations import page_blocks
 from briefing.model import records
 from briefing.model.contract import KIND, KIND_REGISTRY
@@ -22,7 +21,7 @@ from briefing.present import links, places, provenance, views
 from briefing.present.diagram import overview, relation_diagram
 from briefing.present.links import Linker, SiteLinker
 from briefing.present.ties import graph
-from briefing.web import parts
+from briefing.web import parts, sources
 from briefing.web.offline import ZIP_NAME as OFFLINE_ZIP
 from briefing.web.search import TITLE_WEIGHT
 
@@ -85,24 +84,6 @@ class FigureRow:
 
     figure: views.FigureView
     statement: views.StatementView
-
-
-@dataclass(frozen=True)
-class CitedQuote:
-    """A passage of a source and the statements that rest on it."""
-
-    quote: str
-    statements: tuple[views.CitingStatement, ...]
-
-
-@dataclass(frozen=True)
-class CoverageView:
-    """How much of a source its quotes cover (see briefing.check.coverage)."""
-
-    covered: int
-    counted: int
-    excluded: int
-    percent: str
 
 
 def precision(date: records.PartialDate | None) -> str:
@@ -169,35 +150,6 @@ def legend_context(linker: Linker) -> dict[str, Any]:
     }
 
 
-def coverage_view(data: Shared, source: records.Source) -> CoverageView:
-    """How much of a source its statements' quotes cover (computed on its own page only)."""
-    quotes = (st.quote.value for _, st in data.checked.corpus.citing(source.id))
-    result = coverage.source_coverage(source, data.checked.texts[source.id], quotes)
-    return CoverageView(
-        result.covered,
-        result.counted,
-        result.excluded_count,
-        coverage.percent_label(result.percent),
-    )
-
-
-def cited_quotes(linker: Linker, data: Shared, source: records.Source) -> list[CitedQuote]:
-    """Each distinct quote taken from a source, in the order of the text, with its statements."""
-    found: dict[str, list[tuple[records.Sheet, records.Statement]]] = {}
-    shown: dict[str, str] = {}
-    for sheet, st in data.checked.corpus.citing(source.id):
-        key = normalise_quote(st.quote.value)
-        found.setdefault(key, []).append((sheet, st))
-        shown.setdefault(key, " ".join(st.quote.value.split()))
-    texts = data.checked.texts
-    text = texts[source.id].normalised if source.id in texts else ""
-    order = sorted(found, key=lambda key: (text.find(key), key))
-    return [
-        CitedQuote(shown[key], tuple(views.citing(linker, s, st) for s, st in found[key]))
-        for key in order
-    ]
-
-
 def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dict[str, Any]:
     """What every sheet page shows, plus what its kind adds."""
     corpus = linker.corpus
@@ -249,8 +201,8 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         context["timeline_href"] = linker.url(f"{links.page_url(TIMELINE)}#{sheet.id}")
     elif isinstance(sheet, records.Source):
         context["facts"] = parts.source_facts(linker, sheet)
-        context["quotes"] = cited_quotes(linker, data, sheet)
-        context["coverage"] = coverage_view(data, sheet)
+        context["quotes"] = sources.cited_quotes(linker, data.checked, sheet)
+        context["coverage"] = sources.coverage_view(data.checked, sheet)
         context["excluded"] = [(e.passage, e.reason) for e in sheet.excluded]
     elif isinstance(sheet, records.Briefing):
         context["bluf"] = linker.rich(sheet.bluf)
