@@ -72,8 +72,8 @@ def test_timeline_follows_the_order_and_invents_no_date(checked: Checked) -> Non
         ("Undated", ["und"]),
     ]
     entries = {e.anchor: e for _, group in context["years"] for e in group}
-    assert (entries["aaa"].iso, entries["aaa"].date) == ("", "just after Event zzz")
-    assert (entries["bbb"].iso, entries["bbb"].date) == ("", "just before Event zzz")
+    assert (entries["aaa"].iso, entries["aaa"].date) == ("", "after “Event zzz”")
+    assert (entries["bbb"].iso, entries["bbb"].date) == ("", "before “Event zzz”")
     assert entries["rng"].date == "1 September 2024 to 30 September 2024"
     assert (entries["und"].iso, entries["und"].date) == ("", "undated")
 
@@ -83,7 +83,7 @@ def test_pager_follows_the_order(checked: Checked) -> None:
     aaa = checked.corpus.by_id["aaa"]
     context = pages.sheet_context(SiteLinker(checked.corpus, "events/aaa.md"), data, aaa)
     assert (context["previous"].title, context["next"].title) == ("Event zzz", "Event yyy")
-    assert context["date"] == "just after Event zzz"
+    assert context["date"] == "after “Event zzz”"
 
 
 def test_book_follows_the_order(checked: Checked) -> None:

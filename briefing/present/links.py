@@ -262,5 +262,7 @@ def event_label(event: records.Event, title_of: Callable[[str], str] | None = No
     if event.relative is not None:
         which = "after" if event.after is not None else "before"
         target = event.relative.target
-        return f"just {which} {title_of(target) if title_of else target}"
+        # The source orders it, nothing more: "before", not "just before", and the other
+        # event's title in quotes, so its capital reads as a title mid-sentence.
+        return f"{which} “{title_of(target) if title_of else target}”"
     return "undated"
