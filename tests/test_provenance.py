@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.model import records
 from briefing.pdf import documents
 from briefing.present.links import SiteLinker
 from briefing.present.provenance import Provenance, SourceLink, page_provenance
 from briefing.web import parts
+from tests.helpers import make_corpus
 from tests.small_corpus import small_checked
 
 
@@ -62,3 +66,23 @@ def test_source_page_says_what_is_not_stated(checked: Checked) -> None:
         ("Address", "not stated", ""),
         ("Archived copy", "article.txt", "../article.txt"),
     ]
+
+
+def test_a_summary_resting_on_linked_statements_names_their_sources(tmp_path: Path) -> None:
+    # Russia shows no statement of its own; its summary links one of China's. Its page draws
+    # on that statement's source, so it is listed, but the statement's dates are not shown.
+    project = make_corpus(
+        tmp_path,
+        {
+            "content/actors/russia.yaml": """\
+                id: russia
+                name: Russia
+                type: state
+                summary: Trades with [[china#trade|China]].
+                """
+        },
+    )
+    checked = check(project)
+    assert shown(checked, "russia", "actors/russia.md") == Provenance(
+        "", "undated", (SourceLink("An article", "../../sources/article/"),)
+    )

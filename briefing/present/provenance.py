@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from briefing.check.link import Corpus
+from briefing.check.link import Corpus, iter_refs
 from briefing.model import records
 from briefing.present.links import Linker, date_label
 
@@ -75,10 +75,15 @@ def provenance(
     linker: Linker,
     statements: Iterable[tuple[records.Sheet, records.Statement]],
     dates: Iterable[records.PartialDate] = (),
+    resting_on: Iterable[records.Statement] = (),
 ) -> Provenance:
-    """The as-of date and sources of what a page shows (sources sorted by title)."""
+    """The as-of date and sources of what a page shows (sources sorted by title).
+
+    `resting_on` are statements the page's own text links to without showing them (an
+    actor's summary that links [[id#statement]]): their sources count, their dates do not.
+    """
     every = list(dates)
-    source_ids: set[str] = set()
+    source_ids = {st.source.target for st in resting_on}
     for sheet, st in statements:
         every.extend(statement_dates(sheet, st))
         source_ids.add(st.source.target)
@@ -98,4 +103,9 @@ def page_provenance(linker: Linker, sheet: records.Sheet) -> Provenance:
     statements, dates = shown(linker.corpus, sheet)
     if isinstance(sheet, records.Event):
         dates.extend(sheet.all_dates)
-    return provenance(linker, statements, dates)
+    linked = [
+        linker.corpus.statement(ref.target)
+        for ref, inside in iter_refs(sheet)
+        if not inside and ref.statement_id  # resolved by check: every one exists
+    ]
+    return provenance(linker, statements, dates, linked)
