@@ -70,6 +70,9 @@ class Statement:
     quote: Text
     figures: tuple[Figure, ...]
     as_of: PartialDate | None
+    # ICD 203 terms (see contract.LIKELIHOODS and CONFIDENCES), located for check's messages.
+    likelihood: Text | None = None
+    confidence: Text | None = None
     note: Text | None
     loc: Loc
 
@@ -131,6 +134,7 @@ class Sheet:
     summary: Text
     tags: tuple[str, ...]
     statements: tuple[Statement, ...]
+    review_by: PartialDate | None = None
     path: str
     loc: Loc
 
@@ -208,6 +212,8 @@ class Event(Sheet):
     dates: tuple[PartialDate, ...] = ()
     after: Ref | None = None
     before: Ref | None = None
+    # How a date the source does not print was inferred; pages show the date as inferred.
+    date_inferred: Text | None = None
     date_note: Text | None
     actors: tuple[Ref, ...]
 
