@@ -3,9 +3,13 @@
 A date counts as printed when one quote of the event's own statements holds all of its
 parts: the year (as four digits), the month by name ('October', 'Oct.') for a month or a
 day, and the day as a number ('23', '23rd') for a day. A date given by no quote needs
-'date_inferred', which says how it was inferred; pages then show it as inferred. A date
-from outside the source is better left out: 'after' and 'before' order an event without
-one.
+'date_inferred', which says how it was inferred; pages then show it as inferred. Sheets
+written before 'date_inferred' existed said so in 'date_note', which still counts (pages
+have always shown it as the inference). A date from outside the source is better left
+out: 'after' and 'before' order an event without one.
+
+An event with no statements has no quote to test its date against: check warns that its
+date stands on no quote, and does not fail.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def unprinted(date: records.PartialDate, quotes: list[str]) -> list[str]:
 def uninferred_dates(event: records.Event) -> list[Problem]:
     """A problem for each date of the event that its quotes do not print, unless the event
     says how its dates were inferred ('date_inferred')."""
-    if event.date_inferred is not None:
+    if event.date_inferred is not None or event.date_note is not None or not event.statements:
         return []
     quotes = [statement.quote.value for statement in event.statements]
     problems = []
@@ -59,3 +63,14 @@ def uninferred_dates(event: records.Event) -> list[Problem]:
                 )
             )
     return problems
+
+
+def unquoted_date(event: records.Event) -> Problem | None:
+    """A warning for a dated event without statements, whose date no quote can show."""
+    if event.statements or event.first is None or event.date_inferred or event.date_note:
+        return None
+    return Problem(
+        event.first.loc,
+        f"warning: event '{event.id}' is dated {event.first.value} but has no statement; add "
+        "one whose quote prints the date, or say how it was inferred in 'date_inferred'",
+    )

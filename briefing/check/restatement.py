@@ -2,8 +2,8 @@
 
 A sheet's 'summary', an actor's 'role' and a briefing's 'bluf' restate statements; they do
 not add to them. check tests what can be tested without reading for meaning: every number
-and every capitalised word (a name, a term, a year) in such a text must occur in what
-supports it, which is:
+of two or more digits ('240', '2.5', a year) and every capitalised word (a name, a term) in
+such a text must occur in what supports it, which is:
 - the statements of the same sheet (their text, quote and attribution); for an actor, also
   those of the relations and events it is one of the actors of (its page shows them), and for
   a source, every statement that cites it;
@@ -13,7 +13,8 @@ supports it, which is:
 - the names (title, aliases) of the sheet itself, of the sheets it links to and, for a
   relation or an event, of its actors.
 A word at the start of a sentence is not tested (it is capitalised as a sentence's first
-word); 'I' and a possessive's "'s" are ignored. A word that fails names what to do: cite the
+word), nor a link's label ('[[russia|Moscow]]' names the sheet it links to); 'I' and a
+possessive's "'s" are ignored. A word that fails names what to do: cite the
 statement that says it, or remove it.
 """
 
@@ -27,7 +28,7 @@ from briefing.model import records
 from briefing.model.errors import Problem
 
 # A word with its first letter capitalised, or a number; apostrophes and hyphens inside.
-_WORD = re.compile(r"[A-Z][\w’'-]*\w|[A-Z]|\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[A-Z][\w’'-]*\w|[A-Z]|\d\d+(?:[.,]\d+)*|\d(?:[.,]\d+)+")
 # Where a sentence starts: the text's start, or after . ! ? : and white space, with any
 # opening quote or bracket.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[\"“‘'(\[]*$")
@@ -85,8 +86,8 @@ def support(corpus: Corpus, sheet: records.Sheet, text: records.Text) -> str:
 
 def words(text: str) -> Iterator[str]:
     """The numbers and capitalised words of a text that are not a sentence's first word,
-    reading a link's label and not its target."""
-    plain = LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    or in a link (a link's label names the sheet it links to, which the link resolves)."""
+    plain = LINK.sub("link", text)
     for match in _WORD.finditer(plain):
         if _SENTENCE_START.search(plain[: match.start()]) or match.group() == "I":
             continue

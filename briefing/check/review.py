@@ -3,7 +3,8 @@
 Warnings (printed located, check still passes; `check --strict` fails on them):
 - a statement's text uses a likelihood word outside the ICD 203 scale (estimative.py);
 - free text in a sheet whose statements cite two or more sources says "the author" or "the
-  article": the reader cannot tell which source is meant, so name it.
+  article": the reader cannot tell which source is meant, so name it;
+- a dated event without statements: no quote shows its date (dating.py).
 Notices: a sheet whose 'review_by' date has passed ("today" is the BRIEFING_TODAY setting
 of the environment, YYYY-MM-DD, when set, else the system's date); `check --strict` fails on
 them too.
@@ -16,6 +17,7 @@ import os
 import re
 from collections.abc import Iterator
 
+from briefing.check.dating import unquoted_date
 from briefing.check.estimative import off_scale
 from briefing.check.link import Corpus
 from briefing.model import records
@@ -81,6 +83,8 @@ def warnings(corpus: Corpus) -> list[Problem]:
     for sheet in corpus.sheets:
         found.extend(p for st in sheet.statements if (p := off_scale(st)) is not None)
         found.extend(unnamed_sources(sheet))
+        if isinstance(sheet, records.Event) and (problem := unquoted_date(sheet)) is not None:
+            found.append(problem)
     return found
 
 

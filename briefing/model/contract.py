@@ -347,7 +347,11 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
             "text",
             "Required when a date is not printed in the event's quotes: how it was inferred.",
         ),
-        Field("date_note", "text", "An editor's note on the date (not an inference)."),
+        Field(
+            "date_note",
+            "text",
+            "The older name of 'date_inferred', still read as it: how the date was inferred.",
+        ),
         listing(ACTOR_REF, "actors", "Actors involved."),
     ),
     "briefings": sheet_fields(

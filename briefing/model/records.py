@@ -229,6 +229,11 @@ class Event(Sheet):
         return self.all_dates[0] if self.all_dates else None
 
     @property
+    def inferred(self) -> Text | None:
+        """How its date was inferred ('date_inferred', or the older 'date_note'), if it was."""
+        return self.date_inferred or self.date_note
+
+    @property
     def relative(self) -> Ref | None:
         """The event it is ordered against ('after' or 'before'), if any."""
         return self.after or self.before
