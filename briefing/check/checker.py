@@ -65,9 +65,11 @@ def _check(project: Project, workers: int) -> Checked:
     settings, unsettled = load_settings(project.root, project.content)
     corpus, unresolved = link(sheets, unchecked=stems, settings=settings, vocabulary=vocabulary)
     texts, unverified = verify(project.root, corpus)
-    unrestated = unsupported(corpus) if not unresolved else []
     loaded = (p for _, found in shares for p in found)
-    problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved, *unverified, *unrestated]
+    problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved, *unverified]
+    if not problems:
+        # Restatement reads every sheet's supporting statements: only on a sound corpus.
+        problems = unsupported(corpus)
     if problems:
         raise ContentError(problems)
     warned, due = sorted(warnings(corpus)), sorted(due_for_review(corpus))
