@@ -376,3 +376,40 @@ def test_check_prints_notices_and_warnings_and_only_strict_fails(tmp_path: Path)
     assert run_check(root, today="not a date").stderr == (
         "BRIEFING_TODAY must be a date as YYYY-MM-DD (got 'not a date'); unset it for today\n"
     )
+
+
+ESTIMATE = (
+    '<span class="bf-estimate"><span class="bf-label">Likelihood:</span> likely; '
+    '<span class="bf-label">Confidence:</span> moderate (ICD 203)</span>'
+)
+
+
+def test_likelihood_and_confidence_show_on_pages_and_in_pdfs(tmp_path: Path) -> None:
+    from briefing.pdf import documents
+    from briefing.pdf.layout import document_html
+    from briefing.present.jinja import environment
+    from briefing.web.render import render_pages
+
+    sheet = actor(
+        "Talks will likely fail, analysts judge.",
+        LIKELY,
+        "    likelihood: likely\n    confidence: moderate\n",
+    )
+    project = make_corpus(tmp_path, files_with({A: sheet}))
+    checked = check(project)
+    assert ESTIMATE in render_pages(project.templates, checked)["actors/iran.md"]
+    assert (
+        '<span class="bf-estimate">'
+        not in render_pages(project.templates, checked)["actors/china.md"]
+    )
+    document = documents.actor_document(checked.corpus, checked.corpus.by_id["iran"])  # type: ignore[arg-type]
+    assert ESTIMATE in document_html(environment(project.templates), document, None)
+
+
+def test_an_inferred_date_shows_as_inferred(tmp_path: Path) -> None:
+    from briefing.web.render import render_site_pages
+
+    sheet = event('date: "2031"\n', "The talks resumed in 2030.", "date_inferred: A guess.\n")
+    pages = render_site_pages(make_corpus(tmp_path, files_with({E: sheet})))
+    inferred = '<span class="bf-label">Inferred:</span> A guess.'
+    assert inferred in pages["events/talks.md"] and inferred in pages["timeline.md"]
