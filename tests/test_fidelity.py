@@ -413,3 +413,36 @@ def test_an_inferred_date_shows_as_inferred(tmp_path: Path) -> None:
     pages = render_site_pages(make_corpus(tmp_path, files_with({E: sheet})))
     inferred = '<span class="bf-label">Inferred:</span> A guess.'
     assert inferred in pages["events/talks.md"] and inferred in pages["timeline.md"]
+
+
+@pytest.mark.parametrize(("command", "shown"), [("serve", True), ("build", False)])
+def test_review_due_shows_in_the_live_preview_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, shown: bool
+) -> None:
+    from types import SimpleNamespace
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from briefing.web.plugin import SitePages
+
+    monkeypatch.setenv("BRIEFING_TODAY", "2031-01-01")
+    project = make_corpus(tmp_path, files_with({A: REVIEWED}))
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins._current_plugin = "briefing"  # as MkDocs sets it while running a plugin
+    plugin = SitePages()
+    plugin.on_startup(command=command, dirty=False)
+    files = plugin.on_files(Files([]), config=config)
+    pages = {f.src_uri: f for f in files if f.src_uri.endswith(".md")}
+    marked = {
+        uri: plugin.on_page_markdown(
+            "body",
+            page=SimpleNamespace(file=pages[uri]),
+            config=config,
+            files=files,  # type: ignore[arg-type]
+        )
+        for uri in ("actors/iran.md", "actors/china.md")
+    }
+    notice = '<p class="bf-review-due"><strong>Review due</strong> since 2030-06'
+    assert (notice in marked["actors/iran.md"]) == shown
+    assert notice not in marked["actors/china.md"]

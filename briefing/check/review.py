@@ -93,15 +93,23 @@ def is_due(review_by: records.PartialDate, on: str) -> bool:
     return on[: len(review_by.value)] > review_by.value
 
 
+def due_sheets(corpus: Corpus, on: str) -> list[tuple[records.Sheet, records.PartialDate]]:
+    """Every sheet whose 'review_by' has passed on day 'on', with that date."""
+    return [
+        (sheet, sheet.review_by)
+        for sheet in corpus.sheets
+        if sheet.review_by is not None and is_due(sheet.review_by, on)
+    ]
+
+
 def due_for_review(corpus: Corpus, on: str | None = None) -> list[Problem]:
     """A notice for each sheet whose 'review_by' has passed on day 'on' (default: today)."""
     day = on or today()
     return [
         Problem(
-            sheet.review_by.loc,
-            f"notice: sheet '{sheet.id}' was due for review by {sheet.review_by.value} "
+            review_by.loc,
+            f"notice: sheet '{sheet.id}' was due for review by {review_by.value} "
             f"(today is {day}); review it against its sources and set a later 'review_by'",
         )
-        for sheet in corpus.sheets
-        if sheet.review_by is not None and is_due(sheet.review_by, day)
+        for sheet, review_by in due_sheets(corpus, day)
     ]
