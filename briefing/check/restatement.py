@@ -27,8 +27,10 @@ from briefing.check.link import LINK, Corpus
 from briefing.model import records
 from briefing.model.errors import Problem
 
-# A word with its first letter capitalised, or a number; apostrophes and hyphens inside.
-_WORD = re.compile(r"[A-Z][\w’'-]*\w|[A-Z]|\d\d+(?:[.,]\d+)*|\d(?:[.,]\d+)+")
+# A whole word with its first letter capitalised (apostrophes and hyphens inside), or a whole
+# number ('1,200', '2.5', '12:30'); not a part of a word ('0x1F', 'base64').
+_WORD = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'-]*\w|[A-Z]|\d+(?:[.,:]\d+)*)(?![\w’'-])")
+_DIGIT = re.compile(r"\d")
 # Where a sentence starts: the text's start, or after . ! ? : and white space, with any
 # opening quote or bracket.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[\"“‘'(\[]*$")
@@ -91,6 +93,8 @@ def words(text: str) -> Iterator[str]:
     for match in _WORD.finditer(plain):
         if _SENTENCE_START.search(plain[: match.start()]) or match.group() == "I":
             continue
+        if match.group()[0].isdigit() and len(_DIGIT.findall(match.group())) < 2:
+            continue  # a single digit: a count or a list's number more often than a figure
         yield _POSSESSIVE.sub("", match.group()).replace("’", "'")
 
 
