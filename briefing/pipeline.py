@@ -14,6 +14,7 @@ from pathlib import Path
 
 from briefing.check.checker import check
 from briefing.check.verify import Checked
+from briefing.data.publish import write_data
 from briefing.forked import usable_cores
 from briefing.model.errors import SiteBuildError
 from briefing.pdf.layout import build_pdfs
@@ -66,6 +67,7 @@ def build_site(
             messages = build_with(project, pages, staging, inspector, verbose)
             if not messages:
                 write_archives(checked, staging)
+                write_data(checked, staging)  # facts.json, its schema, annotations.jsonld
             written = []
             if not messages and pdfs is not None:
                 inspector.stop_workers()  # no threads in this process while the PDF stage forks

@@ -59,6 +59,7 @@ def test_schemas_are_valid_draft_07_and_rendered_deterministically() -> None:
         "schema/briefing.schema.json",
         "schema/corpus.schema.json",
         "schema/event.schema.json",
+        "schema/facts.schema.json",
         "schema/relation.schema.json",
         "schema/source.schema.json",
         "schema/vocabulary.schema.json",
@@ -352,16 +353,26 @@ def test_schema_command_writes_then_checks(tmp_path: Path, capsys: pytest.Captur
         "schema/briefing.schema.json is missing; run `python build.py schema`",
         "schema/corpus.schema.json is missing; run `python build.py schema`",
         "schema/vocabulary.schema.json is missing; run `python build.py schema`",
+        "schema/facts.schema.json is missing; run `python build.py schema`",
         "schema/topic.schema.json is not generated from the contract any more; delete it",
     ]
     assert main(["--root", str(root), "schema"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"wrote schema/{kind}.schema.json"
-        for kind in ("source", "actor", "relation", "event", "briefing", "corpus", "vocabulary")
+        for kind in (
+            "source",
+            "actor",
+            "relation",
+            "event",
+            "briefing",
+            "corpus",
+            "vocabulary",
+            "facts",
+        )
     ]
     (root / "schema/topic.schema.json").unlink()
     assert main(["--root", str(root), "schema", "--check"]) == 0
-    assert capsys.readouterr().out == "ok: 7 schema files and every modeline up to date\n"
+    assert capsys.readouterr().out == "ok: 8 schema files and every modeline up to date\n"
     assert main(["--root", str(root), "schema"]) == 0
     assert capsys.readouterr().out == ""  # nothing to rewrite
 

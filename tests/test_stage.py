@@ -146,6 +146,17 @@ SEARCH_INDEX = {
 }
 
 
+DATA_FILES = ("data/annotations.jsonld", "data/facts.json", "data/facts.schema.json")
+
+
+def assert_data_published(site: Path) -> None:
+    """The data files are in the site, and a sheet page with statements embeds its block."""
+    for name in DATA_FILES:
+        assert json.loads((site / name).read_text(encoding="utf-8")), name
+    page = (site / "actors/china/index.html").read_text(encoding="utf-8")
+    assert page.count('<script type="application/ld+json">') == 1
+
+
 @pytest.mark.parametrize("name", list(ENGINES))
 def test_build_with_each_engine_passes_the_inspection(tmp_path: Path, name: str) -> None:
     project = make_corpus(tmp_path)
@@ -161,6 +172,7 @@ def test_build_with_each_engine_passes_the_inspection(tmp_path: Path, name: str)
     for page in SHEET_HTML:
         assert page.removesuffix("index.html") in locations, page
     assert measure(site).search_index == index_file
+    assert_data_published(site)
     # Nothing staged beside the site is left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 
@@ -225,6 +237,7 @@ def test_properdocs_runs_the_hook_unchanged(tmp_path: Path) -> None:
     for page in SHEET_HTML:
         assert (built.site / page).is_file(), page
     assert inspect_site(built.site, 1) == ([], [])
+    assert_data_published(built.site)  # the hook (as for serve) publishes them too
 
 
 def test_zensical_builds_the_staged_folder(tmp_path: Path) -> None:
@@ -235,3 +248,4 @@ def test_zensical_builds_the_staged_folder(tmp_path: Path) -> None:
     # The same inspection as MkDocs' sites: the scan knows Zensical's theme scripts too.
     assert inspect_site(built.site, 1) == ([], [])
     assert measure(built.site).search_index == "search.json"
+    assert_data_published(built.site)  # staged into docs/, copied by the engine

@@ -12,8 +12,10 @@ such a text must occur in what supports it, which is:
   sheets and statements its sections refer to;
 - the names (title, aliases) of the sheet itself, of the sheets it links to and, for a
   relation or an event, of its actors.
-A word at the start of a sentence is not tested (it is capitalised as a sentence's first
-word), nor a link's label ('[[russia|Moscow]]' names the sheet it links to); 'I' and a
+A word of four letters or more may occur in another form of its stem (its first letters
+but the last three, at least four: 'European' supports 'Europe', 'China' 'Chinese'). A word
+at the start of a sentence is not tested (it is capitalised as a sentence's first word), nor
+a link's label ('[[russia|Moscow]]' names the sheet it links to); 'I' and a
 possessive's "'s" are ignored. A word that fails names what to do: cite the
 statement that says it, or remove it.
 """
@@ -31,9 +33,9 @@ from briefing.model.errors import Problem
 # number ('1,200', '2.5', '12:30'); not a part of a word ('0x1F', 'base64').
 _WORD = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'-]*\w|[A-Z]|\d+(?:[.,:]\d+)*)(?![\w’'-])")
 _DIGIT = re.compile(r"\d")
-# Where a sentence starts: the text's start, or after . ! ? : and white space, with any
-# opening quote or bracket.
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[\"“‘'(\[]*$")
+# Where a sentence starts: the text's start, or after . ! ? : ; and white space, with any
+# opening quote, bracket or markup ('<b>') before its first word.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)\S*$")
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 
 
@@ -98,6 +100,16 @@ def words(text: str) -> Iterator[str]:
         yield _POSSESSIVE.sub("", match.group()).replace("’", "'")
 
 
+def said(word: str, supported: str) -> bool:
+    """Whether supported says word: a number or a short word as a whole word; a longer word
+    also in another form of its stem ('Europe' for 'European', 'Chinese' for 'China')."""
+    if word[0].isdigit() or len(word) < 4:
+        pattern = rf"(?<![\w-]){re.escape(word)}(?![\w-])"
+    else:
+        pattern = rf"(?<![\w-]){re.escape(word[: max(4, len(word) - 3)])}"
+    return re.search(pattern, supported, re.IGNORECASE) is not None
+
+
 def unsupported(corpus: Corpus) -> list[Problem]:
     """A problem for each restating text with a word that nothing it may restate says."""
     problems = []
@@ -105,7 +117,7 @@ def unsupported(corpus: Corpus) -> list[Problem]:
         for field, text in restated_texts(sheet):
             supported = support(corpus, sheet, text)
             for word in words(text.value):
-                if not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", supported, re.I):
+                if not said(word, supported):
                     problems.append(
                         Problem(
                             text.loc,

@@ -30,6 +30,7 @@ from typing import Any
 from briefing.check.load import KINDS
 from briefing.check.validate import REF, SLUG, TEXT_FILE
 from briefing.check.vocabulary import load_vocabulary
+from briefing.data.schema import facts_schema
 from briefing.model import records
 from briefing.model.contract import (
     ATTRIBUTED_KINDS,
@@ -234,6 +235,9 @@ def vocabulary_schema() -> dict[str, Any]:
     }
 
 
+FACTS_SCHEMA = f"{SCHEMA_DIR}/facts.schema.json"
+
+
 def render(schema: dict[str, Any]) -> str:
     """A schema as the file's text: sorted keys, two-space indent, trailing newline."""
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -251,6 +255,7 @@ def expected_files(vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> dict[str, st
         **files,
         SETTINGS_SCHEMA: render(settings_schema()),
         VOCABULARY_SCHEMA: render(vocabulary_schema()),
+        FACTS_SCHEMA: render(facts_schema()),  # of the facts.json a build publishes
     }
 
 

@@ -7,13 +7,15 @@ any Linker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 
 from briefing.check import coverage
 from briefing.check.verify import Checked, normalise_quote
+from briefing.data.annotations import page_blocks
 from briefing.model import records
 from briefing.model.contract import KIND, KIND_REGISTRY
 from briefing.present import links, places, provenance, views
@@ -40,11 +42,13 @@ class Shared:
 
     checked: Checked  # the linked corpus, with the source texts for coverage
     pdf_links: bool  # the build writes PDFs, so pages link to them
+    # Sheet id -> the JSON-LD data block of its statements' annotations (data/annotations).
+    jsonld: Mapping[str, Markup] = field(default_factory=dict)
 
 
 def shared(checked: Checked, pdf_links: bool = False) -> Shared:
     """What every page builder is given besides its linker."""
-    return Shared(checked=checked, pdf_links=pdf_links)
+    return Shared(checked=checked, pdf_links=pdf_links, jsonld=page_blocks(checked))
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         ),
         "search_boost": SEARCH_BOOST[sheet.kind],
         "search_kind": links.KIND_NAMES[sheet.kind],
+        "jsonld": data.jsonld.get(sheet.id),
         "legend_href": linker.url(links.page_url(LEGEND)),
         # None for kinds without a PDF, and when the build writes no PDFs (serve, plain site).
         "pdf_href": places.pdf_href(linker.here, sheet) if data.pdf_links else None,

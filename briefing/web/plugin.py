@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from briefing.check.checker import check
 from briefing.check.review import due_sheets, today
 from briefing.check.settings import load_settings
+from briefing.data.publish import data_files
 from briefing.model.errors import BriefingError
 from briefing.present.links import FOLDERS, sheet_page
 from briefing.project import Project
@@ -78,7 +79,8 @@ class SitePages(BasePlugin[_NoOptions]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add one page per sheet and the index pages."""
         pages = self.pages
-        texts: dict[str, str] = {}  # the build (pages given) writes these after MkDocs
+        # The archived texts and data files: the build (pages given) writes them after MkDocs.
+        texts: dict[str, str] = {}
         if pages is None:  # serve's server threads make forking unsafe: one process
             project = Project(_config_dir(config))
             try:
@@ -86,7 +88,7 @@ class SitePages(BasePlugin[_NoOptions]):
                 pages = render_site_pages(project, checked=checked)
             except BriefingError as error:
                 raise PluginError(f"the content has problems:\n{error}") from None
-            texts = archives(checked)
+            texts = {**archives(checked), **data_files(checked)}
             if self.command == "serve":
                 due = due_sheets(checked.corpus, today())
                 self.review_due = {sheet_page(sheet): date.value for sheet, date in due}

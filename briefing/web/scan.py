@@ -86,6 +86,14 @@ _SCRIPT_SRC = re.compile(
     r"(assets/javascripts/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.js)"
 )
 
+# The one type of data block pages may hold: their statements' Web Annotations (see
+# briefing.data.annotations). HTML runs a script whose type, stripped of ASCII white space,
+# is empty, a JavaScript MIME type, "module", "importmap" or "speculationrules"; any other
+# type is a data block, which is never run. Only this type is accepted, in any ASCII case.
+DATA_BLOCK_TYPE = "application/ld+json"
+_ASCII_WHITESPACE = "\t\n\x0c\r "
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
 # The theme's search box: a form without action, submitted by nothing but bundle.js.
 _MATERIAL_FORM = {"class": "md-search__form", "name": "search"}
 
@@ -130,6 +138,29 @@ class Finding:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
+def data_block_type(value: str | None) -> str:
+    """A script's type as HTML reads it: ASCII white space stripped, ASCII letters folded."""
+    return (value or "").strip(_ASCII_WHITESPACE).translate(_ASCII_LOWER)
+
+
+def unexpected_data_block(attrs: list[tuple[str, str | None]], text: str) -> str | None:
+    """Why a <script type="application/ld+json"> is not a plain JSON-LD data block, or None.
+
+    Its only attribute is that one type, given once (a browser reads the first of two type
+    attributes, html.parser the last); it holds JSON without '<', so nothing in it can
+    close the element or open the script-escaped states a comment starts.
+    """
+    if [name for name, _ in attrs] != ["type"] or data_block_type(attrs[0][1]) != DATA_BLOCK_TYPE:
+        return f"data block with attributes other than type='{DATA_BLOCK_TYPE}'"
+    if "<" in text:
+        return "data block holds '<'"
+    try:
+        json.loads(text)
+    except ValueError:
+        return "data block does not hold JSON"
+    return None
+
+
 def script_url(value: str) -> str | None:
     """The dangerous scheme a URL attribute value uses (entities already decoded), or None."""
     folded = _IGNORED_IN_URL.sub("", value).lower()
@@ -146,6 +177,7 @@ class Scanner(HTMLParser):
         self.page = page
         self.findings: list[Finding] = []
         self.script: tuple[dict[str, str | None], int, int] | None = None
+        self.script_attrs: list[tuple[str, str | None]] = []  # as written, repeats and all
         self.script_text: list[str] = []
 
     def find(self, message: str, pos: tuple[int, int] | None = None) -> None:
@@ -172,6 +204,7 @@ class Scanner(HTMLParser):
         if tag == "script":
             line, col = self.getpos()
             self.script = (dict(attrs), line, col)
+            self.script_attrs = attrs
             self.script_text = []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -218,6 +251,8 @@ class Scanner(HTMLParser):
             return None
         if not attrs and any(p.fullmatch(text) for p in _THEME_INLINE):
             return None
+        if data_block_type(attrs.get("type")) == DATA_BLOCK_TYPE:
+            return unexpected_data_block(self.script_attrs, text)
         return "that is not one of the theme's own"
 
     def unexpected_src(self, src: str) -> str | None:

@@ -28,6 +28,7 @@ import yaml
 
 from briefing.check.checker import check
 from briefing.check.verify import Checked
+from briefing.data.publish import write_data
 from briefing.model.errors import StageError
 from briefing.project import Project
 from briefing.web.render import render_site_pages, write_archives
@@ -223,4 +224,5 @@ def stage(
     pages = render_site_pages(project, pdf_links=False, workers=workers, checked=checked)
     staged = write_stage(project, folder, pages, config)
     write_archives(checked, folder / "docs")  # the engine copies them into the site
+    write_data(checked, folder / "docs")
     return staged

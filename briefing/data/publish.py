@@ -1,0 +1,26 @@
+"""The data files a build publishes (site-relative path -> text), and writing them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing.check.verify import Checked
+from briefing.data import facts, schema
+from briefing.data.annotations import ANNOTATIONS, annotations_jsonld
+
+
+def data_files(checked: Checked) -> dict[str, str]:
+    """facts.json, its schema and annotations.jsonld, by where the site publishes them."""
+    return {
+        facts.FACTS: facts.facts_json(checked),
+        facts.SCHEMA: facts.dumps(schema.facts_schema()),
+        ANNOTATIONS: annotations_jsonld(checked),
+    }
+
+
+def write_data(checked: Checked, folder: Path) -> None:
+    """Write the data files into a built site or a staged docs folder."""
+    for path, text in data_files(checked).items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
