@@ -94,6 +94,11 @@ def argument_parser(root: Path | None = None) -> argparse.ArgumentParser:
         help="text: path:line:col: message (default); github: workflow annotations, "
         "and a table in $GITHUB_STEP_SUMMARY when it is set",
     )
+    check_parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail (exit 1) on warnings and on sheets past their 'review_by' date",
+    )
     check_parser.set_defaults(run=cmd_check)
     cover = sub.add_parser(
         "coverage", help="check, then show which source sentences no statement quotes"

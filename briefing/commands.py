@@ -78,6 +78,16 @@ def cmd_check(project: Project, args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     plural = "s" * (statements != 1)
     ok = f"ok: {sheets} sheets, {statements} statement{plural} checked in {elapsed:.2f} s"
+    # Warnings and review notices do not fail the check, except with --strict.
+    told = [*checked.warnings, *checked.notices]
+    for problem in told:
+        print(report.annotation(problem) if args.format == "github" else problem, file=sys.stderr)
+    if args.strict and told:
+        print(
+            f"{len(told)} warning{'s' * (len(told) != 1)} or notices; --strict fails on them",
+            file=sys.stderr,
+        )
+        return 1
     print(ok)
     if args.format == "github":
         step_summary(report.summary_markdown((), ok))

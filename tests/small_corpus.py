@@ -27,11 +27,11 @@ EXTRA = {
             source: article
             quote: A wider war in the Middle East could puncture energy markets.
           - id: said
-            text: Ukrainian officials believe the troops are preparing to join the invading forces.
+            text: Trade between China and Russia reached a record $240 billion last year.
             kind: quote
             attributed_to: "[[russia]] officials"
             source: article
-            quote: Ukrainian officials believe the troops are preparing to join the invading forces.
+            quote: Trade between China and Russia reached a record $240 billion last year.
             figures:
               - value: "240"
                 unit: billion USD

@@ -71,7 +71,7 @@ def test_github_format_prints_annotations_and_appends_the_summary(
         "unknown reference 'rusia' (did you mean 'russia'?)",
         "::error file=content/actors/iran.yaml,line=5,col=1,title=briefing check::"
         "unknown field 'colour' in actor (allowed: id, name, summary, type, aliases, "
-        "editorial_aliases, role, interests, tags, statements)",
+        "editorial_aliases, role, interests, tags, review_by, statements)",
     ]
     assert err == "2 problems found; nothing was built\n"
     assert summary.read_text() == (
@@ -85,7 +85,7 @@ def test_github_format_prints_annotations_and_appends_the_summary(
         "| content/actors/iran.yaml | 4 | 10 | unknown reference 'rusia' (did you mean "
         "'russia'?) |\n"
         "| content/actors/iran.yaml | 5 | 1 | unknown field 'colour' in actor (allowed: id, "
-        "name, summary, type, aliases, editorial_aliases, role, interests, tags, statements) |\n"
+        "name, summary, type, aliases, editorial_aliases, role, interests, tags, review_by, statements) |\n"
     )
 
 
@@ -126,7 +126,7 @@ def test_default_format_stays_path_line_col(
     assert err.splitlines() == [
         "content/actors/iran.yaml:4:10: unknown reference 'rusia' (did you mean 'russia'?)",
         "content/actors/iran.yaml:5:1: unknown field 'colour' in actor (allowed: id, name, "
-        "summary, type, aliases, editorial_aliases, role, interests, tags, statements)",
+        "summary, type, aliases, editorial_aliases, role, interests, tags, review_by, statements)",
         "2 problems found; nothing was built",
     ]
     assert not summary.exists()

@@ -25,8 +25,11 @@ TEXT = "".join(
 
 def event(event_id: str, line: int, dates: str) -> str:
     words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
+    # The quotes print no dates: a dated event says they are inferred (after the dates, so
+    # that messages keep their lines).
+    inferred = "date_inferred: for the test.\n" if "date" in dates else ""
     return (
-        f"id: {event_id}\ntitle: Event {event_id}\nsummary: s.\n{dates}"
+        f"id: {event_id}\ntitle: Event {event_id}\nsummary: s.\n{dates}{inferred}"
         "statements:\n  - id: said\n    text: t.\n    kind: reported\n    source: chron\n"
         f"    quote: Line {line} tells of the {words[line - 1]} event.\n"
     )

@@ -18,7 +18,9 @@ from briefing.model import records
 from briefing.model.contract import (
     ACTOR_TYPES,
     ATTRIBUTED_KINDS,
+    CONFIDENCES,
     KIND_FIELDS,
+    LIKELIHOODS,
     RELATION_TYPES,
     SETTINGS_FIELDS,
     STATEMENT_KINDS,
@@ -243,7 +245,9 @@ def test_the_guide_documents_every_field(name: str, fields: tuple[Field, ...]) -
     assert guide_table(name) == expected
 
 
-@pytest.mark.parametrize("value", [*STATEMENT_KINDS, *ACTOR_TYPES, *RELATION_TYPES])
+@pytest.mark.parametrize(
+    "value", [*STATEMENT_KINDS, *ACTOR_TYPES, *RELATION_TYPES, *LIKELIHOODS, *CONFIDENCES]
+)
 def test_the_guide_lists_every_choice(value: str) -> None:
     assert f"`{value}`" in GUIDE
 

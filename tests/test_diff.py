@@ -87,6 +87,7 @@ def history(tmp_path: Path) -> Project:
             "kind: reported\n    figures:\n      - value: '240'\n        unit: billion USD\n        what: trade",
         )
     )
+    # A problem from here on: the shortened quote no longer prints the figure's 240.
     commit(project, "shorten a quote, add a figure")
     git(project.root, "mv", "content/actors/north-korea.yaml", "content/actors/dprk.yaml")
     dprk = project.content / "actors/dprk.yaml"
@@ -135,7 +136,7 @@ Sheets: 1 added, 1 removed, 1 renamed, 2 otherwise changed. Statements: 1 added,
 
 - broken: `russia` → `north-korea` at `content/actors/russia.yaml:4:10`: `` unknown reference 'north-korea': no sheet has this id yet; write it with `briefing new KIND north-korea` (KIND: briefing, actor, relation, event, source), or correct the id ``
 
-`HEAD` has 1 problem. `python build.py check` lists them.
+`HEAD` has 2 problems. `python build.py check` lists them.
 """
 
 
@@ -181,7 +182,9 @@ def test_renaming_a_sheet_back_fixes_the_reference(
         "\n"
         "- created: `russia` → `dprk`\n"
         "\n"
-        "`HEAD` has 1 problem. `python build.py check` lists them.\n"
+        "`HEAD` has 2 problems. `python build.py check` lists them.\n"
+        "\n"
+        "`working tree` has 1 problem. `python build.py check` lists them.\n"
     )
 
 
@@ -223,7 +226,7 @@ def test_diff_json(history: Project, capsys: pytest.CaptureFixture) -> None:
         "HEAD~4",
         "HEAD",
         0,
-        1,
+        2,
     )
 
 
@@ -257,9 +260,9 @@ def test_a_sheet_that_stops_validating_is_not_reported_removed(
         "\n"
         "No fact changes.\n"
         "\n"
-        "`HEAD` has 1 problem. `python build.py check` lists them.\n"
+        "`HEAD` has 2 problems. `python build.py check` lists them.\n"
         "\n"
-        "`working tree` has 2 problems; these sheets were not compared: "
+        "`working tree` has 3 problems; these sheets were not compared: "
         "`content/actors/iran.yaml`. `python build.py check` lists them.\n"
     )
 
@@ -287,8 +290,8 @@ def test_export_ignores_gitattributes_export_rules(
     commit(history, "export-ignore everything")
     assert run_diff(history, capsys, "HEAD~1", "HEAD") == (
         "## Fact changes: `HEAD~1` → `HEAD`\n\nNo fact changes.\n\n"
-        "`HEAD~1` has 1 problem. `python build.py check` lists them.\n\n"
-        "`HEAD` has 1 problem. `python build.py check` lists them.\n"
+        "`HEAD~1` has 2 problems. `python build.py check` lists them.\n\n"
+        "`HEAD` has 2 problems. `python build.py check` lists them.\n"
     )
 
 

@@ -91,7 +91,7 @@ def test_actor_scaffold_text(tmp_path: Path) -> None:
     project = make_corpus(tmp_path)
     new_sheet(project.root, "actors", "iran")
     text = (project.root / "content/actors/iran.yaml").read_text()
-    assert text.splitlines()[:13] == [
+    assert text.splitlines()[:14] == [
         "# yaml-language-server: $schema=../../schema/actor.schema.json",
         "# A new actor: replace every TODO, uncomment the fields you need,",
         "# then run `python build.py check` (it refuses any TODO left).",
@@ -105,9 +105,14 @@ def test_actor_scaffold_text(tmp_path: Path) -> None:
         "# role:  # The actor's role in the material.",
         "# interests: []  # What the actor wants.",
         "# tags: []  # Tags for the tags index.",
+        "# review_by:  # When editors should review the sheet again; check says so.",
         "# statements:  # Sourced claims about this subject. Each one:",
     ]
-    assert "#       - value:  # The number as printed in digits, or a range, e.g. '240', '2.5', '10-12'." in text
+    assert "#     likelihood:  # ICD 203 likelihood, only where the quote itself gives one" in text
+    assert (
+        "#       - value:  # The number as printed in digits, or a range, e.g. '240', '2.5', '10-12'."
+        in text
+    )
 
 
 def test_placeholders_for_dates_and_references(tmp_path: Path) -> None:
@@ -131,7 +136,8 @@ def test_new_source_cli_prints_what_to_fill_in(
         "created content/sources/tass-report.txt",
         "paste the source's full text, as published, into content/sources/tass-report.txt",
         "fill in: title, summary, text (replace each TODO)",
-        "optional, commented out: short_title, publication, archive_note, excluded, tags, statements",
+        "optional, commented out: short_title, publication, archive_note, excluded, tags, review_by, "
+        "statements",
         "then run: python build.py check",
     ]
     assert (project.root / "content/sources/tass-report.txt").read_text().startswith("TODO: ")

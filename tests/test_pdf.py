@@ -46,6 +46,11 @@ FILES = {
             source: article
             quote: Trade between China and Russia reached a record $240 billion last year.
             as_of: "2023-06"
+            figures:
+              - value: "240"
+                unit: billion USD
+                what: trade between [[china]] and [[russia]]
+                period: last year
         """,
     "content/actors/russia.yaml": f"""\
         id: russia
@@ -66,16 +71,12 @@ FILES = {
             attributed_to: Ukrainian officials
             source: article
             quote: Ukrainian officials believe the troops are preparing to join the invading forces.
-            figures:
-              - value: "240"
-                unit: billion USD
-                what: trade between [[china]] and [[russia]]
-                period: last year
         """,
     "content/events/war.yaml": """\
         id: war
         title: A wider war
         date: "2024"
+        date_inferred: The year is inferred for this test.
         summary: A risk.
         actors: [china]
         statements:

@@ -28,6 +28,11 @@ GOLDEN_FILES = {
             attributed_to: Ukrainian officials
             source: article
             quote: Ukrainian officials believe the troops are preparing to join the invading forces.
+          - id: record
+            text: Trade between China and Russia reached a record $240 billion last year.
+            kind: reported
+            source: article
+            quote: Trade between China and Russia reached a record $240 billion last year.
             figures:
               - value: "240"
                 unit: billion USD

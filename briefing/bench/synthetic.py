@@ -42,7 +42,8 @@ STATEMENTS = {
 # How often a summary or a statement's text links the actor it names with [[id]]. The
 # content branch (38 sheets) links 2 of 38 summaries and 5 of 65 statement texts; these
 # shares are higher on purpose, since every link adds a backlink with text to another page.
-SHARE_LINKED = {"summary": 0.3, "statement": 0.25}
+# Summaries always link the actors they name (see summary()).
+SHARE_LINKED = {"statement": 0.25}
 KIND_WEIGHTS = dict(zip(STATEMENT_KINDS, (40, 20, 10, 20, 10), strict=True))
 NOUNS = _words(
     "trade ports sanctions drones missiles oil exports currency reserves troops border talks "
@@ -162,8 +163,11 @@ class _Writer:
 
     def summary(self, about: list[str]) -> str:
         rng = self.rng
-        linked = rng.random() < SHARE_LINKED["summary"]
-        names = " and ".join(self.ref(a) if linked else self.actor_names[a] for a in about)
+        # A summary restates statements (check's restatement rule); the actors it names need
+        # not be in the sheet's statements, so it names them by link (a link's label is the
+        # linked sheet's name). The draw stays, so the rest of the corpus is as before.
+        rng.random()
+        names = " and ".join(self.ref(a) for a in about)
         return (
             f"How {names} {rng.choice(VERBS)} {rng.choice(NOUNS)} and "
             f"{rng.choice(NOUNS)} across the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}."
@@ -253,8 +257,14 @@ class _Writer:
         year, month, day = rng.randint(1995, 2025), rng.randint(1, 12), rng.randint(1, 28)
         dates = [f"{year}", f"{year}-{month:02d}", f"{year}-{month:02d}-{day:02d}"]
         sheet["date"] = rng.choice(dates)
-        if rng.random() < 0.1:
-            sheet["date_note"] = "The source gives the month only; the year is inferred."
+        # Synthetic quotes print no dates: each date says it is inferred (check refuses a
+        # date no quote prints); the draw stays, so the corpus is the same as before.
+        month_only = rng.random() < 0.1
+        sheet["date_inferred"] = (
+            "The source gives the month only; the year is inferred."
+            if month_only
+            else "Synthetic: the quotes print no date."
+        )
         sheet["actors"] = actors
         self.sheet_ids.append(sheet_id)
         return self.finish(sheet, "events")

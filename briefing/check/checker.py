@@ -1,4 +1,5 @@
-"""The check stage in order: load all, validate all, link, verify."""
+"""The check stage in order: load all, validate all, link, verify, then the rules that need
+the whole corpus (restatement; warnings and review notices, which do not fail the check)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from briefing.check.link import link
 from briefing.check.load import KINDS, discover, load_file
+from briefing.check.restatement import unsupported
+from briefing.check.review import due_for_review, warnings
 from briefing.check.settings import load_settings
 from briefing.check.validate import Reader, validate_document
 from briefing.check.verify import Checked, verify, with_source_places
@@ -64,9 +67,13 @@ def _check(project: Project, workers: int) -> Checked:
     texts, unverified = verify(project.root, corpus)
     loaded = (p for _, found in shares for p in found)
     problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved, *unverified]
+    if not problems:
+        # Restatement reads every sheet's supporting statements: only on a sound corpus.
+        problems = unsupported(corpus)
     if problems:
         raise ContentError(problems)
-    return Checked(with_source_places(corpus, texts), texts)
+    warned, due = sorted(warnings(corpus)), sorted(due_for_review(corpus))
+    return Checked(with_source_places(corpus, texts), texts, tuple(warned), tuple(due))
 
 
 # Sheet files from which loading and validating are shared out among forked processes.

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from briefing.check.fidelity import dropped_hedges
+from briefing.check.dating import uninferred_dates
+from briefing.check.estimative import unsupported_estimates
+from briefing.check.fidelity import dropped_hedges, dropped_voice, unprinted_figures
 from briefing.check.load import Document
 from briefing.check.yamltree import Mapping, Node, Scalar, Sequence, describe
 from briefing.model import records
@@ -182,7 +184,7 @@ class Reader:
                 f"'{name}' must be one of {', '.join(field.choices)} (got '{value}')"
                 + suggest(value, field.choices),
             )
-        return value
+        return records.Text(value, loc) if field.located else value
 
     def read_ref(self, field: Field, value: str, loc: Loc) -> Any:
         if not REF.fullmatch(value):
@@ -257,8 +259,12 @@ class Reader:
     def check_rules(self, record: Any) -> Any:
         """Rules that tie fields together, beyond each field's own shape."""
         is_statement = isinstance(record, records.Statement)
-        if is_statement and (problem := dropped_hedges(record)) is not None:
-            self.problems.append(problem)
+        if is_statement:
+            # Fidelity: hedges, voices, figures and estimates of the quote survive (fidelity.py).
+            found = [dropped_hedges(record), dropped_voice(record)]
+            self.problems.extend(p for p in found if p is not None)
+            self.problems.extend(unprinted_figures(record))
+            self.problems.extend(unsupported_estimates(record))
         if is_statement and record.kind in ATTRIBUTED_KINDS and record.attributed_to is None:
             return self.fail(
                 record.loc,
@@ -295,6 +301,8 @@ class Reader:
             )
         if isinstance(record, records.Event) and (why := event_dates_problem(record)):
             return self.fail(record.loc, why)
+        if isinstance(record, records.Event):
+            self.problems.extend(uninferred_dates(record))
         if isinstance(record, records.Source) and not TEXT_FILE.fullmatch(record.text):
             return self.fail(
                 record.loc,

@@ -149,6 +149,10 @@ class Checked:
 
     corpus: Corpus
     texts: MappingProxyType[str, SourceText]
+    # What check reports without failing (review.py): warnings, and sheets due for review;
+    # each message starts with 'warning:' or 'notice:'.
+    warnings: tuple[Problem, ...] = ()
+    notices: tuple[Problem, ...] = ()
 
 
 def closest_passage(quote: str, text: str, candidates: int = 8) -> str:

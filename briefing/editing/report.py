@@ -41,10 +41,14 @@ def escape_property(text: str) -> str:
 
 
 def annotation(problem: Problem) -> str:
-    """One problem as an '::error' workflow command."""
+    """One problem as an '::error' workflow command; a warning ('warning: ...') or notice
+    ('notice: ...') of check as '::warning' or '::notice'."""
     loc = problem.loc
     fields = {"file": loc.path, "line": loc.line, "col": loc.col, "title": TITLE}
     properties = ",".join(f"{key}={escape_property(str(value))}" for key, value in fields.items())
+    level, _, rest = problem.message.partition(": ")
+    if level in ("warning", "notice") and rest:
+        return f"::{level} {properties}::{escape_data(rest)}"
     return f"::error {properties}::{escape_data(problem.message)}"
 
 

@@ -70,6 +70,18 @@ RELATION_TYPES = (
 # How far a relation holds, as its source puts it; a sheet that does not say is "actual".
 RELATION_STATUSES = ("actual", "threatened", "possible", "ended")
 DEFAULT_STATUS = "actual"
+# ICD 203's scale of likelihood, least to most likely, and its levels of confidence: two
+# separate judgments, never one field (briefing/check/estimative.py says when they may be used).
+LIKELIHOODS = (
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+)
+CONFIDENCES = ("low", "moderate", "high")
 # Sheet ids that would collide with paths the site owns: 'index' would overwrite a section's
 # index page; the others are names of the theme's, search's, sitemap's, 404 page's, PDFs' and
 # a tags index's paths, kept free so a page never shadows them wherever sheets are placed.
@@ -96,6 +108,8 @@ class Field:
     record: type | None = None
     # For refs: the kinds a ref may name; "statement" means sheet-id#statement-id; () means any.
     targets: tuple[str, ...] = ()
+    # For choices: keep where the value was written (a records.Text), for later rules' messages.
+    located: bool = False
 
     @property
     def key(self) -> str:
@@ -150,6 +164,20 @@ STATEMENT = Field(
         Field("quote", "text", "A verbatim excerpt of the source that carries the claim.", True),
         listing(FIGURE, "figures", "Numbers the quote gives."),
         Field("as_of", "date", "When the claim held, ISO 8601 to the precision known."),
+        Field(
+            "likelihood",
+            "choice",
+            "ICD 203 likelihood, only where the quote itself gives one (likely, probably...).",
+            choices=LIKELIHOODS,
+            located=True,
+        ),
+        Field(
+            "confidence",
+            "choice",
+            "ICD 203 confidence, only where the quote itself says how sure its speaker is.",
+            choices=CONFIDENCES,
+            located=True,
+        ),
         Field("note", "text", "Editor's note, e.g. how a value was inferred."),
     ),
 )
@@ -166,6 +194,7 @@ def sheet_fields(title_key: str, *fields: Field) -> tuple[Field, ...]:
         Field("summary", "text", "One or two sentences a reader sees first.", True),
         *fields,
         TAGS,
+        Field("review_by", "date", "When editors should review the sheet again; check says so."),
         STATEMENTS,
     )
 
@@ -313,7 +342,16 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
             "The event this one precedes, when the source orders it but prints no date.",
             targets=("event",),
         ),
-        Field("date_note", "text", "Required when the date is inferred: how it was inferred."),
+        Field(
+            "date_inferred",
+            "text",
+            "Required when a date is not printed in the event's quotes: how it was inferred.",
+        ),
+        Field(
+            "date_note",
+            "text",
+            "The older name of 'date_inferred', still read as it: how the date was inferred.",
+        ),
         listing(ACTOR_REF, "actors", "Actors involved."),
     ),
     "briefings": sheet_fields(

@@ -70,6 +70,9 @@ class Statement:
     quote: Text
     figures: tuple[Figure, ...]
     as_of: PartialDate | None
+    # ICD 203 terms (see contract.LIKELIHOODS and CONFIDENCES), located for check's messages.
+    likelihood: Text | None = None
+    confidence: Text | None = None
     note: Text | None
     loc: Loc
 
@@ -131,6 +134,7 @@ class Sheet:
     summary: Text
     tags: tuple[str, ...]
     statements: tuple[Statement, ...]
+    review_by: PartialDate | None = None
     path: str
     loc: Loc
 
@@ -208,6 +212,8 @@ class Event(Sheet):
     dates: tuple[PartialDate, ...] = ()
     after: Ref | None = None
     before: Ref | None = None
+    # How a date the source does not print was inferred; pages show the date as inferred.
+    date_inferred: Text | None = None
     date_note: Text | None
     actors: tuple[Ref, ...]
 
@@ -221,6 +227,11 @@ class Event(Sheet):
     def first(self) -> PartialDate | None:
         """The earliest date the source gives it, or None (undated, or only ordered)."""
         return self.all_dates[0] if self.all_dates else None
+
+    @property
+    def inferred(self) -> Text | None:
+        """How its date was inferred ('date_inferred', or the older 'date_note'), if it was."""
+        return self.date_inferred or self.date_note
 
     @property
     def relative(self) -> Ref | None:

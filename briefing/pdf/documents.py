@@ -120,13 +120,13 @@ class _Builder:
         elif isinstance(sheet, (records.Relation, records.Event)):
             if isinstance(sheet, records.Event):
                 self.dates.extend(sheet.all_dates)
-                note = Markup(" (inferred: {})").format(rich(sheet.date_note))
+                note = Markup(" (inferred: {})").format(rich(sheet.inferred))
                 when = (
                     sheet.date.value
                     if sheet.date is not None and sheet.until is None
                     else links.event_label(sheet, lambda i: self.corpus.by_id[i].title)
                 )
-                rows.append(Fact("Date", (plain(when) + (note if sheet.date_note else ""),)))
+                rows.append(Fact("Date", (plain(when) + (note if sheet.inferred else ""),)))
             else:
                 rows.append(Fact("Type", tuple(map(plain, links.type_labels(self.corpus, sheet)))))
             rows.append(Fact("Actors", tuple(self.name(r.target) for r in sheet.actors)))

@@ -72,6 +72,9 @@ class StatementView:
     note: Markup | None
     sheet_title: str
     sheet_href: str
+    # ICD 203 terms, as the source supports them; "" where the statement gives none.
+    likelihood: str = ""
+    confidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def statement_view(linker: Linker, sheet: records.Sheet, st: records.Statement) 
         note=linker.rich(st.note) if st.note else None,
         sheet_title=sheet.title,
         sheet_href=linker.href(f"{sheet.id}#{st.id}"),
+        likelihood=st.likelihood.value if st.likelihood else "",
+        confidence=st.confidence.value if st.confidence else "",
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from briefing.web.plugin import SitePages
 
 _SITE = SitePages()
+on_startup = _SITE.on_startup
 on_config = _SITE.on_config
 on_files = _SITE.on_files
 on_page_markdown = _SITE.on_page_markdown

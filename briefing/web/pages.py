@@ -103,7 +103,7 @@ def timeline_entries(
             date=links.sheet_label(event, corpus),
             precision=precision(event.first),
             period=(anchor.value[:4] if (anchor := corpus.anchor_date(event)) else "Undated"),
-            date_note=linker.rich(event.date_note) if event.date_note else None,
+            date_note=linker.rich(event.inferred) if event.inferred else None,
             event=links.sheet_link(linker, event),
             actors=tuple(links.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
         )
@@ -192,7 +192,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
         context["date"] = links.sheet_label(sheet, corpus)
         context["iso"] = sheet.first.value if sheet.first else ""
         context["precision"] = precision(sheet.first if not sheet.dates else None)
-        context["date_note"] = linker.rich(sheet.date_note) if sheet.date_note else None
+        context["date_note"] = linker.rich(sheet.inferred) if sheet.inferred else None
         ordered, at = corpus.events, corpus.event_at[sheet.id]
         context["previous"] = links.sheet_link(linker, ordered[at - 1]) if at > 0 else None
         context["next"] = (

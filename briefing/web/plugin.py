@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -22,10 +23,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from briefing.check.checker import check
+from briefing.check.review import due_sheets, today
 from briefing.check.settings import load_settings
 from briefing.data.publish import data_files
 from briefing.model.errors import BriefingError
-from briefing.present.links import FOLDERS
+from briefing.present.links import FOLDERS, sheet_page
 from briefing.project import Project
 from briefing.web.render import archives, render_site_pages
 from briefing.web.speedups import (
@@ -34,6 +36,12 @@ from briefing.web.speedups import (
     GeneratedHtmlExtension,
     anchor_ids,
     with_raw_headings,
+)
+
+# The editors' notice atop a page past its 'review_by' date (live preview only).
+REVIEW_DUE = Markup(
+    '<p class="bf-review-due"><strong>Review due</strong> since {} (shown to editors in the '
+    "live preview only)</p>\n\n"
 )
 
 
@@ -47,6 +55,14 @@ class SitePages(BasePlugin[_NoOptions]):
 
     def __init__(self, pages: Mapping[str, str] | None = None) -> None:
         self.pages = pages
+        self.command = ""
+        # Live preview only: page path -> the 'review_by' date it is past (editors see it;
+        # `briefing build`, which readers get, never does).
+        self.review_due: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether MkDocs serves (an editor's preview) or builds."""
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Let generated pages' raw HTML skip Markdown's HTML parsers (see speedups.py), and
@@ -73,6 +89,9 @@ class SitePages(BasePlugin[_NoOptions]):
             except BriefingError as error:
                 raise PluginError(f"the content has problems:\n{error}") from None
             texts = {**archives(checked), **data_files(checked)}
+            if self.command == "serve":
+                due = due_sheets(checked.corpus, today())
+                self.review_due = {sheet_page(sheet): date.value for sheet, date in due}
         for path, markdown in {**pages, **texts}.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} would hide a generated page; rename or remove it")
@@ -82,8 +101,14 @@ class SitePages(BasePlugin[_NoOptions]):
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Mark generated pages, whose raw HTML speedups.py stores without parsing."""
-        return f"{MARK}\n{markdown}" if page.file.generated_by is not None else markdown
+        """Mark generated pages, whose raw HTML speedups.py stores without parsing; in the
+        live preview, say atop a sheet's page that its review is due."""
+        if page.file.generated_by is None:
+            return markdown
+        due = self.review_due.get(page.file.src_uri)
+        if due is not None:
+            markdown = REVIEW_DUE.format(due) + markdown
+        return f"{MARK}\n{markdown}"
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files

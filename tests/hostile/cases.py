@@ -337,7 +337,7 @@ STRICT_YAML = [
         {A: ACTOR + '"x\\ncontent/actors/china.yaml:1:1: all good": 1\n'},
         [
             f"{A}:5:1: unknown field 'x\\ncontent/actors/china.yaml:1:1: all good' in actor "
-            "(allowed: id, name, summary, type, aliases, editorial_aliases, role, interests, tags, statements)",
+            "(allowed: id, name, summary, type, aliases, editorial_aliases, role, interests, tags, review_by, statements)",
         ],
     ),
 ]
@@ -358,7 +358,7 @@ SCHEMA = [
         {A: ACTOR + "__proto__: {isAdmin: true}\n"},
         [
             f"{A}:5:1: unknown field '__proto__' in actor (allowed: id, name, summary, type, "
-            "aliases, editorial_aliases, role, interests, tags, statements)",
+            "aliases, editorial_aliases, role, interests, tags, review_by, statements)",
         ],
     ),
     Rejected(

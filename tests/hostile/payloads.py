@@ -136,6 +136,10 @@ def _block(value: str, indent: int) -> str:
     return "|-\n" + "\n".join(pad + line if line else "" for line in value.split("\n"))
 
 
+# The sentence of the hostile source that prints the figures' number.
+FIGURE_LINE = "The figure is 240."
+
+
 def corpus() -> dict[str, str]:
     """The sheets and source text carrying every payload in every field."""
     files: dict[str, str] = {}
@@ -161,6 +165,12 @@ def corpus() -> dict[str, str]:
             + "    source: hostile\n"
             + f"    quote: {_quoted(text)}\n"
             + f"    note: {_quoted('See' + label)}\n"
+            # A figure's number must be printed in its quote: a statement of its own.
+            + "  - id: n\n"
+            + f"    text: {FIGURE_LINE}\n"
+            + "    kind: reported\n"
+            + "    source: hostile\n"
+            + f"    quote: {FIGURE_LINE}\n"
             + "    figures:\n"
             # A figure's value must be a quantity (check refuses markup there); its unit and
             # period still carry the payload.
@@ -169,13 +179,19 @@ def corpus() -> dict[str, str]:
             + f"        what: {_quoted(text)}\n"
             + f"        period: {_quoted(folded)}\n"
         )
+        # A summary restates its sheet's statements (check's restatement rule): each sheet
+        # quotes the payload as the source prints it.
+        quoted = (
+            f"statements:\n  - id: s\n    text: {_block(text, 6)}\n    kind: reported\n"
+            f"    source: hostile\n    quote: {_quoted(text)}\n"
+        )
         files[f"content/events/e{n}.yaml"] = (
             f"id: e{n}\ntitle: {_quoted(title)}\ndate: '2024-10'\n"
-            f"summary: {_quoted(text)}\ndate_note: {_quoted(text)}\nactors: [p{n}]\n"
+            f"summary: {_quoted(text)}\ndate_note: {_quoted(text)}\nactors: [p{n}]\n{quoted}"
         )
         files[f"content/relations/r{n}.yaml"] = (
             f"id: r{n}\ntitle: {_quoted(title)}\nsummary: {_block(text, 2)}\n"
-            f"actors: [p{n}, china]\ntypes: [trade]\n"
+            f"actors: [p{n}, china]\ntypes: [trade]\n{quoted}"
         )
         section = _quoted(title if payload.is_title else "Section")
         files[f"content/briefings/b{n}.yaml"] = (
@@ -184,7 +200,7 @@ def corpus() -> dict[str, str]:
             f"sections:\n  - title: {section}\n    text: {_quoted(text)}\n"
             f"    refs: [p{n}, p{n}#s]\n"
         )
-    files["content/sources/hostile.txt"] = "\n".join(lines) + "\n"
+    files["content/sources/hostile.txt"] = "\n".join([*lines, FIGURE_LINE]) + "\n"
     excluded = "".join(
         f"  - quote: {_quoted(p.text)}\n    reason: {_quoted(p.folded)}\n" for p in PAYLOADS[:10]
     )
