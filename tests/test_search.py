@@ -29,7 +29,7 @@ EXTRA = {
         type: organization
         aliases: [HU]
         editorial_aliases: [Dockhands]
-        summary: The union of the workers of Quillby's harbour.
+        summary: The union of the workers of the [[quillby-council|Quillby]] harbour.
         """,
     "content/events/dockhands-strike.yaml": """\
         id: dockhands-strike
