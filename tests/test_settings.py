@@ -81,3 +81,5 @@ def test_the_site_name_follows_the_title(tmp_path: Path) -> None:
     build_site(project, project.root / "site")
     home = (project.root / "site" / "index.html").read_text(encoding="utf-8")
     assert "<title>Home - Harbour notes</title>" in home
+    # The home page's heading names the corpus too, not the tool.
+    assert '<h1 id="harbour-notes">Harbour notes<a class="headerlink"' in home

@@ -353,6 +353,7 @@ def home_context(linker: SiteLinker, data: Shared) -> dict[str, Any]:
             if lead is None or b.id != lead.id
         ],
         "intro": linker.rich(corpus.settings.intro) if corpus.settings.intro else None,
+        "title": corpus.settings.title or "Briefing",
         "sources": source_lines(linker),
         "entry_points": entry_points,
         "tags_href": linker.url(links.page_url(TAGS)),
