@@ -107,10 +107,7 @@ def test_actor_scaffold_text(tmp_path: Path) -> None:
         "# tags: []  # Tags for the tags index.",
         "# statements:  # Sourced claims about this subject. Each one:",
     ]
-    assert (
-        "#       - value:  # The number as printed in digits, or a range, e.g. '240', '2.5', '10-12'."
-        in text
-    )
+    assert "#       - value:  # The number as printed in digits, or a range, e.g. '240', '2.5', '10-12'." in text
 
 
 def test_placeholders_for_dates_and_references(tmp_path: Path) -> None:

@@ -263,9 +263,7 @@ def test_partial_dates_sort_before_their_days(value: str, key: tuple[int, int, i
     assert PartialDate(value, Loc("x")).sort_key == key
 
 
-FIGURE_SHEET = (
-    GOOD_ACTOR
-    + """\
+FIGURE_SHEET = GOOD_ACTOR + """\
 statements:
   - id: s
     text: A claim.
@@ -276,7 +274,6 @@ statements:
       - value: {value}
         what: A share.
 """
-)
 
 
 @pytest.mark.parametrize("value", ["240", "1,200", "2.5", "~30", "10-12", "10 to 12", "-3"])
@@ -286,7 +283,9 @@ def test_figure_values_that_are_quantities_pass_validation(tmp_path: Path, value
 
 
 @pytest.mark.parametrize("value", ["nearly all", "four", "240 or so", "a third"])
-def test_a_figure_that_is_not_a_quantity_is_refused_where_it_is(tmp_path: Path, value: str) -> None:
+def test_a_figure_that_is_not_a_quantity_is_refused_where_it_is(
+    tmp_path: Path, value: str
+) -> None:
     problems = problems_of(tmp_path, {A: FIGURE_SHEET.format(value=value)})
     assert [p for p in problems if "'value'" in p] == [
         f"{A}:12:16: 'value' must be a number or a numeric range such as '240' or '10-12' "
