@@ -149,4 +149,17 @@ def serve(project: Project, dev_addr: str) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    mkdocs_serve(config_file=str(project.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    # Dirty builds: each save rebuilds only the pages it changed (briefing.web.preview),
+    # which also keeps the navigation, tags and search right, so MkDocs' warning that a
+    # dirty build may not is left out (it would also count against strict mode).
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+    mkdocs_serve(
+        config_file=str(project.root / "mkdocs.yml"),
+        dev_addr=dev_addr,
+        livereload=True,
+        build_type="dirty",
+    )
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
