@@ -102,3 +102,15 @@ def test_a_deleted_sheet_leaves_the_served_site_and_its_index(tmp_path: Path) ->
 def _build(config: object) -> int:
     build(config, serve_url=SERVE_URL, dirty=True)  # type: ignore[arg-type]
     return preview.pages_rebuilt(config)  # type: ignore[arg-type]
+
+
+def test_a_change_to_mkdocs_yml_or_docs_rebuilds_every_page(tmp_path: Path) -> None:
+    project = make_corpus(tmp_path)
+    site = tmp_path / "served"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    first = _build(config)
+    assert _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))) == 0
+    settings = project.root / "mkdocs.yml"
+    settings.write_text(settings.read_text() + "\n# edited\n", encoding="utf-8")
+    assert _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))) == first

@@ -93,7 +93,7 @@ def mark_modified(config: MkDocsConfig, files: Files) -> None:
     rebuilt = 0
     for file in files:
         if file.generated_by is None:
-            if file.is_documentation_page() and TAGS_LISTING in file.content_string:
+            if file.is_documentation_page() and (everything or TAGS_LISTING in file.content_string):
                 file.is_modified = _always  # type: ignore[method-assign]
             continue
         hashes[file.src_uri] = digest = _hash(file)
