@@ -90,7 +90,7 @@ def test_the_cache_folder_is_configurable_or_off(
 def test_a_damaged_entry_is_laid_out_again(tmp_path: Path) -> None:
     cache = PdfCache(tmp_path / "pdf", "shared")
     cache.put("<html>a</html>", b"%PDF-a", 3)
-    assert cache.get("<html>a</html>") == (b"%PDF-a", 3)
+    assert cache.get("<html>a</html>") == (b"%PDF-a", 3, ())
     assert cache.get("<html>b</html>") is None
     meta = next((tmp_path / "pdf").rglob("*.json"))
     meta.write_text("{not json")

@@ -4,7 +4,9 @@ A PDF's key is a SHA-256 of its HTML (which holds every value it prints and the
 SOURCE_DATE_EPOCH date) and of what the whole build shares: the stylesheet with its paper
 size, every file beside the print templates (what the URL fetcher may serve), the font files
 fontconfig can choose from (path, size, modification time), and the versions of WeasyPrint,
-pydyf, fontTools, tinycss2, cssselect2 and Pango. Layout is deterministic (layout.py), so a
+pydyf, fontTools, tinycss2, cssselect2, Pango and HarfBuzz (and whether libharfbuzz-subset
+is there). The environment notices of the build that laid a PDF out are kept with it and
+printed again when it is reused. Layout is deterministic (layout.py), so a
 cached PDF is byte for byte the one a cold build would write.
 
 The cache lives outside site/: `.cache/briefing/pdf/` in the project by default, or the
@@ -47,10 +49,13 @@ def _versions() -> list[str]:
         except importlib.metadata.PackageNotFoundError:
             found.append(f"{name}=absent")
     try:
-        from weasyprint.text.ffi import pango
+        from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset, pango
 
         found.append(f"pango={pango.pango_version()}")
-    except (ImportError, OSError):
+        found.append(f"harfbuzz={ffi.string(harfbuzz.hb_version_string()).decode()}")
+        # Without libharfbuzz-subset, fonts are subset by fontTools: other bytes.
+        found.append(f"harfbuzz-subset={harfbuzz_subset is not None}")
+    except (ImportError, OSError, AttributeError):
         found.append("pango=absent")
     return found
 
@@ -111,22 +116,24 @@ class PdfCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pdf"
 
-    def get(self, html: str) -> tuple[bytes, int] | None:
-        """The PDF and its page count for this HTML, if a build laid it out before."""
+    def get(self, html: str) -> tuple[bytes, int, tuple[str, ...]] | None:
+        """The PDF, its page count and its notices for this HTML, if laid out before."""
         path = self._path(self.key(html))
         try:
-            pages = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["pages"]
-            return path.read_bytes(), int(pages)
-        except (OSError, ValueError, KeyError, TypeError):
+            meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            notices = tuple(str(n) for n in meta.get("notices", ()))
+            return path.read_bytes(), int(meta["pages"]), notices
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def put(self, html: str, data: bytes, pages: int) -> None:
+    def put(self, html: str, data: bytes, pages: int, notices: tuple[str, ...] = ()) -> None:
         """Keep a PDF for this HTML; a cache that cannot be written is skipped, not an error."""
         path = self._path(self.key(html))
+        meta = json.dumps({"pages": pages, "notices": list(notices)}).encode("utf-8")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(path, data)  # the PDF first: the page count marks it complete
-            _write_atomically(path.with_suffix(".json"), json.dumps({"pages": pages}).encode())
+            _write_atomically(path.with_suffix(".json"), meta)
         except OSError:
             return
 

@@ -305,14 +305,18 @@ def build_pdfs(
     if folder is not None:
         store = PdfCache(folder / "pdf", shared_key(css, project.templates / "print", date))
     done: dict[str, tuple[bytes, int, float]] = {}
+    notices: list[str] = []
     for path, html in htmls.items():
         if store is not None and (hit := store.get(html)) is not None:
-            done[path] = (*hit, 0.0)
+            done[path] = (hit[0], hit[1], 0.0)
+            notices.extend(hit[2])
     missing = {path: html for path, html in htmls.items() if path not in done}
-    rendered = render_all(project, css, missing, jobs)  # prints each environment notice once
+    rendered = render_all(project, css, missing, jobs, notices)
+    kept = tuple(dict.fromkeys(notices))  # the environment's notices apply to every PDF
     for path, (data, pages, _) in rendered.items():
         if store is not None:
-            store.put(htmls[path], data, pages)
+            store.put(htmls[path], data, pages, kept)
+    print_notices(notices)  # each once
     done.update(rendered)
     written = []
     for path in htmls:
