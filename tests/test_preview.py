@@ -42,6 +42,7 @@ def quiet_dirty_warning() -> object:
     logger.addFilter(_not_the_dirty_warning)
     yield
     logger.removeFilter(_not_the_dirty_warning)
+    preview.on_startup("build", False)  # MkDocs keeps plugins (and this state) per process
 
 
 def edit(project: Project, sheet: str, old: str, new: str) -> None:
