@@ -9,7 +9,6 @@ import pytest
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.model.errors import ContentError
-from briefing.pdf import documents
 from briefing.present.links import SiteLinker
 from briefing.web import pages
 from tests.helpers import make_corpus
@@ -87,12 +86,6 @@ def test_pager_follows_the_order(checked: Checked) -> None:
     context = pages.sheet_context(SiteLinker(checked.corpus, "events/aaa.md"), data, aaa)
     assert (context["previous"].title, context["next"].title) == ("Event zzz", "Event yyy")
     assert context["date"] == "after “Event zzz”"
-
-
-def test_book_follows_the_order(checked: Checked) -> None:
-    book = documents.book_document(checked.corpus)
-    [timeline] = [p for p in book.parts if p.title == "Timeline"]
-    assert [c.anchor for c in timeline.chapters] == ORDER
 
 
 def problems(tmp_path: Path, events: dict[str, str]) -> list[str]:

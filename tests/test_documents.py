@@ -108,23 +108,17 @@ def test_statements_follow_the_kind_registry(checked: Checked) -> None:
     ]
 
 
-def test_book_document(checked: Checked) -> None:
+def test_book_document_holds_the_briefings_and_what_they_cite(checked: Checked) -> None:
     document = documents.book_document(checked.corpus)
     assert document.book
-    assert [p.title for p in document.parts] == [
-        "Briefings",
-        "Actor profiles",
-        "Relations",
-        "Timeline",
-        "Figures",
-        "Sources",
-        "Notes",
-    ]
-    timeline = document.parts[3].chapters
-    assert [c.anchor for c in timeline] == ["early", "middle", "late"]
-    [row] = document.parts[4].figures
+    assert [p.title for p in document.parts] == ["Briefings", "Figures", "Sources", "Notes"]
+    [brief] = document.parts[0].chapters
+    assert brief.anchor == "brief"
+    # The figure of a statement the briefing cites, linked to where the book shows it.
+    [row] = document.parts[1].figures
     assert (row.figure.value, row.sheet_title, row.href) == ("240", "The tie", "#tie--said")
-    assert document.statement_count == 3
+    assert [n.target for n in document.parts[3].notes] == ["china#trade", "tie#said"]
+    assert document.statement_count == 2
 
 
 def test_attribution_reads_the_same_as_on_the_site(checked: Checked) -> None:

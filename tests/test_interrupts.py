@@ -23,6 +23,7 @@ import pytest
 
 from briefing.publish import staged, temporary_names
 from tests.helpers import ROOT, leftovers, make_corpus, snapshot
+from tests.small_corpus import EXTRA
 
 EPOCH = "1700000000"
 STOPS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
@@ -98,9 +99,10 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
 
 
 def change_content(root: Path) -> None:
-    """Content B: one summary differs, so every output that shows it differs from A's."""
+    """Content B: Russia's name differs, so every output that shows it differs from A's
+    (its page, and the briefing that names it, PDF and book included)."""
     sheet = root / "content/actors/russia.yaml"
-    sheet.write_text(sheet.read_text().replace("Trades with", "Trades a lot with"))
+    sheet.write_text(sheet.read_text().replace("name: Russia", "name: Russian Federation"))
 
 
 def restore(case: Case) -> None:
@@ -111,7 +113,7 @@ def restore(case: Case) -> None:
 @pytest.fixture(scope="module", params=["build", "pdf"])
 def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Case:
     command = request.param
-    project = make_corpus(tmp_path_factory.mktemp(command)).root
+    project = make_corpus(tmp_path_factory.mktemp(command), EXTRA).root  # with a briefing
     assert finish(run(project, "build")) == (0, "")
     change_content(project)
     published = project / "site" if command == "build" else project / "site" / "pdf"

@@ -90,7 +90,10 @@ def test_pdf_links_when_the_build_writes_pdfs(checked: Checked) -> None:
     data = pages.shared(checked, pdf_links=True)
     china = checked.corpus.by_id["china"]
     context = pages.sheet_context(linker(checked, "actors/china.md"), data, china)
-    assert context["pdf_href"] == "../../pdf/actors/china.pdf"
+    assert context["pdf_href"] is None  # actors have no PDF: their pages print
+    [brief] = checked.corpus.of_kind("briefing")
+    context = pages.sheet_context(linker(checked, f"briefings/{brief.id}.md"), data, brief)
+    assert context["pdf_href"] == f"../../pdf/briefings/{brief.id}.pdf"
 
 
 def test_source_page_quotes_in_text_order(checked: Checked, data: pages.Shared) -> None:

@@ -113,8 +113,6 @@ KEY_JUDGMENTS = {
     "quiet": ["Ukrainian officials believe the troops are preparing to join the invading forces."],
 }
 PDFS = [
-    "actors/china.pdf",
-    "actors/russia.pdf",
     "briefing-book.pdf",
     "briefings/overview.pdf",
     "briefings/quiet.pdf",
@@ -151,7 +149,7 @@ def pdfs(project: Project) -> Path:
     return build(project, project.root / "site" / "pdf")
 
 
-def test_one_pdf_per_briefing_and_actor_and_a_book(pdfs: Path) -> None:
+def test_one_pdf_per_briefing_and_a_book(pdfs: Path) -> None:
     assert sorted(p.relative_to(pdfs).as_posix() for p in pdfs.rglob("*.pdf")) == PDFS
 
 
@@ -179,19 +177,17 @@ def test_briefing_page_one_opens_on_the_bottom_line(project: Project, pdfs: Path
         assert "How to read it" not in first.partition("Key judgments")[0]
 
 
-def test_book_shows_every_key_judgment_figure_and_statement(project: Project, pdfs: Path) -> None:
+def test_book_shows_the_briefings_and_what_they_cite(project: Project, pdfs: Path) -> None:
     book = flat(text(pdfs / "briefing-book.pdf"))
     for judgments in KEY_JUDGMENTS.values():
         for judgment in judgments:
-            assert judgment in book
+            assert book.count(judgment) >= 2, judgment  # the statement, and its note's quote
     corpus = check(project).corpus
-    for sheet in corpus.sheets:
-        assert sheet.title in book
-        for st in sheet.statements:
-            assert flat(st.text.value) in book
-            for figure in st.figures:
-                assert f"{figure.value} {figure.unit}" in book
-    assert "trade between China and Russia" in book  # the figure's 'what', links resolved
+    for briefing in corpus.of_kind("briefing"):
+        assert briefing.title in book
+    assert "240 billion USD" in book and "Figures" in book  # a cited statement's figure
+    # Actor profiles are the site's pages: the book does not lay them out again.
+    assert "Actor profiles" not in book and "Relations" not in book
 
 
 def test_cover_dates_and_sources(pdfs: Path) -> None:
@@ -200,8 +196,6 @@ def test_cover_dates_and_sources(pdfs: Path) -> None:
     assert "As of 2024" in cover and "An article" in cover
     assert "As of undated" in flat(text(pdfs / "briefings/quiet.pdf", page=1))
     assert "As of 2024" in flat(text(pdfs / "briefing-book.pdf", page=1))
-    russia = flat(text(pdfs / "actors/russia.pdf", page=1))
-    assert "As of undated" in russia and "Statements 1" in russia  # its relation's
 
 
 def test_running_header_and_page_x_of_y(pdfs: Path) -> None:
@@ -222,8 +216,12 @@ def test_book_contents_page_numbers_match_the_headings(project: Project, pdfs: P
     assert "Contents" in contents
     entries = re.findall(r"^\s*(\S.*?)\s*\.{2,}\s*(\d+)\s*$", contents, re.M)
     corpus = check(project).corpus
-    parts = ["Briefings", "Actor profiles", "Relations", "Timeline", "Figures", "Sources", "Notes"]
-    assert sorted(t for t, _ in entries) == sorted([*parts, *(s.title for s in corpus.sheets)])
+    parts = ["Briefings", "Figures", "Sources", "Notes"]
+    book = documents.book_document(corpus)
+    sources = [c.title for p in book.parts if p.title == "Sources" for c in p.chapters]
+    assert sources  # the sources the briefings draw on
+    chapters = [*(s.title for s in corpus.sheets if s.kind == "briefing"), *sources]
+    assert sorted(t for t, _ in entries) == sorted([*parts, *chapters])
     reader = pypdf.PdfReader(pdf)
     outline: dict[str, int] = {}
 
@@ -242,7 +240,7 @@ def test_book_contents_page_numbers_match_the_headings(project: Project, pdfs: P
         lines = [flat(line) for line in text(pdf, page=int(page)).splitlines()]
         assert title in lines, (title, page)
         assert outline[title] == int(page), title
-    assert "Contents" in outline and {"Key judgments", "Risks", "Statements"} <= deeper
+    assert "Contents" in outline and {"Bottom line up front", "Key judgments", "Risks"} <= deeper
 
 
 def test_internal_links_are_clickable_and_nothing_links_to_local_files(pdfs: Path) -> None:
@@ -268,8 +266,7 @@ def test_notes_number_statements_in_reading_order(pdfs: Path) -> None:
     assert notes.count("“A wider war") == 1  # cited twice, one note
 
 
-def test_untrusted_values_stay_text(project: Project, pdfs: Path) -> None:
-    assert PAYLOAD in flat(text(pdfs / "actors/russia.pdf"))
+def test_untrusted_values_stay_text(project: Project) -> None:
     document = documents.actor_document(
         check(project).corpus, check(project).corpus.by_id["russia"]
     )  # type: ignore[arg-type]
@@ -380,13 +377,17 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> None:
-    project = make_corpus(tmp_path)
+    project = make_corpus(tmp_path, FILES)
     built = run(project.root, "build", "-q")
     assert built.returncode == 0, built.stderr
     site = project.root / "site"
-    assert (site / "pdf/briefing-book.pdf").is_file() and (site / "pdf/actors/china.pdf").is_file()
-    page = (site / "actors/china/index.html").read_text()
-    assert 'href="../../pdf/actors/china.pdf"' in page
+    assert (site / "pdf/briefing-book.pdf").is_file() and (
+        site / "pdf/briefings/overview.pdf"
+    ).is_file()
+    assert not (site / "pdf/actors").exists()  # actor pages print from the browser
+    assert "Download PDF" not in (site / "actors/china/index.html").read_text()
+    page = (site / "briefings/overview/index.html").read_text()
+    assert 'href="../../pdf/briefings/overview.pdf"' in page
     assert (site / "pdf/index.html").is_file()  # docs/pdf.md, beside the PDFs
     before = snapshot(site)
     css = project.templates / "print" / "print.css"
@@ -405,11 +406,11 @@ def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> No
     box = pypdf.PdfReader(site / "pdf/briefing-book.pdf").pages[0].mediabox
     assert round(box.width) == 612
     assert (site / "pdf/index.html").read_bytes() == before["pdf/index.html"]  # carried over
-    (project.root / "docs/pdf/actors").mkdir(parents=True)
-    (project.root / "docs/pdf/actors/china.pdf").write_bytes(b"%PDF-1.7 hand-made")
+    (project.root / "docs/pdf/briefings").mkdir(parents=True)
+    (project.root / "docs/pdf/briefings/overview.pdf").write_bytes(b"%PDF-1.7 hand-made")
     clash = run(project.root, "build")
     assert clash.returncode == 1
-    assert "pdf/actors/china.pdf exists in the site already (from docs/?)" in clash.stderr
+    assert "pdf/briefings/overview.pdf exists in the site already (from docs/?)" in clash.stderr
 
 
 def test_every_pdf_option_is_documented() -> None:

@@ -33,7 +33,7 @@ from briefing.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SIZES = (100, 300, 1000, 3000)
-MODES = ("check", "stages", "site", "plain", "pdf")
+MODES = ("check", "stages", "site", "plain", "pdf", "build")
 STAGES = ("load", "validate", "link", "verify", "render")
 
 
@@ -187,7 +187,12 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
     elif mode == "pdf":
         from briefing.pdf.layout import build_pdf_dir
 
-        build_pdf_dir(project, check(project), root / "pdf")  # as `briefing pdf` calls it
+        # As `briefing pdf` calls it; cold unless BRIEFING_CACHE names a cache to use.
+        build_pdf_dir(project, check(project), root / "pdf")
+    elif mode == "build":  # what `briefing build` (make site) runs: site and PDFs
+        from briefing.pipeline import PdfOptions, build_site
+
+        build_site(project, root / "site", PdfOptions())
     else:
         raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
     result["seconds"] = time.perf_counter() - started
@@ -206,15 +211,18 @@ def _cpu_seconds() -> float:
     return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, _WHO))
 
 
-def run_child(mode: str, root: Path) -> dict[str, Any]:
-    """Measure mode in a fresh Python process; add its wall time (start-up included)."""
+def run_child(mode: str, root: Path, cache: Path | None = None) -> dict[str, Any]:
+    """Measure mode in a fresh Python process; add its wall time (start-up included).
+
+    cache: the PDF cache folder to use; None measures a cold build (no PDF cache).
+    """
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "briefing.bench.run", mode, str(root)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "BRIEFING_CACHE": str(cache or "off")},
     )
     if done.returncode != 0:
         raise BriefingError(f"bench {mode} on {root} failed:\n{done.stderr[-3000:]}")

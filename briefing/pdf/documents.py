@@ -1,4 +1,6 @@
-"""Which PDFs show what: one per briefing, one per actor, and the briefing book.
+"""Which PDFs show what: one per briefing and the briefing book (the briefings together).
+
+actor_document lays out one actor's profile; builds no longer write it (docs/pdf.md).
 
 Each document is built once in reading order, so note numbers follow the text: a statement
 gets a number where it first appears, and keeps it wherever it appears again.
@@ -32,8 +34,9 @@ from briefing.pdf.views import (
 )
 from briefing.present import links, provenance, views
 from briefing.present.links import SheetLink
-from briefing.present.places import OWN_PDF
 
+# Kinds whose chapters start on a new page.
+CHAPTER_PAGES = frozenset({"briefing", "actor"})
 DOC_LABELS = {"briefing": "Briefing", "actor": "Actor profile"}
 # A briefing of this many sections or more gets a contents page (after its first page).
 LONG_BRIEFING_SECTIONS = 6
@@ -192,13 +195,17 @@ class _Builder:
             diagram=diagram,
             blocks=tuple(blocks),
             level=level,
-            page_break=sheet.kind in OWN_PDF,
+            page_break=sheet.kind in CHAPTER_PAGES,
         )
 
     def figures(self) -> tuple[FigureRow, ...]:
+        """A row per figure of every statement the document shows, in corpus order."""
+        shown = set(self.notes)
         rows: list[FigureRow] = []
         for sheet in self.corpus.sheets:
-            for st in (s for s in sheet.statements if s.figures):
+            for st in sheet.statements:
+                if not st.figures or f"{sheet.id}#{st.id}" not in shown:
+                    continue
                 printed = self.statement(sheet, st, True)
                 rows.extend(
                     FigureRow(f, sheet.title, printed.view.sheet_href, printed.note)
@@ -356,18 +363,20 @@ def actor_document(
 
 
 def book_document(corpus: Corpus, diagram: DiagramFn | None = None) -> Document:
-    """Every briefing, then actor profiles, relations, timeline, figures, sources and notes."""
-    shown = [s for s in corpus.sheets if s.kind != "source"]
-    builder = _Builder(corpus, _anchors(corpus, corpus.sheets), diagram)
-    # The book lists every source, by title, whether cited or not.
-    sources = sorted(corpus.of_kind("source"), key=lambda s: (s.title.casefold(), s.id))
-    builder.linker.sources.extend(s.id for s in sources)
+    """Every briefing in full, then a table of the figures they show, the sources they draw
+    on and the notes (each cited statement's quote).
+
+    Actors, relations and events are not laid out again here: each has its page on the site,
+    which prints (templates' print stylesheet). Laying every sheet out in the book made it
+    the largest single cost of a build at scale; see docs/pdf.md.
+    """
+    briefings = [s for s in corpus.sheets if isinstance(s, records.Briefing)]
+    cited = [target for briefing in briefings for target in _cited(briefing)]
+    builder = _Builder(corpus, _anchors(corpus, briefings, cited), diagram)
     parts: list[Part | None] = []
-    for kind in ("briefing", "actor", "relation", "event"):
-        sheets = list(corpus.events) if kind == "event" else [s for s in shown if s.kind == kind]
-        if sheets:
-            chapters = tuple(builder.chapter(s, 2) for s in sheets)
-            parts.append(Part(f"_{kind}s", PART_TITLES[kind], chapters))
+    if briefings:
+        chapters = tuple(builder.chapter(s, 2) for s in briefings)
+        parts.append(Part("_briefings", PART_TITLES["briefing"], chapters))
     figures = builder.figures()
     parts.append(Part("_figures", "Figures", figures=figures) if figures else None)
     # The cover names the corpus's topic: its title and intro from content/corpus.yaml.

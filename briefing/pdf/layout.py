@@ -1,6 +1,6 @@
 """Stage 7, pdf: the checked records -> print views -> HTML (templates/print/) -> PDFs.
 
-Order: plan every document (one per briefing, one per actor, the book), render each through
+Order: plan every document (one per briefing, and the book of the briefings), render each through
 the print templates, lay it out with WeasyPrint, write it. The output is deterministic: no
 random ids (the PDF identifier is a hash of the content), and dates only from
 SOURCE_DATE_EPOCH. WeasyPrint fetches nothing: the stylesheet is passed as a string, fonts
@@ -37,6 +37,7 @@ from briefing.model import records
 from briefing.model.contract import KIND_REGISTRY
 from briefing.model.errors import LogCollector, PdfBuildError, TemplateProblem
 from briefing.pdf import documents
+from briefing.pdf.cache import PdfCache, cache_root, shared_key
 from briefing.pdf.views import DiagramFn, Document
 from briefing.present import places
 from briefing.present.diagram import print_diagram
@@ -84,16 +85,12 @@ class Written:
 
 
 def plan(corpus: Corpus, diagram: DiagramFn | None = None) -> list[Planned]:
-    """Every PDF of the corpus: briefings, actors, then the book; no path planned twice."""
+    """Every PDF of the corpus: one per briefing, then the book; no path planned twice."""
     planned: list[Planned] = []
     for sheet in corpus.sheets:
         if isinstance(sheet, records.Briefing):
             document = documents.briefing_document(corpus, sheet, diagram)
-        elif isinstance(sheet, records.Actor):
-            document = documents.actor_document(corpus, sheet, diagram)
-        else:
-            continue
-        planned.append(Planned(str(places.pdf_path(sheet)), document))
+            planned.append(Planned(str(places.pdf_path(sheet)), document))
     planned.append(Planned(places.BOOK, documents.book_document(corpus, diagram)))
     paths = [p.path for p in planned]
     if len(set(paths)) != len(paths):
@@ -288,8 +285,13 @@ def build_pdfs(
     paper: str = "a4",
     diagram: DiagramFn | None = print_diagram,
     jobs: int | None = None,
+    use_cache: bool = True,
 ) -> list[Written]:
-    """Render and write every PDF of the corpus into out_dir; no existing file is replaced."""
+    """Render and write every PDF of the corpus into out_dir; no existing file is replaced.
+
+    A PDF whose HTML, stylesheet, fonts and engine are those of a PDF laid out before is
+    taken from the cache (briefing.pdf.cache; use_cache=False lays every PDF out afresh).
+    """
     env = environment(project.templates)
     css = stylesheet(project, paper)
     date = source_date()
@@ -298,10 +300,27 @@ def build_pdfs(
     clashes = [path for path in htmls if (out_dir / path).exists()]
     if clashes:
         raise PdfBuildError(f"pdf/{clashes[0]} exists in the site already (from docs/?)")
-    rendered = render_all(project, css, htmls, jobs)  # prints each environment notice once
+    folder = cache_root(project.root) if use_cache else None
+    store = None
+    if folder is not None:
+        store = PdfCache(folder / "pdf", shared_key(css, project.templates / "print", date))
+    done: dict[str, tuple[bytes, int, float]] = {}
+    notices: list[str] = []
+    for path, html in htmls.items():
+        if store is not None and (hit := store.get(html)) is not None:
+            done[path] = (hit[0], hit[1], 0.0)
+            notices.extend(hit[2])
+    missing = {path: html for path, html in htmls.items() if path not in done}
+    rendered = render_all(project, css, missing, jobs, notices)
+    kept = tuple(dict.fromkeys(notices))  # the environment's notices apply to every PDF
+    for path, (data, pages, _) in rendered.items():
+        if store is not None:
+            store.put(htmls[path], data, pages, kept)
+    print_notices(notices)  # each once
+    done.update(rendered)
     written = []
     for path in htmls:
-        data, pages, seconds = rendered[path]
+        data, pages, seconds = done[path]
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -327,9 +346,10 @@ def build_pdf_dir(
     paper: str = "a4",
     diagram: DiagramFn | None = print_diagram,
     jobs: int | None = None,
+    use_cache: bool = True,
 ) -> list[Written]:
     """Build every PDF beside out_dir, then replace out_dir; on any failure keep it as it was."""
     with staged(out_dir.resolve()) as staging:
-        written = build_pdfs(project, checked, staging, paper, diagram, jobs)
+        written = build_pdfs(project, checked, staging, paper, diagram, jobs, use_cache)
         _carry_over(out_dir, staging)
     return [Written(out_dir / w.path.relative_to(staging), w.pages, w.seconds) for w in written]

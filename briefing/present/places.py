@@ -8,12 +8,13 @@ from briefing.model import records
 
 PDF_DIR = "pdf"
 BOOK = "briefing-book.pdf"
-# The kinds that get a PDF of their own, and the folder it goes to under pdf/.
-OWN_PDF = {"briefing": "briefings", "actor": "actors"}
+# The kinds that get a PDF of their own, and the folder it goes to under pdf/. Actors have
+# none: their pages print from the browser (docs/pdf.md says why).
+OWN_PDF = {"briefing": "briefings"}
 
 
 def pdf_path(sheet: records.Sheet | None) -> str | None:
-    """Where a sheet's PDF goes under pdf/ ('actors/china.pdf'); the book for None."""
+    """Where a sheet's PDF goes under pdf/ ('briefings/outlook.pdf'); the book for None."""
     if sheet is None:
         return BOOK
     folder = OWN_PDF.get(sheet.kind)
@@ -21,7 +22,8 @@ def pdf_path(sheet: records.Sheet | None) -> str | None:
 
 
 def pdf_href(here: str, sheet: records.Sheet | None) -> str | None:
-    """The href from a site page URL ('actors/china/') to a sheet's PDF (the book for None)."""
+    """The href from a site page URL ('briefings/x/') to a sheet's PDF (the book for None);
+    None for a sheet without a PDF."""
     path = pdf_path(sheet)
     if path is None:
         return None

@@ -126,6 +126,11 @@ def mkdocs_build(
         config.plugins["briefing"] = SitePages(pages)
         config.plugins["briefing-inspection"] = inspector  # last: sees the generated pages
         config.plugins.on_startup(command="build", dirty=False)
+        # MkDocs keeps plugin instances for the life of a process; after a dirty preview
+        # build in it, Material's search would merge the index that build kept.
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and hasattr(search, "search_index_prev"):
+            search.search_index_prev = None
         try:
             build(config)
         finally:
@@ -149,4 +154,17 @@ def serve(project: Project, dev_addr: str) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    mkdocs_serve(config_file=str(project.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    # Dirty builds: each save rebuilds only the pages it changed (briefing.web.preview),
+    # which also keeps the navigation, tags and search right, so MkDocs' warning that a
+    # dirty build may not is left out (it would also count against strict mode).
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+    mkdocs_serve(
+        config_file=str(project.root / "mkdocs.yml"),
+        dev_addr=dev_addr,
+        livereload=True,
+        build_type="dirty",
+    )
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")

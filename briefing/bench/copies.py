@@ -1,0 +1,86 @@
+"""A corpus grown by copying real sheets (not the generator): content/ copied N times under
+new ids ('china', 'china-2', ...), references included, and the full build's marginal cost
+per sheet between two such corpora.
+
+`python -m briefing.bench.copies 4 12` builds content/ x4 and x12 (cold: no PDF cache)
+and prints the cost per added sheet. Target: at most 40 ms a sheet.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from briefing.bench.run import ROOT, make_project, run_child
+
+
+def grow(source: Path, target: Path, copies: int) -> int:
+    """Write content/ (source) copies times into target under new ids; the sheets written."""
+    paths = sorted(p for p in source.glob("*/*") if p.is_file())
+    ids = sorted((p.stem for p in paths if p.suffix == ".yaml"), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    sheets = 0
+    for n in range(1, copies + 1):
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            if path.suffix == ".yaml":  # ids and references are lowercase slugs; prose is not
+                text = pattern.sub(_renamer("" if n == 1 else f"-{n}"), text)
+                sheets += 1
+            name = path.name if n == 1 else f"{path.stem}-{n}{path.suffix}"
+            out = target / path.parent.name / name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+    for path in source.glob("*.yaml"):  # corpus settings (corpus.yaml), once
+        (target / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return sheets
+
+
+def _renamer(suffix: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: match.group(1) + suffix
+
+
+def marginal(small: int, large: int, work: Path) -> dict[str, Any]:
+    """The full build (cold) of content/ x small and x large; seconds per added sheet."""
+    rows = {}
+    for copies in (small, large):
+        project = make_project(work / f"x{copies}")
+        sheets = grow(ROOT / "content", project.content, copies)
+        result = run_child("build", project.root)
+        pdfs = len(list((project.root / "site" / "pdf").rglob("*.pdf")))
+        rows[copies] = {"sheets": sheets, "wall": result["wall"], "cpu": result["cpu"]}
+        rows[copies] |= {"pdfs": pdfs, "peak_mib": result["peak_mib"]}
+    added = rows[large]["sheets"] - rows[small]["sheets"]
+    per_sheet = (rows[large]["wall"] - rows[small]["wall"]) / added
+    per_sheet_cpu = (rows[large]["cpu"] - rows[small]["cpu"]) / added
+    return {
+        "corpora": rows,
+        "ms_per_sheet": 1000 * per_sheet,
+        "cpu_ms_per_sheet": 1000 * per_sheet_cpu,
+    }
+
+
+def main(argv: list[str]) -> int:
+    small, large = (int(a) for a in argv) if argv else (4, 12)
+    with tempfile.TemporaryDirectory(prefix="briefing-copies-") as tmp:
+        result = marginal(small, large, Path(tmp))
+    for copies, row in result["corpora"].items():
+        print(
+            f"content/ x{copies}: {row['sheets']} sheets, {row['pdfs']} PDFs, full build "
+            f"{row['wall']:.2f} s (CPU {row['cpu']:.2f} s), peak {row['peak_mib']:.0f} MiB"
+        )
+    print(
+        f"marginal cost: {result['ms_per_sheet']:.1f} ms a sheet "
+        f"(CPU {result['cpu_ms_per_sheet']:.1f}); target <= 40: "
+        + ("PASS" if result["ms_per_sheet"] <= 40 else "FAIL")
+    )
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,166 @@
+"""The live preview redoes only what a save changed: MkDocs' dirty build, told which pages.
+
+`briefing serve` runs MkDocs' server with dirty builds. Every save still checks and renders
+all pages (briefing.web.plugin; cheap), but MkDocs converts, renders and writes only:
+
+- generated pages whose Markdown differs from the previous build's (a content hash, kept
+  here between the server's rebuilds), and hand-written pages whose file is newer than
+  their built copy (MkDocs' own rule);
+- every page, when anything else a page is made from may have changed: mkdocs.yml, a file
+  in docs/ or in the theme's custom_dir (the navigation and the page template come from
+  them), or this is the server's first build;
+- the tags listing pages, whose list is made from every page.
+
+What stays right without rebuilding every page (MkDocs' plain dirty mode gets these wrong):
+
+- tags: the pages not rebuilt are read (front matter only) and handed to Material's tags
+  plugin, so its listings hold every tagged page;
+- search: Material's dirty mode merges the previous index with the entries of one rebuilt
+  page; here the previous entries of every rebuilt page, and of every page gone, are dropped
+  before the merge (entries of rebuilt pages move to the end of the index);
+- a sheet deleted: its built page is deleted from the served site.
+
+Nothing here runs in `briefing build`, which always builds every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+# Where a page's Markdown includes a listing of tags (Material's tags plugin).
+TAGS_LISTING = "<!-- material/tags"
+
+
+@dataclass
+class _Preview:
+    """What the previous build of one served site was made from."""
+
+    dirty: bool = False
+    context: str | None = None  # signature of everything but the generated pages
+    hashes: dict[str, str] = field(default_factory=dict)  # generated file -> content hash
+    urls: dict[str, str] = field(default_factory=dict)  # generated file -> its dest path
+    pages: set[str] = field(default_factory=set)  # the URL of every page of the site
+    rebuilt: int = 0  # pages handed to MkDocs in the latest build
+
+
+# The site this process serves (the hook module outlives each of the server's rebuilds).
+_PREVIEW = [_Preview()]
+
+
+def _state(config: MkDocsConfig) -> _Preview:
+    return _PREVIEW[0]
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Start afresh: dirty builds only when serving with them (`briefing serve`)."""
+    _PREVIEW[0] = _Preview(dirty=command == "serve" and dirty)
+
+
+def _context(config: MkDocsConfig, files: Files) -> str:
+    """A signature of mkdocs.yml, the hand-written files and the theme's custom templates."""
+    digest = hashlib.sha256(Path(config.config_file_path).read_bytes())
+    for file in files:
+        if file.generated_by is None and file.abs_src_path:
+            digest.update(f"{file.src_uri}:{os.stat(file.abs_src_path).st_mtime_ns}\n".encode())
+    custom = config.theme.custom_dir
+    if custom and Path(custom).is_dir():
+        for path in sorted(Path(custom).rglob("*")):
+            digest.update(f"{path}:{path.stat().st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _hash(file: File) -> str:
+    return hashlib.sha256(file.content_bytes).hexdigest()
+
+
+def mark_modified(config: MkDocsConfig, files: Files) -> None:
+    """In a dirty preview, tell MkDocs which files a save changed (see the module's text)."""
+    state = _state(config)
+    if not state.dirty:
+        return
+    context = _context(config, files)
+    everything = state.context != context
+    hashes: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    rebuilt = 0
+    for file in files:
+        if file.generated_by is None:
+            if file.is_documentation_page() and (everything or TAGS_LISTING in file.content_string):
+                file.is_modified = _always  # type: ignore[method-assign]
+            continue
+        hashes[file.src_uri] = digest = _hash(file)
+        urls[file.src_uri] = file.dest_uri
+        changed = everything or state.hashes.get(file.src_uri) != digest
+        file.is_modified = _always if changed else _never  # type: ignore[method-assign]
+        rebuilt += changed and file.is_documentation_page()
+    site = Path(config.site_dir)
+    for gone in set(state.urls) - set(urls):  # a sheet deleted: its page goes too
+        _remove(site, state.urls[gone])
+    state.context, state.hashes, state.urls, state.rebuilt = context, hashes, urls, rebuilt
+    # A page's URL as search entries give it: the home page's is '', not './'.
+    state.pages = {file.url.removeprefix("./") for file in files.documentation_pages()}
+
+
+def _always() -> bool:
+    return True
+
+
+def _never() -> bool:
+    return False
+
+
+def _remove(site: Path, dest_uri: str) -> None:
+    target = site / dest_uri
+    if target.is_file():
+        target.unlink()
+    folder = target.parent
+    if folder != site and folder.is_dir() and not any(folder.iterdir()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def read_unchanged(config: MkDocsConfig, files: Files) -> None:
+    """Read the front matter of pages not rebuilt and hand their tags to the tags plugin."""
+    if not _state(config).dirty:
+        return
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    mappings = getattr(tags, "mappings", None)
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or file.is_modified():
+            continue
+        if page.markdown is None:
+            page.read_source(config)
+        if mappings is not None and page.markdown is not None:
+            mappings.add(page, page.markdown)
+
+
+def merge_search(config: MkDocsConfig) -> None:
+    """Drop the previous search entries of every rebuilt or deleted page, then let Material
+    merge the rest with this build's entries."""
+    state = _state(config)
+    search: Any = config.plugins.get("material/search") or config.plugins.get("search")
+    previous = getattr(search, "search_index_prev", None)
+    current = getattr(search, "search_index", None)
+    if not state.dirty or previous is None or current is None:
+        return
+    rebuilt = {entry["location"].split("#")[0] for entry in current.entries}
+    kept = [
+        entry
+        for entry in previous.entries
+        if (page := entry["location"].split("#")[0]) not in rebuilt and page in state.pages
+    ]
+    current.entries = kept + current.entries
+    search.search_index_prev = None  # merged here; Material keeps this build's for the next
+
+
+def pages_rebuilt(config: MkDocsConfig) -> int:
+    """How many pages the latest dirty build handed to MkDocs (for the benchmark's log)."""
+    return _state(config).rebuilt

@@ -1,0 +1,98 @@
+"""PDFs laid out once per content (briefing.pdf.cache): reused byte for byte, redone when
+anything that shapes them changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing.check.checker import check
+from briefing.pdf import layout
+from briefing.pdf.cache import CACHE_ENV, DEFAULT_FOLDER, PdfCache, cache_root
+from briefing.project import Project
+from tests.helpers import make_corpus
+from tests.small_corpus import EXTRA
+
+
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The paths of the PDFs each build_pdfs call laid out (not taken from the cache)."""
+    calls: list[list[str]] = []
+    render_all = layout.render_all
+
+    def recording(project: Project, css: str, htmls: dict[str, str], *args: Any) -> Any:
+        calls.append(sorted(htmls))
+        return render_all(project, css, htmls, *args)
+
+    monkeypatch.setattr(layout, "render_all", recording)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    return calls
+
+
+def pdf_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.pdf")}
+
+
+def test_an_unchanged_pdf_is_reused_byte_for_byte(
+    tmp_path: Path, laid_out: list[list[str]]
+) -> None:
+    project = make_corpus(tmp_path, EXTRA)
+    checked = check(project)
+    layout.build_pdfs(project, checked, tmp_path / "first", jobs=1)
+    layout.build_pdfs(project, checked, tmp_path / "second", jobs=1)
+    assert laid_out == [["briefing-book.pdf", "briefings/brief.pdf"], []]
+    first = pdf_bytes(tmp_path / "first")
+    assert first and first == pdf_bytes(tmp_path / "second")
+    assert list((project.root / DEFAULT_FOLDER / "pdf").rglob("*.pdf"))
+    # Without the cache, a cold layout gives the same bytes.
+    layout.build_pdfs(project, checked, tmp_path / "cold", jobs=1, use_cache=False)
+    assert pdf_bytes(tmp_path / "cold") == first
+
+
+def test_what_shapes_a_pdf_is_in_its_key(
+    tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path, EXTRA)
+    layout.build_pdfs(project, check(project), tmp_path / "a4", jobs=1)
+    layout.build_pdfs(project, check(project), tmp_path / "letter", "letter", jobs=1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    layout.build_pdfs(project, check(project), tmp_path / "later", jobs=1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    brief = project.content / "briefings" / "brief.yaml"
+    brief.write_text(brief.read_text().replace("In short.", "In shorter words."))
+    layout.build_pdfs(project, check(project), tmp_path / "edited", jobs=1)
+    middle = project.content / "events" / "middle.yaml"  # in no PDF
+    middle.write_text(middle.read_text().replace("The month.", "The month it was."))
+    layout.build_pdfs(project, check(project), tmp_path / "elsewhere", jobs=1)
+    both = ["briefing-book.pdf", "briefings/brief.pdf"]
+    # Paper size, date, what a PDF prints: laid out again; a sheet no PDF shows: nothing.
+    assert laid_out == [both, both, both, both, []]
+
+
+def test_the_cache_folder_is_configurable_or_off(
+    tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path, EXTRA)
+    assert cache_root(project.root) == project.root / DEFAULT_FOLDER
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "kept"))
+    layout.build_pdfs(project, check(project), tmp_path / "one", jobs=1)
+    assert list((tmp_path / "kept" / "pdf").rglob("*.pdf"))
+    monkeypatch.setenv(CACHE_ENV, "off")
+    assert cache_root(project.root) is None
+    layout.build_pdfs(project, check(project), tmp_path / "two", jobs=1)
+    assert len(laid_out) == 2 and laid_out[1] == laid_out[0]
+    assert not (project.root / DEFAULT_FOLDER).exists()
+
+
+def test_a_damaged_entry_is_laid_out_again(tmp_path: Path) -> None:
+    cache = PdfCache(tmp_path / "pdf", "shared")
+    cache.put("<html>a</html>", b"%PDF-a", 3)
+    assert cache.get("<html>a</html>") == (b"%PDF-a", 3, ())
+    assert cache.get("<html>b</html>") is None
+    meta = next((tmp_path / "pdf").rglob("*.json"))
+    meta.write_text("{not json")
+    assert cache.get("<html>a</html>") is None
+    assert not list((tmp_path / "pdf").rglob(".tmp-*"))

@@ -1,0 +1,117 @@
+"""The live preview's dirty builds (briefing.web.preview, through the hook `serve` loads):
+only the pages a save changed are rebuilt, and the served site then equals a clean build."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from briefing.project import Project
+from briefing.web import preview
+from briefing.web.site import _not_the_dirty_warning
+from tests.helpers import make_corpus, snapshot
+
+SERVE_URL = "http://127.0.0.1:8631/"
+
+
+def served(project: Project, site: Path, dirty: bool) -> int:
+    """One build as the preview server runs it; the pages the hook handed to MkDocs."""
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=dirty)
+    # MkDocs keeps plugins between builds in one process; a server never follows dirty
+    # builds with a clean one, so Material's search would merge the index it kept.
+    search = config.plugins["material/search"]
+    search.search_index_prev = None  # type: ignore[attr-defined]
+    build(config, serve_url=SERVE_URL, dirty=dirty)
+    return preview.pages_rebuilt(config)
+
+
+def search_entries(site: Path) -> list[str]:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    return sorted(json.dumps(entry, sort_keys=True) for entry in index["docs"])
+
+
+@pytest.fixture(autouse=True)
+def quiet_dirty_warning() -> object:
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(_not_the_dirty_warning)
+    yield
+    logger.removeFilter(_not_the_dirty_warning)
+    preview.on_startup("build", False)  # MkDocs keeps plugins (and this state) per process
+
+
+def edit(project: Project, sheet: str, old: str, new: str) -> None:
+    path = project.content / sheet
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_save_rebuilds_only_what_changed_and_equals_a_clean_build(tmp_path: Path) -> None:
+    project = make_corpus(tmp_path)
+    china = project.content / "actors" / "china.yaml"
+    china.write_text(china.read_text() + "tags: [axis]\n", encoding="utf-8")
+    site = tmp_path / "served"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    first = _build(config)
+    assert first > 10  # the first build of a server: every page
+    edit(project, "actors/russia.yaml", "summary:", "summary: Freshly edited.")
+    again = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    rebuilt = _build(again)
+    assert 0 < rebuilt < first / 2
+    assert "Freshly edited." in (site / "actors/russia/index.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    served(project, clean, dirty=False)
+    dirty_files, clean_files = snapshot(site), snapshot(clean)
+    for files in (dirty_files, clean_files):
+        del files["search/search_index.json"]
+        files.pop("sitemap.xml.gz", None)  # gzip stamps the time
+    assert dirty_files == clean_files
+    # Every page once in the index, the edited one with its new text.
+    assert search_entries(site) == search_entries(clean)
+    assert "axis" in (site / "tags/index.html").read_text(encoding="utf-8")
+
+
+def test_a_deleted_sheet_leaves_the_served_site_and_its_index(tmp_path: Path) -> None:
+    project = make_corpus(tmp_path)
+    site = tmp_path / "served"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    _build(config)
+    extra = project.content / "actors" / "extra.yaml"
+    extra.write_text(
+        (project.content / "actors" / "russia.yaml")
+        .read_text()
+        .replace("id: russia", "id: extra")
+        .replace("title: Russia", "title: Extra"),
+        encoding="utf-8",
+    )
+    _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+    assert (site / "actors/extra/index.html").is_file()
+    extra.unlink()
+    _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+    assert not (site / "actors/extra").exists()
+    assert "actors/extra/" not in (site / "search/search_index.json").read_text()
+
+
+def _build(config: object) -> int:
+    build(config, serve_url=SERVE_URL, dirty=True)  # type: ignore[arg-type]
+    return preview.pages_rebuilt(config)  # type: ignore[arg-type]
+
+
+def test_a_change_to_mkdocs_yml_or_docs_rebuilds_every_page(tmp_path: Path) -> None:
+    project = make_corpus(tmp_path)
+    site = tmp_path / "served"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    first = _build(config)
+    assert _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))) == 0
+    settings = project.root / "mkdocs.yml"
+    settings.write_text(settings.read_text() + "\n# edited\n", encoding="utf-8")
+    assert _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))) == first
