@@ -18,7 +18,6 @@ from briefing.web import preview
 from briefing.web.plugin import SitePages
 
 _SITE = SitePages()
-on_startup = _SITE.on_startup
 on_config = _SITE.on_config
 on_page_markdown = _SITE.on_page_markdown
 on_page_content = _SITE.on_page_content
@@ -26,6 +25,7 @@ on_page_context = _SITE.on_page_context
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
+    _SITE.on_startup(command=command, dirty=dirty)  # "review due" shows only when serving
     preview.on_startup(command, dirty)
 
 
