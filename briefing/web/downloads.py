@@ -1,5 +1,5 @@
-"""The readers' list of PDFs (pdfs/): the book, each briefing's and each actor's PDF, with
-the number of pages and the size of each file.
+"""The readers' list of PDFs (pdfs/): the book and each briefing's PDF, with the number of
+pages and the size of each file. (Actors have no PDF: their pages print from the browser.)
 
 The engine builds the page before the PDFs are laid out (MkDocs empties its site folder
 first), so the page carries an empty slot per PDF and fill_pdf_facts writes the counts
@@ -35,9 +35,8 @@ class PdfEntry:
 
 
 def downloads_context(linker: SiteLinker, briefings: list[records.Briefing]) -> dict[str, Any]:
-    """The book, the briefings (in the corpus's order), then the actors by name."""
+    """The book, then the briefings in the corpus's order."""
     corpus = linker.corpus
-    actors = sorted(corpus.of_kind("actor"), key=lambda s: (s.title.casefold(), s.id))
 
     def entry(sheet: records.Sheet | None, title: str, holds: str) -> PdfEntry:
         href = places.pdf_href(linker.here, sheet)
@@ -49,9 +48,8 @@ def downloads_context(linker: SiteLinker, briefings: list[records.Briefing]) -> 
     book = f"Briefing book: {topic}" if topic else "Briefing book"
     return {
         "entries": [
-            entry(None, book, "every briefing, actor, relation and event"),
+            entry(None, book, "every briefing, with the figures and sources it cites"),
             *(entry(b, b.title, "briefing: bottom line first") for b in briefings),
-            *(entry(a, a.title, "actor profile, with its relations and events") for a in actors),
         ]
     }
 
