@@ -250,6 +250,10 @@ SECTION = Field(
 )
 ACTOR_REF = Field("actor", "ref", "An actor id.", targets=("actor",))
 RELATION_TYPE_REF = Field("type", "term", "A relation type of the vocabulary.")
+# A term field names a relation type unless its targets say ("event",).
+EVENT_TYPE_REF = Field(
+    "type", "term", "What kind of event: an event type of the vocabulary.", targets=("event",)
+)
 EDGE = Field(
     "edge",
     "object",
@@ -323,6 +327,7 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "events": sheet_fields(
         "title",
+        EVENT_TYPE_REF,
         Field("date", "date", "ISO 8601 to the precision the source prints; leave out if none."),
         Field("until", "date", "The end of a date range the source prints (with 'date')."),
         listing(
