@@ -247,6 +247,8 @@ def test_todays_content_checks_without_the_sheet(tmp_path: Path) -> None:
     assert len(without.sheets) == len(with_sheet.sheets)
     labels = [(t.id, t.label, t.directed) for t in with_sheet.vocabulary.relation_types]
     assert labels == [(t.id, t.label, t.directed) for t in BUILT_IN_VOCABULARY.relation_types]
+    events = [(t.id, t.label) for t in with_sheet.vocabulary.event_types]
+    assert events == [(t.id, t.label) for t in BUILT_IN_EVENT_TYPES]
 
 
 E = "content/events/bang.yaml"

@@ -94,7 +94,8 @@ class Field:
 
     shape is one of: title (one line, no markup), line (one line), text (may hold [[refs]]),
     quantity (a number or numeric range, see QUANTITY), slug, ref, date, url, choice, term
-    (a slug the vocabulary sheet defines), list, object.
+    (a slug the vocabulary sheet defines: a relation type, or an event type when targets is
+    ("event",)), list, object.
     """
 
     name: str
