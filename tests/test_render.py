@@ -42,6 +42,7 @@ GOLDEN_FILES = {
     "content/events/war.yaml": """\
         id: war
         title: A wider war
+        type: attack
         date: "2024"
         date_note: The year is inferred for this test.
         summary: A risk.

@@ -12,7 +12,7 @@ from briefing.check.checker import check
 from briefing.editing import schema
 from briefing.model.contract import RELATION_TYPES
 from briefing.model.errors import ContentError
-from briefing.model.vocabulary import BUILT_IN_VOCABULARY, VOCABULARY_FILE
+from briefing.model.vocabulary import BUILT_IN_EVENT_TYPES, BUILT_IN_VOCABULARY, VOCABULARY_FILE
 from briefing.present.diagram import graph, relation_diagram
 from briefing.project import Project
 from tests.helpers import ROOT, make_corpus
@@ -247,3 +247,99 @@ def test_todays_content_checks_without_the_sheet(tmp_path: Path) -> None:
     assert len(without.sheets) == len(with_sheet.sheets)
     labels = [(t.id, t.label, t.directed) for t in with_sheet.vocabulary.relation_types]
     assert labels == [(t.id, t.label, t.directed) for t in BUILT_IN_VOCABULARY.relation_types]
+    events = [(t.id, t.label) for t in with_sheet.vocabulary.event_types]
+    assert events == [(t.id, t.label) for t in BUILT_IN_EVENT_TYPES]
+
+
+E = "content/events/bang.yaml"
+EVENT_TYPES = """\
+    event_types:
+      - id: strike
+        label: air strike
+        description: A strike from the air.
+      - id: summit
+        label: summit
+        description: Heads of state meet.
+        actor_types: [state]
+    """
+
+
+def event(event_type: str, actors: str = "[china, russia]") -> str:
+    """An event sheet of the given type."""
+    return f"id: bang\ntitle: A bang\ntype: {event_type}\nsummary: A bang.\nactors: {actors}\n"
+
+
+def test_a_new_event_type_is_a_content_change(tmp_path: Path) -> None:
+    """An event type the code has never heard of, added in the sheet, checks, is labelled and
+    reaches the event schema; `schema --check` notices until the schemas are rewritten."""
+    assert "strike" not in {t.id for t in BUILT_IN_EVENT_TYPES}
+    project = make_corpus(tmp_path, {V: VOCABULARY.rstrip(" ") + EVENT_TYPES, E: event("strike")})
+    corpus = check(project).corpus
+    assert corpus.vocabulary.event_label("strike") == "air strike"
+    assert corpus.by_id["bang"].type == "strike"  # type: ignore[attr-defined]
+    assert "schema/event.schema.json is missing" in " ".join(schema.stale_schemas(project.root))
+    schema.write_schemas(project.root)
+    assert schema.stale_schemas(project.root) == []
+    text = (project.root / "schema/event.schema.json").read_text(encoding="utf-8")
+    assert '"strike"' in text and '"election"' not in text
+
+
+def test_a_sheet_without_event_types_gets_the_built_in_ones(tmp_path: Path) -> None:
+    corpus = check(make_corpus(tmp_path, {V: VOCABULARY, E: event("meeting")})).corpus
+    assert corpus.vocabulary.event_types == BUILT_IN_EVENT_TYPES
+    assert corpus.vocabulary.event_label("meeting") == "meeting"
+
+
+@pytest.mark.parametrize(
+    ("files", "messages"),
+    [
+        (
+            {V: VOCABULARY.rstrip(" ") + EVENT_TYPES, E: event("strik")},
+            [
+                f"{E}:3:7: unknown event type 'strik'; content/vocabulary.yaml defines "
+                "strike, summit (did you mean 'strike'?)"
+            ],
+        ),
+        (
+            {E: event("meting")},
+            [
+                f"{E}:3:7: unknown event type 'meting'; content/vocabulary.yaml defines "
+                f"{', '.join(t.id for t in BUILT_IN_EVENT_TYPES)} (did you mean 'meeting'?)"
+            ],
+        ),
+        (
+            {
+                V: VOCABULARY.rstrip(" ")
+                + EVENT_TYPES.rstrip(" ")
+                + "      - id: strike\n        label: s\n        description: d\n"
+            },
+            [f"{V}:18:5: event type 'strike' is defined twice (first at line 11)"],
+        ),
+        (
+            {
+                V: VOCABULARY.rstrip(" ")
+                + EVENT_TYPES.replace("air.\n", "air.\n        directed: no\n")
+            },
+            [
+                f"{V}:14:5: unknown field 'directed' in event_type "
+                "(allowed: id, label, description, actor_types)"
+            ],
+        ),
+        (
+            {
+                "content/actors/militia.yaml": GROUP,
+                V: VOCABULARY.rstrip(" ") + EVENT_TYPES,
+                E: event("summit", actors="[china, militia]"),
+            },
+            [
+                f"{E}:5:17: 'militia' is a group, but event type 'summit' involves only "
+                "state (content/vocabulary.yaml)"
+            ],
+        ),
+    ],
+    ids=["did-you-mean", "built-in", "twice", "no-direction", "actor-type"],
+)
+def test_event_type_problems_are_located(
+    tmp_path: Path, files: dict[str, str | bytes], messages: list[str]
+) -> None:
+    assert problems(tmp_path, files) == messages

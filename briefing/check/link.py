@@ -291,11 +291,23 @@ def link(
 def actor_types(
     sheet: records.Sheet, by_id: dict[str, records.Sheet], vocabulary: Vocabulary
 ) -> Iterator[Problem]:
-    """Problems where a relation ties an actor of a type its relation type does not allow.
+    """Problems where a relation ties (or an event involves) an actor of a type its
+    relation (or event) type does not allow.
 
     With edges, each edge's two actors are held to the edge's type; without, every actor
     to every type of the relation.
     """
+    if isinstance(sheet, records.Event) and sheet.type is not None:
+        found = vocabulary.event.get(sheet.type)
+        allowed = found.actor_types if found is not None else ()
+        for ref in sheet.actors if allowed else ():
+            actor = by_id.get(ref.target)
+            if isinstance(actor, records.Actor) and actor.type not in allowed:
+                yield Problem(
+                    ref.loc,
+                    f"'{ref.target}' is a {actor.type}, but event type '{sheet.type}' "
+                    f"involves only {', '.join(allowed)} (content/vocabulary.yaml)",
+                )
     if not isinstance(sheet, records.Relation):
         return
     pairs: list[tuple[str, tuple[records.Ref, ...]]] = (

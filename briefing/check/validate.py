@@ -6,7 +6,7 @@ import datetime
 import difflib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -94,8 +94,12 @@ class Reader:
 
     def __init__(self, vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> None:
         self.problems: list[Problem] = []
-        # The relation types 'term' fields may name (content/vocabulary.yaml's, or built in).
-        self.terms = vocabulary.relation
+        # The types 'term' fields may name (content/vocabulary.yaml's, or built in).
+        self.vocabulary = vocabulary
+        self.terms: dict[str, Collection[str]] = {
+            "relation": vocabulary.relation,
+            "event": vocabulary.event,
+        }
 
     def fail(self, loc: Loc, message: str) -> object:
         self.problems.append(Problem(loc, message))
@@ -158,11 +162,13 @@ class Reader:
                 f"'{name}' must be a slug of lowercase letters, digits and single hyphens, "
                 f"like 'north-korea' (got '{value}')",
             )
-        if field.shape == "term" and value not in self.terms:
+        what = "event" if field.targets == ("event",) else "relation"
+        if field.shape == "term" and value not in self.terms[what]:
+            terms = self.terms[what]
             return self.fail(
                 loc,
-                f"unknown relation type '{value}'; content/{VOCABULARY_FILE} defines "
-                f"{', '.join(self.terms)}" + suggest(value, self.terms),
+                f"unknown {what} type '{value}'; content/{VOCABULARY_FILE} defines "
+                f"{', '.join(terms)}" + suggest(value, terms),
             )
         if field.shape in ("slug", "term"):
             return value
@@ -323,7 +329,7 @@ class Reader:
             )
         if len(set(edge.pair)) != 2:
             return self.fail(edge.loc, "an edge ties two different actors")
-        if edge.directed and not self.terms[edge.type].is_directed:
+        if edge.directed and not self.vocabulary.relation[edge.type].is_directed:
             return self.fail(
                 edge.loc,
                 f"relation type '{edge.type}' has no direction; "

@@ -6,12 +6,14 @@ project without the file gets the built-in types (see briefing.model.vocabulary)
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from briefing.check.load import load_file
 from briefing.check.validate import INVALID, Reader
 from briefing.model.errors import Loc, Problem
 from briefing.model.vocabulary import (
+    BUILT_IN_EVENT_TYPES,
     BUILT_IN_VOCABULARY,
     VOCABULARY_FIELDS,
     VOCABULARY_FILE,
@@ -37,15 +39,21 @@ def load_vocabulary(root: Path, content_dir: Path) -> tuple[Vocabulary, list[Pro
     reader = Reader()
     vocabulary = reader.read_object(VOCABULARY_FIELDS, document.root, WHAT, Vocabulary, path=shown)
     if vocabulary is not INVALID:
-        seen: dict[str, Loc] = {}
-        for term in vocabulary.relation_types:
-            if term.id in seen:
-                reader.fail(
-                    term.loc,
-                    f"relation type '{term.id}' is defined twice "
-                    f"(first at line {seen[term.id].line})",
-                )
-            seen.setdefault(term.id, term.loc)
+        for what, terms in (
+            ("relation", vocabulary.relation_types),
+            ("event", vocabulary.event_types),
+        ):
+            seen: dict[str, Loc] = {}
+            for term in terms:
+                if term.id in seen:
+                    reader.fail(
+                        term.loc,
+                        f"{what} type '{term.id}' is defined twice "
+                        f"(first at line {seen[term.id].line})",
+                    )
+                seen.setdefault(term.id, term.loc)
     if vocabulary is INVALID or reader.problems:
         return BUILT_IN_VOCABULARY, [*problems, *reader.problems]
+    if not vocabulary.event_types:  # a sheet without 'event_types': the built-in ones
+        vocabulary = dataclasses.replace(vocabulary, event_types=BUILT_IN_EVENT_TYPES)
     return vocabulary, problems

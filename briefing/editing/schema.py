@@ -124,6 +124,7 @@ class _Builder:
     def __init__(self, vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> None:
         self.definitions: dict[str, Any] = {}
         self.terms = tuple(t.id for t in vocabulary.relation_types)
+        self.event_terms = tuple(t.id for t in vocabulary.event_types)
 
     def field(self, field: Field) -> dict[str, Any]:
         """The schema of one field, documented with its Field.doc."""
@@ -143,7 +144,8 @@ class _Builder:
             assert self.definitions.setdefault(field.name, definition) == definition
             return {"$ref": f"#/definitions/{field.name}"}
         else:
-            schema = _scalar(field, self.terms)
+            event = field.targets == ("event",)
+            schema = _scalar(field, self.event_terms if event else self.terms)
         return {"title": field.name, "description": field.doc, **schema}
 
     def object(self, fields: tuple[Field, ...], name: str) -> dict[str, Any]:
@@ -182,7 +184,7 @@ def _mirror_rules(name: str, schema: dict[str, Any]) -> None:
 
 
 def kind_schema(folder: str, vocabulary: Vocabulary = BUILT_IN_VOCABULARY) -> dict[str, Any]:
-    """The JSON Schema of one kind of sheet ('actors'); relation types from the vocabulary."""
+    """The JSON Schema of one kind of sheet ('actors'); its types from the vocabulary."""
     kind = KIND_NAMES[folder]
     builder = _Builder(vocabulary)
     schema = builder.object(KIND_FIELDS[folder], kind)

@@ -94,7 +94,8 @@ class Field:
 
     shape is one of: title (one line, no markup), line (one line), text (may hold [[refs]]),
     quantity (a number or numeric range, see QUANTITY), slug, ref, date, url, choice, term
-    (a slug the vocabulary sheet defines), list, object.
+    (a slug the vocabulary sheet defines: a relation type, or an event type when targets is
+    ("event",)), list, object.
     """
 
     name: str
@@ -250,6 +251,10 @@ SECTION = Field(
 )
 ACTOR_REF = Field("actor", "ref", "An actor id.", targets=("actor",))
 RELATION_TYPE_REF = Field("type", "term", "A relation type of the vocabulary.")
+# A term field names a relation type unless its targets say ("event",).
+EVENT_TYPE_REF = Field(
+    "type", "term", "What kind of event: an event type of the vocabulary.", targets=("event",)
+)
 EDGE = Field(
     "edge",
     "object",
@@ -323,6 +328,7 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "events": sheet_fields(
         "title",
+        EVENT_TYPE_REF,
         Field("date", "date", "ISO 8601 to the precision the source prints; leave out if none."),
         Field("until", "date", "The end of a date range the source prints (with 'date')."),
         listing(

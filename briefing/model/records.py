@@ -207,6 +207,8 @@ class Event(Sheet):
     """Something that happened, dated as precisely as the source allows."""
 
     kind: ClassVar[str] = "event"
+    # An event type of the vocabulary sheet, if the sheet gives one.
+    type: str | None = None
     date: PartialDate | None
     until: PartialDate | None = None
     dates: tuple[PartialDate, ...] = ()

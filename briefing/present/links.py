@@ -204,6 +204,11 @@ def type_labels(corpus: Corpus, relation: records.Relation) -> tuple[str, ...]:
     return tuple(corpus.vocabulary.label(t) for t in relation.types)
 
 
+def event_type_label(corpus: Corpus, event: records.Event) -> str | None:
+    """An event's type as the vocabulary sheet names it, or None if the sheet gives none."""
+    return corpus.vocabulary.event_label(event.type) if event.type else None
+
+
 def sheet_label(sheet: records.Sheet, corpus: Corpus) -> str:
     """The short label shown beside a sheet in lists: type, types or dates."""
     if isinstance(sheet, records.Actor):

@@ -76,6 +76,8 @@ class TimelineEntry:
     date_note: Markup | None
     event: links.SheetLink
     actors: tuple[links.SheetLink, ...]
+    # The event type's label (content/vocabulary.yaml), if the sheet gives a type.
+    type_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def timeline_entries(
             date_note=linker.rich(event.inferred) if event.inferred else None,
             event=links.sheet_link(linker, event),
             actors=tuple(links.sheet_link(linker, corpus.by_id[r.target]) for r in event.actors),
+            type_label=links.event_type_label(corpus, event),
         )
         for event in events
     )
@@ -139,7 +142,8 @@ class WhoseView:
 
 
 def legend_context(linker: Linker) -> dict[str, Any]:
-    """The statement kinds, in registry order, and the kind the example statement shows."""
+    """The statement kinds, in registry order, the kind the example statement shows, and the
+    vocabulary's relation and event types."""
     whose = [WhoseView(k.label, views.WHOSE[k.name]) for k in KIND_REGISTRY]
     return {
         "kinds": KIND_REGISTRY,
@@ -147,6 +151,7 @@ def legend_context(linker: Linker) -> dict[str, Any]:
         "whose": whose,
         # The relation types the vocabulary sheet defines (or the built-in ones), as labelled.
         "relation_types": linker.corpus.vocabulary.relation_types,
+        "event_types": linker.corpus.vocabulary.event_types,
     }
 
 
@@ -190,6 +195,7 @@ def sheet_context(linker: SiteLinker, data: Shared, sheet: records.Sheet) -> dic
     elif isinstance(sheet, records.Event):
         context["actors"] = [links.sheet_link(linker, corpus.by_id[r.target]) for r in sheet.actors]
         context["date"] = links.sheet_label(sheet, corpus)
+        context["type_label"] = links.event_type_label(corpus, sheet)
         context["iso"] = sheet.first.value if sheet.first else ""
         context["precision"] = precision(sheet.first if not sheet.dates else None)
         context["date_note"] = linker.rich(sheet.inferred) if sheet.inferred else None
