@@ -117,8 +117,9 @@ def test_book_document_holds_the_briefings_and_what_they_cite(checked: Checked) 
     # The figure of a statement the briefing cites, linked to where the book shows it.
     [row] = document.parts[1].figures
     assert (row.figure.value, row.sheet_title, row.href) == ("240", "The tie", "#tie--said")
-    assert [n.target for n in document.parts[3].notes] == ["china#trade", "tie#said"]
-    assert document.statement_count == 2
+    # The forecast is in the briefing's What to watch, so it has a note too.
+    assert [n.target for n in document.parts[3].notes] == ["china#trade", "tie#said", "tie#risk"]
+    assert document.statement_count == 3
 
 
 def test_attribution_reads_the_same_as_on_the_site(checked: Checked) -> None:

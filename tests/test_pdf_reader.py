@@ -77,7 +77,7 @@ def test_long_briefing_keeps_page_one_then_a_contents_page(pdfs: Path) -> None:
 
 
 def test_notes_cite_the_source_in_full_and_print_no_ids(pdfs: Path) -> None:
-    for name in ("briefings/overview.pdf", "briefing-book.pdf", "actors/china.pdf"):
+    for name in ("briefings/overview.pdf", "briefing-book.pdf"):
         notes = flat(text(pdfs / name)).partition("Notes 1")[2]
         assert notes, name
         assert "An article? The Review; 23 October 2024; https://example.org/article." in notes

@@ -39,8 +39,3 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
 def on_env(env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
     preview.read_unchanged(config, files)
     return _SITE.on_env(env, config=config, files=files)
-
-
-@event_priority(100)  # before Material's search plugin writes its index
-def on_post_build(*, config: MkDocsConfig) -> None:
-    preview.merge_search(config)

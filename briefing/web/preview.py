@@ -15,9 +15,8 @@ What stays right without rebuilding every page (MkDocs' plain dirty mode gets th
 
 - tags: the pages not rebuilt are read (front matter only) and handed to Material's tags
   plugin, so its listings hold every tagged page;
-- search: Material's dirty mode merges the previous index with the entries of one rebuilt
-  page; here the previous entries of every rebuilt page, and of every page gone, are dropped
-  before the merge (entries of rebuilt pages move to the end of the index);
+- search: readers' search is Pagefind's index of a full build (briefing.web.search), so the
+  preview has none to keep right (its search box says search is not available);
 - a sheet deleted: its built page is deleted from the served site.
 
 Nothing here runs in `briefing build`, which always builds every page.
@@ -30,7 +29,6 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -140,25 +138,6 @@ def read_unchanged(config: MkDocsConfig, files: Files) -> None:
             page.read_source(config)
         if mappings is not None and page.markdown is not None:
             mappings.add(page, page.markdown)
-
-
-def merge_search(config: MkDocsConfig) -> None:
-    """Drop the previous search entries of every rebuilt or deleted page, then let Material
-    merge the rest with this build's entries."""
-    state = _state(config)
-    search: Any = config.plugins.get("material/search") or config.plugins.get("search")
-    previous = getattr(search, "search_index_prev", None)
-    current = getattr(search, "search_index", None)
-    if not state.dirty or previous is None or current is None:
-        return
-    rebuilt = {entry["location"].split("#")[0] for entry in current.entries}
-    kept = [
-        entry
-        for entry in previous.entries
-        if (page := entry["location"].split("#")[0]) not in rebuilt and page in state.pages
-    ]
-    current.entries = kept + current.entries
-    search.search_index_prev = None  # merged here; Material keeps this build's for the next
 
 
 def pages_rebuilt(config: MkDocsConfig) -> int:

@@ -126,11 +126,6 @@ def mkdocs_build(
         config.plugins["briefing"] = SitePages(pages)
         config.plugins["briefing-inspection"] = inspector  # last: sees the generated pages
         config.plugins.on_startup(command="build", dirty=False)
-        # MkDocs keeps plugin instances for the life of a process; after a dirty preview
-        # build in it, Material's search would merge the index that build kept.
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is not None and hasattr(search, "search_index_prev"):
-            search.search_index_prev = None
         try:
             build(config)
         finally:
