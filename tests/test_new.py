@@ -33,7 +33,7 @@ REFUSED_AT = {
         "7:16: 'actor'",
         "8:9: 'type'",
     ],
-    "event": ["5:8: 'title'", "6:10: 'summary'", "7:7: 'date'"],
+    "event": ["5:8: 'title'", "6:10: 'summary'", "8:7: 'date'"],
     "briefing": ["5:8: 'title'", "6:10: 'summary'", "7:7: 'bluf'", "8:17: 'judgment'"],
 }
 # Values that replace the TODOs of each kind's scaffold: then it passes check.
