@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium import Browser, Page, chromium_binary
 
 from briefing.project import Project
 from tests.helpers import ROOT
@@ -24,3 +26,25 @@ def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("project-site") / "site"
     build_site(Project(ROOT), site)
     return site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, one per test module (modules using it skip without it)."""
+    binary = chromium_binary()
+    assert binary is not None
+    running = Browser(binary)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A new tab, closed after the test."""
+    tab = browser.new_page()
+    try:
+        yield tab
+    finally:
+        tab.close()

@@ -64,25 +64,6 @@ def base_url(project_site: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert BINARY is not None
-    instance = Browser(BINARY)
-    try:
-        yield instance
-    finally:
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    tab = browser.new_page()
-    try:
-        yield tab
-    finally:
-        tab.close()
-
-
 def search(page: Page, query: str) -> list[str]:
     """Type a query into Material's search box; the result links, best first."""
     page.evaluate("document.querySelector('.md-search__input').focus()")

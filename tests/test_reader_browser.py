@@ -43,16 +43,6 @@ def base_url(project_site: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert BINARY is not None
-    instance = Browser(BINARY)
-    try:
-        yield instance
-    finally:
-        instance.close()
-
-
 @pytest.fixture(params=list(VIEWPORTS))
 def tab(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[Page, float]]:
     width, height, minimum = VIEWPORTS[request.param]

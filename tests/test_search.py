@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chromium import Browser, Page, chromium_binary, serve
+from chromium import Page, chromium_binary, serve
 
 from briefing.pipeline import PdfOptions
 from briefing.web.scan import scan_site, stray_code
@@ -93,25 +93,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert BINARY is not None
-    running = Browser(BINARY)
-    try:
-        yield running
-    finally:
-        running.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    tab = browser.new_page()
-    try:
-        yield tab
-    finally:
-        tab.close()
 
 
 def results(page: Page, query: str) -> list[tuple[str, str]]:
