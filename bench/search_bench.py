@@ -16,16 +16,12 @@ its actors). docs/performance.md, "Search at scale", has the results and how the
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import gzip
 import http.server
 import json
 import statistics
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,7 +30,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from chromium import Browser, chromium_binary  # noqa: E402
+from chromium import Browser, chromium_binary, serve  # noqa: E402
 
 KEY_GAP = 0.08  # seconds between keystrokes
 # Records, in the page, the time of every keydown and the first time after the latest one
@@ -69,20 +65,6 @@ class _Counting(http.server.SimpleHTTPRequestHandler):
         data = source.read()
         outputfile.write(data)
         SENT.append((time.time(), self.path, len(data)))
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Counting, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def pick_alias(content: Path) -> tuple[str, str]:
@@ -153,7 +135,7 @@ def measure(site: Path, content: Path, runs: int) -> dict[str, object]:
         raise SystemExit("Debian's chromium is not installed")
     engine = "pagefind" if (site / "pagefind").is_dir() else "material"
     results = []
-    with serve(site) as base:
+    with serve(site, _Counting) as base:
         for _ in range(runs):
             # A new browser each run: a worker's fetches ignore a tab's cache setting, so a
             # second run in the same profile would find the index in the cache.

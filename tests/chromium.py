@@ -280,9 +280,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 on a free port from a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve(
+    folder: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler
+) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 on a free port from a thread; yields the base URL.
+    A handler_class may count or log what is sent (the search benchmark does)."""
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
