@@ -4,12 +4,16 @@ estimative language (ICD 203), review dates and unnamed sources; each located ex
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from briefing.check import fidelity
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.model.errors import ContentError
@@ -446,3 +450,16 @@ def test_review_due_shows_in_the_live_preview_only(
     notice = '<p class="bf-review-due"><strong>Review due</strong> since 2030-06'
     assert (notice in marked["actors/iran.md"]) == shown
     assert notice not in marked["actors/china.md"]
+
+
+_HEDGE_WORDS = ["according to", "apparently", "beliefs", "could", "May 5", "5 May", "may", "might"]
+_HEDGE_WORDS += ["necessary", "ostensible", "seemingly", "undoubted", "would", "mayor", "x"]
+
+
+@given(st.lists(st.sampled_from(_HEDGE_WORDS), max_size=8).map(" ".join))
+def test_one_pass_finds_the_hedges_each_pattern_finds(text: str) -> None:
+    # fidelity.hedges looks for every hedge in one regex pass; it must agree with a search
+    # for each hedge's forms on its own.
+    plain = fidelity._MONTH.sub(" ", text)
+    each = {n for n, form in fidelity.HEDGES.items() if re.search(rf"\b{form}\b", plain, re.I)}
+    assert fidelity.hedges(text) == each

@@ -37,7 +37,11 @@ HEDGES: dict[str, str] = {
     "undoubtedly": r"undoubted(?:ly)?",
     "would": r"would",
 }
-_PATTERNS = {name: re.compile(rf"\b{form}\b", re.IGNORECASE) for name, form in HEDGES.items()}
+# One pass over a text finds every hedge: group i is the i-th hedge of HEDGES.
+_HEDGE_NAMES = tuple(HEDGES)
+_ANY_HEDGE = re.compile(
+    "|".join(rf"\b(?P<h{i}>{form})\b" for i, form in enumerate(HEDGES.values())), re.IGNORECASE
+)
 _MONTH = re.compile(r"\bMay\s+[0-9]|[0-9]\s+May\b")
 
 # Verbs that report someone's words: (the forms that mark a quote as someone's voice, the
@@ -62,6 +66,8 @@ _SPOKEN = {
     for name, (marks, _) in VOICES.items()
 }
 _KEPT = {name: re.compile(rf"\b(?:{kept})\b", re.I) for name, (_, kept) in VOICES.items()}
+# Any reporting verb at all: most quotes have none, and then no verb's pattern need run.
+_ANY_MARK = re.compile(rf"\b(?:{'|'.join(marks for marks, _ in VOICES.values())})\b")
 # Capitalised words next to a verb that are not a speaker's name.
 _NOT_SPEAKERS = frozenset({"He", "She", "It", "They", "We", "I", "You", "This", "That", "The"})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -70,7 +76,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 def hedges(text: str) -> set[str]:
     """The hedges a text holds, by name."""
     text = _MONTH.sub(" ", text)
-    return {name for name, pattern in _PATTERNS.items() if pattern.search(text)}
+    return {_HEDGE_NAMES[int(m.lastgroup[1:])] for m in _ANY_HEDGE.finditer(text) if m.lastgroup}
 
 
 def dropped_hedges(statement: records.Statement) -> Problem | None:
@@ -92,6 +98,8 @@ def dropped_hedges(statement: records.Statement) -> Problem | None:
 def voices(text: str) -> dict[str, set[str]]:
     """The reporting verbs a quote holds, by name, each with the speakers named next to it."""
     found: dict[str, set[str]] = {}
+    if not _ANY_MARK.search(text):
+        return found
     for name, pattern in _SPOKEN.items():
         for match in pattern.finditer(text):
             names = {match.group("before"), match.group("after")} - {None, *_NOT_SPEAKERS}
