@@ -109,11 +109,13 @@ class Chapter:
 
 
 @dataclass(frozen=True)
-class FigureRow:
+class BookFigureRow:
+    """A row of the book's figures table: the figure, where it is filed, the briefings that
+    cite it (title and link to the chapter)."""
+
     figure: FigureView
     sheet_title: str
-    href: str
-    note: int
+    cited_in: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -164,12 +166,12 @@ class NoteView:
 
 @dataclass(frozen=True)
 class Part:
-    """A top-level division: chapters, the figures table or the notes."""
+    """A top-level division: chapters, the book's figures table or the notes."""
 
     anchor: str
     title: str | None
     chapters: tuple[Chapter, ...] = ()
-    figures: tuple[FigureRow, ...] = ()
+    book_figures: tuple[BookFigureRow, ...] = ()
     notes: tuple[NoteView, ...] = ()
 
 
