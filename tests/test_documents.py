@@ -8,7 +8,7 @@ from briefing.check.verify import Checked
 from briefing.model import records
 from briefing.pdf import documents
 from briefing.pdf.layout import document_html
-from briefing.pdf.views import Chapter, Document, PrintStatement
+from briefing.pdf.views import Chapter, Document, PrintStatement, citation
 from briefing.present.jinja import environment
 from tests.helpers import ROOT
 from tests.small_corpus import small_checked
@@ -117,7 +117,10 @@ def test_back_document_holds_what_the_briefings_cite(checked: Checked) -> None:
     [row] = document.parts[0].book_figures
     assert (row.figure.value, row.sheet_title) == ("240", "The tie")
     assert row.cited_in == (("The brief", "#chapter-1"),)
-    assert [c.anchor for c in document.parts[1].chapters] == ["article"]
+    # Each source cited, once, as its full citation.
+    source = checked.corpus.by_id["article"]
+    assert isinstance(source, records.Source)
+    assert document.parts[1].citations == (citation(source),)
     assert not any(p.notes for p in document.parts)  # each chapter keeps its own notes
 
 

@@ -368,6 +368,11 @@ def back_document(corpus: Corpus, chapters: Sequence[tuple[str, Document]]) -> D
         st = corpus.statement(target)
         figures = views.statement_view(builder.linker, sheet, st).figures
         rows.extend(BookFigureRow(f, sheet.title, tuple(briefings)) for f in figures)
-    figures_part = Part("_figures", "Figures", book_figures=tuple(rows)) if rows else None
+    parts = [Part("_figures", "Figures", book_figures=tuple(rows))] if rows else []
+    # One line a source, not a chapter each: the chapters already show what they cite.
+    sources = [corpus.by_id[i] for i in dict.fromkeys(builder.linker.sources)]
+    cited = tuple(citation(s) for s in sources if isinstance(s, records.Source))
+    if cited:
+        parts.append(Part("_sources", PART_TITLES["source"], citations=cited))
     title = corpus.settings.title or "Briefing book"
-    return builder.finish(title, "Briefing book", None, [figures_part], toc=False, book=True)
+    return Document(title, "Briefing book", None, "", "", (), 0, tuple(parts), (), book=True)

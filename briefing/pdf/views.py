@@ -172,6 +172,7 @@ class Part:
     title: str | None
     chapters: tuple[Chapter, ...] = ()
     book_figures: tuple[BookFigureRow, ...] = ()
+    citations: tuple[Citation, ...] = ()  # the book's list of the sources its briefings cite
     notes: tuple[NoteView, ...] = ()
 
 
