@@ -157,3 +157,20 @@ def test_the_front_part_is_laid_out_again_when_its_guess_was_wrong(
     monkeypatch.setenv("BRIEFING_CACHE", "off")
     again = build(other, tmp_path / "again")
     assert (again / BOOK).read_bytes() == (pdfs / BOOK).read_bytes()
+
+
+def test_a_long_list_of_sources_is_left_to_the_back_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(book, "COVER_SOURCES", 0)
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    pdfs = build(make_corpus(tmp_path, FILES), tmp_path / "pdf")
+    cover = flat(text(pdfs / BOOK, page=1))
+    found = re.search(
+        r"Sources (\d+), listed under Sources at the back of the book \(page (\d+)\)", cover
+    )
+    assert found, cover
+    at = int(found.group(2))
+    assert at == contents(pdfs / BOOK)["Sources"]
+    back = flat(text(pdfs / BOOK, page=at))
+    assert back.count("An article.") == int(found.group(1)) == 1  # each source cited, once

@@ -10,6 +10,7 @@ the count came out otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from briefing.check.link import Corpus
 from briefing.model.contract import KIND_REGISTRY
 from briefing.model.errors import PdfBuildError
 from briefing.pdf import bind, documents
+from briefing.pdf.documents import PART_TITLES
 from briefing.pdf.views import Document, PrintLinker
 from briefing.present import places
 from briefing.present.jinja import render_template
@@ -28,6 +30,8 @@ FRONT = f"{places.BOOK} (front part)"
 BACK = f"{places.BOOK} (back part)"
 # Contents entries that fit on a page, for the first guess of the front part's length.
 ENTRIES_PER_PAGE = 38
+# A cover lists its sources by title up to this many; more took pages of the front part.
+COVER_SOURCES = 12
 # A count that changes after this many layouts would not settle (it never has).
 MAX_FRONT_LAYOUTS = 4
 
@@ -71,6 +75,15 @@ def front_document(corpus: Corpus, chapters: Sequence[Document]) -> Document:
     )
 
 
+def _sources_noted(cover: Document, entries: Sequence[ContentsEntry]) -> Document:
+    """The cover, whose long list of sources is left to the back part (it took pages)."""
+    at = next((e.page for e in entries if e.title == PART_TITLES["source"]), None)
+    if len(cover.sources) <= COVER_SOURCES or at is None:
+        return cover
+    note = f"{len(cover.sources)}, listed under Sources at the back of the book (page {at})"
+    return dataclasses.replace(cover, sources=(), sources_note=note)
+
+
 def back_html(
     env: jinja2.Environment, corpus: Corpus, chapters: Sequence[Document], date: str | None
 ) -> str | None:
@@ -109,12 +122,13 @@ def bind_book(
     front part's HTML and returns its PDF and page count."""
     cover = front_document(corpus, [c.document for c in chapters])
     back_parts = bind.outline_pages(back[0]) if back else []
-    entries = len(chapters) + len(back_parts)
-    front_pages = 1 + max(1, math.ceil(entries / ENTRIES_PER_PAGE))
+    listed = len(chapters) + len(back_parts)
+    front_pages = 1 + max(1, math.ceil(listed / ENTRIES_PER_PAGE))
     for _ in range(MAX_FRONT_LAYOUTS):
+        entries = contents(chapters, back_parts, front_pages)
         context = {
-            "doc": cover,
-            "contents": contents(chapters, back_parts, front_pages),
+            "doc": _sources_noted(cover, entries),
+            "contents": entries,
             "date": date,
             "kinds": KIND_REGISTRY,
         }

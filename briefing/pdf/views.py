@@ -198,3 +198,4 @@ class Document:
     toc: tuple[TocEntry, ...]
     book: bool
     compact: bool = False  # opens on the bottom line: no cover page, no contents page
+    sources_note: str = ""  # printed instead of the list of sources (the book's cover)
