@@ -334,7 +334,7 @@ def build_pdfs(
     spent = time.perf_counter() - started + (back_done[2] if back_done else 0.0)
     done[places.BOOK] = (bound, pages, spent)
     written = []
-    for path in [places.BOOK, *(p.path for p in planned)]:
+    for path in [*(p.path for p in planned), places.BOOK]:
         data, pages, seconds = done[path]
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
