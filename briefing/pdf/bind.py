@@ -4,8 +4,9 @@ PDFs and its back part, each laid out once (briefing/pdf/book.py plans what goes
 WeasyPrint links inside a PDF go to named destinations ('_note-1'), which every briefing
 has: bound together, the first briefing's '_note-1' would catch every chapter's link. So
 each part's links are turned into explicit page destinations before it is bound, and named
-destinations are dropped. Links between parts are written as 'briefing-book:page/N' by the
-front and back parts (WeasyPrint keeps them as URIs) and turned into links to page N here.
+destinations are dropped. Links between parts are written by the front and back parts as
+'briefing-book:page/N' (page N of the book) or 'briefing-book:piece/N' (the first page of
+the N-th PDF bound); WeasyPrint keeps them as URIs, and they become page links here.
 The bytes are deterministic: the identifier is a hash of the parts, dates come only from
 SOURCE_DATE_EPOCH.
 """
@@ -52,8 +53,10 @@ def outline_pages(data: bytes) -> list[tuple[str, int]]:
     reader = PdfReader(io.BytesIO(data))
     found = []
     for item in reader.outline:
-        page = None if isinstance(item, list) else reader.get_destination_page_number(item)
-        if page is not None and not isinstance(item, list):
+        if isinstance(item, list):  # the bookmarks under the one before it
+            continue
+        page = reader.get_destination_page_number(item)
+        if page is not None:  # None: a bookmark to no page, which nothing can list
             found.append((str(item.title), page + 1))
     return found
 

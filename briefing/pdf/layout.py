@@ -313,14 +313,9 @@ def build_pdfs(
         store = PdfCache(folder / "pdf", shared_key(css, project.templates / "print", date))
     notices: list[str] = []
     done = _laid_out(project, css, store, htmls, jobs, notices)
-    front_seconds = 0.0
 
-    def front(html: str) -> tuple[bytes, int]:
-        nonlocal front_seconds
-        data, pages, seconds = _laid_out(project, css, store, {book.FRONT: html}, 1, notices)[
-            book.FRONT
-        ]
-        front_seconds += seconds
+    def front(html: str) -> tuple[bytes, int]:  # small: laid out here, not in a worker
+        data, pages, _ = _laid_out(project, css, store, {book.FRONT: html}, 1, notices)[book.FRONT]
         return data, pages
 
     started = time.perf_counter()
