@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from briefing.check.checker import check
-from briefing.pdf import layout
+from briefing.pdf import bind, layout
 from briefing.pdf.book import BACK, FRONT
 from briefing.pdf.cache import CACHE_ENV, DEFAULT_FOLDER, PdfCache, cache_root
 from briefing.project import Project
@@ -38,15 +38,24 @@ def pdf_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_an_unchanged_pdf_is_reused_byte_for_byte(
-    tmp_path: Path, laid_out: list[list[str]]
+    tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    bound: list[str] = []
+    binding = bind.bind
+
+    def recording(pieces: Any, title: str, date: Any) -> bytes:
+        bound.append(title)
+        return binding(pieces, title, date)
+
+    monkeypatch.setattr(bind, "bind", recording)
     project = make_corpus(tmp_path, EXTRA)
     checked = check(project)
     layout.build_pdfs(project, checked, tmp_path / "first", jobs=1)
     layout.build_pdfs(project, checked, tmp_path / "second", jobs=1)
     # The briefing and the book's back part at once, then the book's front part (which
-    # gives the chapters' pages); nothing the second time.
+    # gives the chapters' pages); nothing the second time, and the bound book is kept.
     assert laid_out == [[BACK, "briefings/brief.pdf"], [FRONT], [], []]
+    assert len(bound) == 1
     first = pdf_bytes(tmp_path / "first")
     assert first and first == pdf_bytes(tmp_path / "second")
     assert list((project.root / DEFAULT_FOLDER / "pdf").rglob("*.pdf"))

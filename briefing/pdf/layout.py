@@ -322,7 +322,7 @@ def build_pdfs(
     chapters = [book.BoundChapter(p.document, *done[p.path][:2]) for p in planned]
     back_done = done.pop(book.BACK, None)
     bound, pages = book.bind_book(
-        env, checked.corpus, chapters, back_done[:2] if back_done else None, front, date
+        env, checked.corpus, chapters, back_done[:2] if back_done else None, front, date, store
     )
     print_notices(notices)  # each once
     # The book's time: laying out its front and back parts, and binding.
