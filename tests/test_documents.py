@@ -8,7 +8,7 @@ from briefing.check.verify import Checked
 from briefing.model import records
 from briefing.pdf import documents
 from briefing.pdf.layout import document_html
-from briefing.pdf.views import Chapter, Document, PrintStatement
+from briefing.pdf.views import Chapter, Document, PrintStatement, citation
 from briefing.present.jinja import environment
 from tests.helpers import ROOT
 from tests.small_corpus import small_checked
@@ -108,18 +108,20 @@ def test_statements_follow_the_kind_registry(checked: Checked) -> None:
     ]
 
 
-def test_book_document_holds_the_briefings_and_what_they_cite(checked: Checked) -> None:
-    document = documents.book_document(checked.corpus)
+def test_back_document_holds_what_the_briefings_cite(checked: Checked) -> None:
+    # The book binds each briefing's own PDF; its back part adds the figures and sources.
+    document = documents.back_document(checked.corpus, [("#chapter-1", brief(checked))])
     assert document.book
-    assert [p.title for p in document.parts] == ["Briefings", "Figures", "Sources", "Notes"]
-    [brief] = document.parts[0].chapters
-    assert brief.anchor == "brief"
-    # The figure of a statement the briefing cites, linked to where the book shows it.
-    [row] = document.parts[1].figures
-    assert (row.figure.value, row.sheet_title, row.href) == ("240", "The tie", "#tie--said")
-    # The forecast is in the briefing's What to watch, so it has a note too.
-    assert [n.target for n in document.parts[3].notes] == ["china#trade", "tie#said", "tie#risk"]
-    assert document.statement_count == 3
+    assert [p.title for p in document.parts] == ["Figures", "Sources"]
+    # The figure of a statement the briefing cites, with the briefing that cites it.
+    [row] = document.parts[0].book_figures
+    assert (row.figure.value, row.sheet_title) == ("240", "The tie")
+    assert row.cited_in == (("The brief", "#chapter-1"),)
+    # Each source cited, once, as its full citation.
+    source = checked.corpus.by_id["article"]
+    assert isinstance(source, records.Source)
+    assert document.parts[1].citations == (citation(source),)
+    assert not any(p.notes for p in document.parts)  # each chapter keeps its own notes
 
 
 def test_attribution_reads_the_same_as_on_the_site(checked: Checked) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from briefing.check.checker import check
-from briefing.pdf import layout
+from briefing.pdf import bind, layout
+from briefing.pdf.book import BACK, FRONT
 from briefing.pdf.cache import CACHE_ENV, DEFAULT_FOLDER, PdfCache, cache_root
 from briefing.project import Project
 from tests.helpers import make_corpus
@@ -37,13 +38,24 @@ def pdf_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_an_unchanged_pdf_is_reused_byte_for_byte(
-    tmp_path: Path, laid_out: list[list[str]]
+    tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    bound: list[str] = []
+    binding = bind.bind
+
+    def recording(pieces: Any, title: str, date: Any) -> bytes:
+        bound.append(title)
+        return binding(pieces, title, date)
+
+    monkeypatch.setattr(bind, "bind", recording)
     project = make_corpus(tmp_path, EXTRA)
     checked = check(project)
     layout.build_pdfs(project, checked, tmp_path / "first", jobs=1)
     layout.build_pdfs(project, checked, tmp_path / "second", jobs=1)
-    assert laid_out == [["briefing-book.pdf", "briefings/brief.pdf"], []]
+    # The briefing and the book's back part at once, then the book's front part (which
+    # gives the chapters' pages); nothing the second time, and the bound book is kept.
+    assert laid_out == [[BACK, "briefings/brief.pdf"], [FRONT], [], []]
+    assert len(bound) == 1
     first = pdf_bytes(tmp_path / "first")
     assert first and first == pdf_bytes(tmp_path / "second")
     assert list((project.root / DEFAULT_FOLDER / "pdf").rglob("*.pdf"))
@@ -67,9 +79,11 @@ def test_what_shapes_a_pdf_is_in_its_key(
     middle = project.content / "events" / "middle.yaml"  # in no PDF
     middle.write_text(middle.read_text().replace("The month.", "The month it was."))
     layout.build_pdfs(project, check(project), tmp_path / "elsewhere", jobs=1)
-    both = ["briefing-book.pdf", "briefings/brief.pdf"]
-    # Paper size, date, what a PDF prints: laid out again; a sheet no PDF shows: nothing.
-    assert laid_out == [both, both, both, both, []]
+    both = [[BACK, "briefings/brief.pdf"], [FRONT]]
+    # Paper size, date: laid out again. An edit to what a briefing prints: that briefing;
+    # the book binds its new PDF, and its front and back parts, which do not print the
+    # edited summary, come from the cache. A sheet no PDF shows: nothing.
+    assert laid_out == [*both, *both, *both, ["briefings/brief.pdf"], [], [], []]
 
 
 def test_the_cache_folder_is_configurable_or_off(
@@ -83,7 +97,7 @@ def test_the_cache_folder_is_configurable_or_off(
     monkeypatch.setenv(CACHE_ENV, "off")
     assert cache_root(project.root) is None
     layout.build_pdfs(project, check(project), tmp_path / "two", jobs=1)
-    assert len(laid_out) == 2 and laid_out[1] == laid_out[0]
+    assert len(laid_out) == 4 and laid_out[2:] == laid_out[:2]  # the second build redid all
     assert not (project.root / DEFAULT_FOLDER).exists()
 
 

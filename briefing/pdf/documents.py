@@ -1,4 +1,4 @@
-"""Which PDFs show what: one per briefing and the briefing book (the briefings together).
+"""Which PDFs show what: one per briefing, and the back part of the briefing book.
 
 actor_document lays out one actor's profile; builds no longer write it (docs/pdf.md).
 
@@ -9,7 +9,7 @@ gets a number where it first appears, and keeps it wherever it appears again.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -20,11 +20,11 @@ from briefing.model.contract import STATEMENT_KINDS
 from briefing.model.errors import TemplateProblem
 from briefing.pdf.views import (
     Block,
+    BookFigureRow,
     Chapter,
     DiagramFn,
     Document,
     Fact,
-    FigureRow,
     NoteView,
     Part,
     PrintLinker,
@@ -198,21 +198,6 @@ class _Builder:
             page_break=sheet.kind in CHAPTER_PAGES,
         )
 
-    def figures(self) -> tuple[FigureRow, ...]:
-        """A row per figure of every statement the document shows, in corpus order."""
-        shown = set(self.notes)
-        rows: list[FigureRow] = []
-        for sheet in self.corpus.sheets:
-            for st in sheet.statements:
-                if not st.figures or f"{sheet.id}#{st.id}" not in shown:
-                    continue
-                printed = self.statement(sheet, st, True)
-                rows.extend(
-                    FigureRow(f, sheet.title, printed.view.sheet_href, printed.note)
-                    for f in printed.view.figures
-                )
-        return tuple(rows)
-
     def sources_part(self) -> Part | None:
         """Every source the document cites or links to, in the order first cited."""
         chapters: list[Chapter] = []
@@ -362,24 +347,32 @@ def actor_document(
     return builder.finish(actor.title, DOC_LABELS["actor"], summary, parts, toc=False)
 
 
-def book_document(corpus: Corpus, diagram: DiagramFn | None = None) -> Document:
-    """Every briefing in full, then a table of the figures they show, the sources they draw
-    on and the notes (each cited statement's quote).
+def back_document(corpus: Corpus, chapters: Sequence[tuple[str, Document]]) -> Document:
+    """The book's back part: the figures its briefings show, then the sources they draw on.
 
-    Actors, relations and events are not laid out again here: each has its page on the site,
-    which prints (templates' print stylesheet). Laying every sheet out in the book made it
-    the largest single cost of a build at scale; see docs/pdf.md.
+    chapters are the briefings' own documents with the link to each chapter in the bound
+    book. The back part is laid out once, on its own: the briefings themselves are bound
+    in from their own PDFs (briefing.pdf.book), so nothing is laid out twice.
     """
-    briefings = [s for s in corpus.sheets if isinstance(s, records.Briefing)]
-    cited = [target for briefing in briefings for target in _cited(briefing)]
-    builder = _Builder(corpus, _anchors(corpus, briefings, cited), diagram)
-    parts: list[Part | None] = []
-    if briefings:
-        chapters = tuple(builder.chapter(s, 2) for s in briefings)
-        parts.append(Part("_briefings", PART_TITLES["briefing"], chapters))
-    figures = builder.figures()
-    parts.append(Part("_figures", "Figures", figures=figures) if figures else None)
-    # The cover names the corpus's topic: its title and intro from content/corpus.yaml.
+    builder = _Builder(corpus, _anchors(corpus, []), None)
+    cited_in: dict[str, list[tuple[str, str]]] = {}
+    for href, document in chapters:
+        for part in document.parts:
+            # Sources in the order the briefings first draw on them.
+            builder.linker.sources.extend(c.anchor for c in part.chapters if c.kind == "source")
+            for note in part.notes:
+                cited_in.setdefault(note.target, []).append((document.title, href))
+    rows: list[BookFigureRow] = []
+    for target, briefings in cited_in.items():
+        sheet = corpus.by_id[target.partition("#")[0]]
+        st = corpus.statement(target)
+        figures = views.statement_view(builder.linker, sheet, st).figures
+        rows.extend(BookFigureRow(f, sheet.title, tuple(briefings)) for f in figures)
+    parts = [Part("_figures", "Figures", book_figures=tuple(rows))] if rows else []
+    # One line a source, not a chapter each: the chapters already show what they cite.
+    sources = [corpus.by_id[i] for i in dict.fromkeys(builder.linker.sources)]
+    cited = tuple(citation(s) for s in sources if isinstance(s, records.Source))
+    if cited:
+        parts.append(Part("_sources", PART_TITLES["source"], citations=cited))
     title = corpus.settings.title or "Briefing book"
-    intro = builder.linker.rich(corpus.settings.intro) if corpus.settings.intro else None
-    return builder.finish(title, "Briefing book", intro, parts, toc=True, book=True)
+    return Document(title, "Briefing book", None, "", "", (), 0, tuple(parts), (), book=True)

@@ -1,7 +1,8 @@
 """Stage 7, pdf: the checked records -> print views -> HTML (templates/print/) -> PDFs.
 
-Order: plan every document (one per briefing, and the book of the briefings), render each through
-the print templates, lay it out with WeasyPrint, write it. The output is deterministic: no
+Order: plan every document (one per briefing, and the back part of the book), render each
+through the print templates, lay it out with WeasyPrint, bind the book from the briefings'
+PDFs (briefing.pdf.book), write them. The output is deterministic: no
 random ids (the PDF identifier is a hash of the content), and dates only from
 SOURCE_DATE_EPOCH. WeasyPrint fetches nothing: the stylesheet is passed as a string, fonts
 come from fontconfig by family name, and the URL fetcher refuses anything but files inside
@@ -36,7 +37,7 @@ from briefing.forked import usable_cores
 from briefing.model import records
 from briefing.model.contract import KIND_REGISTRY
 from briefing.model.errors import LogCollector, PdfBuildError, TemplateProblem
-from briefing.pdf import documents
+from briefing.pdf import book, documents
 from briefing.pdf.cache import PdfCache, cache_root, shared_key
 from briefing.pdf.views import DiagramFn, Document
 from briefing.present import places
@@ -85,14 +86,15 @@ class Written:
 
 
 def plan(corpus: Corpus, diagram: DiagramFn | None = None) -> list[Planned]:
-    """Every PDF of the corpus: one per briefing, then the book; no path planned twice."""
+    """The PDF of every briefing, in the book's order; no path planned twice."""
     planned: list[Planned] = []
-    for sheet in corpus.sheets:
+    # In the order content/corpus.yaml gives (the site's home page too), then the others.
+    rank = {ref.target: n for n, ref in enumerate(corpus.settings.order)}
+    for sheet in sorted(corpus.sheets, key=lambda s: rank.get(s.id, len(rank))):
         if isinstance(sheet, records.Briefing):
             document = documents.briefing_document(corpus, sheet, diagram)
             planned.append(Planned(str(places.pdf_path(sheet)), document))
-    planned.append(Planned(places.BOOK, documents.book_document(corpus, diagram)))
-    paths = [p.path for p in planned]
+    paths = [p.path for p in planned] + [places.BOOK]
     if len(set(paths)) != len(paths):
         raise TemplateProblem("two PDFs would be written to the same path")
     return planned
@@ -295,17 +297,57 @@ def build_pdfs(
     env = environment(project.templates)
     css = stylesheet(project, paper)
     date = source_date()
-    htmls = {p.path: document_html(env, p.document, date) for p in plan(checked.corpus, diagram)}
+    planned = plan(checked.corpus, diagram)
+    htmls = {p.path: document_html(env, p.document, date) for p in planned}
     # In a site build, out_dir also holds what MkDocs wrote there (docs/pdf.md is pdf/index.html).
-    clashes = [path for path in htmls if (out_dir / path).exists()]
+    clashes = [path for path in [*htmls, places.BOOK] if (out_dir / path).exists()]
     if clashes:
         raise PdfBuildError(f"pdf/{clashes[0]} exists in the site already (from docs/?)")
+    docs = [p.document for p in planned]
+    back = book.back_html(env, checked.corpus, docs, date)
+    if back is not None:  # laid out beside the briefings, which it does not depend on
+        htmls[book.BACK] = back
     folder = cache_root(project.root) if use_cache else None
     store = None
     if folder is not None:
         store = PdfCache(folder / "pdf", shared_key(css, project.templates / "print", date))
-    done: dict[str, tuple[bytes, int, float]] = {}
     notices: list[str] = []
+    done = _laid_out(project, css, store, htmls, jobs, notices)
+
+    def front(html: str) -> tuple[bytes, int]:  # small: laid out here, not in a worker
+        data, pages, _ = _laid_out(project, css, store, {book.FRONT: html}, 1, notices)[book.FRONT]
+        return data, pages
+
+    started = time.perf_counter()
+    chapters = [book.BoundChapter(p.document, *done[p.path][:2]) for p in planned]
+    back_done = done.pop(book.BACK, None)
+    bound, pages = book.bind_book(
+        env, checked.corpus, chapters, back_done[:2] if back_done else None, front, date, store
+    )
+    print_notices(notices)  # each once
+    # The book's time: laying out its front and back parts, and binding.
+    spent = time.perf_counter() - started + (back_done[2] if back_done else 0.0)
+    done[places.BOOK] = (bound, pages, spent)
+    written = []
+    for path in [*(p.path for p in planned), places.BOOK]:
+        data, pages, seconds = done[path]
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(Written(target, pages, seconds))
+    return written
+
+
+def _laid_out(
+    project: Project,
+    css: str,
+    store: PdfCache | None,
+    htmls: dict[str, str],
+    jobs: int | None,
+    notices: list[str],
+) -> dict[str, tuple[bytes, int, float]]:
+    """Every document (path -> HTML) from the cache, or laid out and then kept in it."""
+    done: dict[str, tuple[bytes, int, float]] = {}
     for path, html in htmls.items():
         if store is not None and (hit := store.get(html)) is not None:
             done[path] = (hit[0], hit[1], 0.0)
@@ -316,16 +358,8 @@ def build_pdfs(
     for path, (data, pages, _) in rendered.items():
         if store is not None:
             store.put(htmls[path], data, pages, kept)
-    print_notices(notices)  # each once
     done.update(rendered)
-    written = []
-    for path in htmls:
-        data, pages, seconds = done[path]
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(Written(target, pages, seconds))
-    return written
+    return done
 
 
 def _carry_over(previous: Path, new: Path) -> None:

@@ -109,11 +109,13 @@ class Chapter:
 
 
 @dataclass(frozen=True)
-class FigureRow:
+class BookFigureRow:
+    """A row of the book's figures table: the figure, where it is filed, the briefings that
+    cite it (title and link to the chapter)."""
+
     figure: FigureView
     sheet_title: str
-    href: str
-    note: int
+    cited_in: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -164,12 +166,13 @@ class NoteView:
 
 @dataclass(frozen=True)
 class Part:
-    """A top-level division: chapters, the figures table or the notes."""
+    """A top-level division: chapters, the book's figures table or the notes."""
 
     anchor: str
     title: str | None
     chapters: tuple[Chapter, ...] = ()
-    figures: tuple[FigureRow, ...] = ()
+    book_figures: tuple[BookFigureRow, ...] = ()
+    citations: tuple[Citation, ...] = ()  # the book's list of the sources its briefings cite
     notes: tuple[NoteView, ...] = ()
 
 
@@ -195,3 +198,4 @@ class Document:
     toc: tuple[TocEntry, ...]
     book: bool
     compact: bool = False  # opens on the bottom line: no cover page, no contents page
+    sources_note: str = ""  # printed instead of the list of sources (the book's cover)
