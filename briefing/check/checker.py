@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefing.check.link import link
-from briefing.check.load import KINDS, discover, load_file
+from briefing.check.load import KINDS, Document, discover, load_data, load_file
+from briefing.check.memo import Loaded, SheetMemo
 from briefing.check.restatement import unsupported
 from briefing.check.review import due_for_review, warnings
 from briefing.check.settings import load_settings
@@ -43,21 +44,29 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(project: Project, workers: int = 1) -> Checked:
+def check(project: Project, workers: int = 1, memo: SheetMemo | None = None) -> Checked:
     """Load all, validate all, link, verify; raise ContentError with every problem found.
 
     workers: processes to load and validate a large corpus in (forked: see briefing.forked).
+    memo: sheets loaded by earlier checks of this process, reused where their file is
+    unchanged (the live preview; one process, so workers is ignored).
     """
     with collector_paused():
-        return _check(project, workers)
+        if memo is None:
+            return _check(project, workers, None)
+        with memo.lock:
+            return _check(project, 1, memo)
 
 
-def _check(project: Project, workers: int) -> Checked:
+def _check(project: Project, workers: int, memo: SheetMemo | None) -> Checked:
     files, misplaced = discover(project.root, project.content)
     # The vocabulary first: validating a relation looks its types up in it.
     vocabulary, unspoken = load_vocabulary(project.root, project.content)
     count = workers if len(files) >= PARALLEL_FROM else 1
-    shares = run_shares(lambda index, n: _load_and_validate(files, index, n, vocabulary), count)
+    if memo is not None:
+        shares = [_remembered(files, vocabulary, memo)]
+    else:
+        shares = run_shares(lambda i, n: _load_and_validate(files, i, n, vocabulary), count)
     placed = sorted((pair for share, _ in shares for pair in share), key=_position)
     sheets = [sheet for _, sheet in placed]
     # Sheets that failed to load or validate are reported once, not again at every reference.
@@ -105,3 +114,44 @@ def _load_and_validate(
         if sheet is not None:
             placed.append((position, sheet))
     return placed, [*problems, *reader.problems]
+
+
+def _remembered(
+    files: list[tuple[Path, str, str]], vocabulary: Vocabulary, memo: SheetMemo
+) -> tuple[list[Placed], list[Problem]]:
+    """As _load_and_validate for all files, reading only those changed since memo's check."""
+    memo.start(vocabulary)
+    reader = Reader(vocabulary)
+    placed: list[Placed] = []
+    problems: list[Problem] = []
+    for position, (path, shown, kind) in enumerate(files):
+        known = memo.files.get(shown)
+        try:
+            data = path.read_bytes()
+        except OSError:  # load_file says why, as a fresh check does
+            loaded = _load_one(reader, load_file(path, shown, kind), b"", kind)
+            memo.files.pop(shown, None)
+            memo.read += 1
+        else:
+            # Compared by bytes, not by size and mtime: a timestamp's granularity can hide
+            # a second save, and reading is a small part of loading (parsing is most of it).
+            if known is None or known.data != data or known.kind != kind:
+                known = _load_one(reader, load_data(data, path, shown, kind), data, kind)
+                memo.files[shown] = known
+                memo.read += 1
+            loaded = known
+        problems.extend(loaded.problems)
+        if loaded.sheet is not None:
+            placed.append((position, loaded.sheet))
+    memo.keep_only({shown for _, shown, _ in files})
+    return placed, problems
+
+
+def _load_one(
+    reader: Reader, found: tuple[Document | None, list[Problem]], data: bytes, kind: str
+) -> Loaded:
+    """Validate one loaded file; its record and all its problems, as the memo keeps them."""
+    document, problems = found
+    start = len(reader.problems)
+    sheet = validate_document(reader, document) if document is not None else None
+    return Loaded(data, kind, sheet, (*problems, *reader.problems[start:]))
