@@ -4,11 +4,14 @@ only the pages a save changed are rebuilt, and the served site then equals a cle
 from __future__ import annotations
 
 import logging
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from briefing.project import Project
 from briefing.web import preview
@@ -102,3 +105,68 @@ def test_a_change_to_mkdocs_yml_or_docs_rebuilds_every_page(tmp_path: Path) -> N
     settings = project.root / "mkdocs.yml"
     settings.write_text(settings.read_text() + "\n# edited\n", encoding="utf-8")
     assert _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))) == first
+
+
+def clean_copy(project: Project, tmp_path: Path, name: str) -> Path:
+    """A clean build of a copy of project (a new folder, so nothing the preview process
+    remembers of project applies); the built site without its time-stamped sitemap."""
+    copy = tmp_path / name
+    shutil.copytree(project.root, copy / "project")
+    # The preview's state is the process's (one server per process): keep the served one.
+    serving = preview._PREVIEW[0]
+    try:
+        served(Project(copy / "project"), copy / "site", dirty=False)
+    finally:
+        preview._PREVIEW[0] = serving
+    return copy / "site"
+
+
+def same_site(one: Path, other: Path) -> None:
+    files = [snapshot(one), snapshot(other)]
+    for found in files:
+        found.pop("sitemap.xml.gz", None)  # gzip stamps the time
+    assert files[0] == files[1]
+
+
+def test_saves_adds_deletes_and_errors_each_serve_what_a_clean_build_does(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = make_corpus(tmp_path)
+    site = tmp_path / "served"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    _build(config)
+    actors = project.content / "actors"
+    first = sorted(actors.glob("*.yaml"))[0]
+    extra = actors / "extra.yaml"
+    page = site / "actors" / first.stem / "index.html"
+    saves = [
+        lambda: edit(project, f"actors/{first.name}", "summary:", "summary: Freshly edited."),
+        lambda: extra.write_text(
+            first.read_text(encoding="utf-8").replace(f"id: {first.stem}", "id: extra"),
+            encoding="utf-8",
+        ),
+        # The new sheet is named from another: that one's page changes too (its backlinks).
+        lambda: edit(project, "actors/extra.yaml", "summary:", "summary: See [[china]]."),
+        lambda: extra.unlink(),
+        lambda: edit(project, f"actors/{first.name}", "Freshly", "Newly"),
+        # A template edited: every page is rendered again.
+        lambda: (project.templates / "actor.md.j2").write_text(
+            (project.templates / "actor.md.j2").read_text(encoding="utf-8") + "\nEdited.\n",
+            encoding="utf-8",
+        ),
+    ]
+    for step, save in enumerate(saves):
+        save()
+        _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+        same_site(site, clean_copy(project, tmp_path, f"clean-{step}"))
+    # A save that breaks a sheet: the rebuild fails naming the place, the page stays served.
+    before = page.read_bytes()
+    edit(project, f"actors/{first.name}", "summary:", "summary: See [[nowhere]].")
+    with pytest.raises(Abort):
+        _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+    assert re.search(rf"^content/actors/{first.name}:\d+:\d+: .*'nowhere'", caplog.text, re.M)
+    assert page.read_bytes() == before
+    edit(project, f"actors/{first.name}", "summary: See [[nowhere]].", "summary:")
+    _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+    same_site(site, clean_copy(project, tmp_path, "clean-fixed"))
