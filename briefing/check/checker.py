@@ -7,15 +7,16 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 
-from briefing.check.link import link
+from briefing.check.link import Corpus, link
 from briefing.check.load import KINDS, Document, discover, load_data, load_file
 from briefing.check.memo import Loaded, SheetMemo
 from briefing.check.restatement import unsupported
 from briefing.check.review import due_for_review, warnings
 from briefing.check.settings import load_settings
 from briefing.check.validate import Reader, validate_document
-from briefing.check.verify import Checked, verify, with_source_places
+from briefing.check.verify import Checked, SourceText, verify, with_source_places
 from briefing.check.vocabulary import load_vocabulary
 from briefing.forked import run_shares, share_of
 from briefing.model import records
@@ -73,16 +74,44 @@ def _check(project: Project, workers: int, memo: SheetMemo | None) -> Checked:
     stems = (path.stem for kind in KINDS for path in project.content.glob(f"{kind}/*.yaml"))
     settings, unsettled = load_settings(project.root, project.content)
     corpus, unresolved = link(sheets, unchecked=stems, settings=settings, vocabulary=vocabulary)
-    texts, unverified = verify(project.root, corpus)
     loaded = (p for _, found in shares for p in found)
-    problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved, *unverified]
-    if not problems:
+    problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved]
+    sound = not problems
+    # Verifying here, while a forked worker (a large corpus's) runs the rules that read only
+    # the linked corpus: they take as long as verifying, and return only their problems.
+    shares_after = run_shares(
+        lambda i, n: _after_link(project.root, corpus, i, n, sound), count if sound else 1
+    )
+    verified, rules = shares_after[0][0], shares_after[-1][1]
+    assert verified is not None and (rules is not None or not sound)
+    texts, unverified = verified
+    problems.extend(unverified)
+    if not problems and rules is not None:
         # Restatement reads every sheet's supporting statements: only on a sound corpus.
-        problems = unsupported(corpus)
-    if problems:
+        problems = rules[0]
+    if problems or rules is None:
         raise ContentError(problems)
-    warned, due = sorted(warnings(corpus)), sorted(due_for_review(corpus))
-    return Checked(with_source_places(corpus, texts), texts, tuple(warned), tuple(due))
+    _, warned, due = rules
+    return Checked(with_source_places(corpus, texts), texts, warned, due)
+
+
+# What follows linking: verification (its source texts and problems); the problems of the
+# rules over the corpus (restatement), its warnings and its review notices.
+Verified = tuple[MappingProxyType[str, SourceText], list[Problem]]
+Rules = tuple[list[Problem], tuple[Problem, ...], tuple[Problem, ...]]
+
+
+def _after_link(
+    root: Path, corpus: Corpus, index: int, count: int, sound: bool
+) -> tuple[Verified | None, Rules | None]:
+    """Share index of count of what follows linking: verify in the first, the rules over
+    the corpus (only on a sound corpus: see _check) in the last."""
+    verified = verify(root, corpus) if index == 0 else None
+    rules: Rules | None = None
+    if sound and index == count - 1:
+        warned, due = sorted(warnings(corpus)), sorted(due_for_review(corpus))
+        rules = (unsupported(corpus), tuple(warned), tuple(due))
+    return verified, rules
 
 
 # Sheet files from which loading and validating are shared out among forked processes.
