@@ -77,41 +77,43 @@ def _check(project: Project, workers: int, memo: SheetMemo | None) -> Checked:
     loaded = (p for _, found in shares for p in found)
     problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved]
     sound = not problems
-    # Verifying here, while a forked worker (a large corpus's) runs the rules that read only
-    # the linked corpus: they take as long as verifying, and return only their problems.
+    # Verifying here, while a forked worker (a large corpus's) runs restatement, which reads
+    # only the linked corpus and returns only its problems (see _after_link).
     shares_after = run_shares(
         lambda i, n: _after_link(project.root, corpus, i, n, sound), count if sound else 1
     )
-    verified, rules = shares_after[0][0], shares_after[-1][1]
-    assert verified is not None and (rules is not None or not sound)
+    (verified, notices, _), restated = shares_after[0], shares_after[-1][2]
+    assert verified is not None
     texts, unverified = verified
     problems.extend(unverified)
-    if not problems and rules is not None:
+    if not problems and restated is not None:
         # Restatement reads every sheet's supporting statements: only on a sound corpus.
-        problems = rules[0]
-    if problems or rules is None:
+        problems = restated
+    if problems or notices is None:
         raise ContentError(problems)
-    _, warned, due = rules
+    warned, due = notices
     return Checked(with_source_places(corpus, texts), texts, warned, due)
 
 
-# What follows linking: verification (its source texts and problems); the problems of the
-# rules over the corpus (restatement), its warnings and its review notices.
+# What follows linking: verification (its source texts and problems); the warnings and
+# review notices; the problems of the rules over the corpus (restatement).
 Verified = tuple[MappingProxyType[str, SourceText], list[Problem]]
-Rules = tuple[list[Problem], tuple[Problem, ...], tuple[Problem, ...]]
+Notices = tuple[tuple[Problem, ...], tuple[Problem, ...]]
+AfterLink = tuple[Verified | None, Notices | None, list[Problem] | None]
 
 
-def _after_link(
-    root: Path, corpus: Corpus, index: int, count: int, sound: bool
-) -> tuple[Verified | None, Rules | None]:
-    """Share index of count of what follows linking: verify in the first, the rules over
-    the corpus (only on a sound corpus: see _check) in the last."""
-    verified = verify(root, corpus) if index == 0 else None
-    rules: Rules | None = None
+def _after_link(root: Path, corpus: Corpus, index: int, count: int, sound: bool) -> AfterLink:
+    """Share index of count of what follows linking: verify, warnings and notices in the
+    first, restatement in the last (the last two only on a sound corpus: see _check);
+    restatement takes about as long as the others together."""
+    verified, notices, restated = None, None, None
+    if index == 0:
+        verified = verify(root, corpus)
+        if sound:
+            notices = (tuple(sorted(warnings(corpus))), tuple(sorted(due_for_review(corpus))))
     if sound and index == count - 1:
-        warned, due = sorted(warnings(corpus)), sorted(due_for_review(corpus))
-        rules = (unsupported(corpus), tuple(warned), tuple(due))
-    return verified, rules
+        restated = unsupported(corpus)
+    return verified, notices, restated
 
 
 # Sheet files from which loading and validating are shared out among forked processes.
