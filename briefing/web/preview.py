@@ -28,11 +28,14 @@ Nothing here runs in `briefing build`, which always builds every page.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import shutil
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
@@ -52,6 +55,8 @@ class _Preview:
     urls: dict[str, str] = field(default_factory=dict)  # generated file -> its dest path
     pages: set[str] = field(default_factory=set)  # the URL of every page of the site
     rebuilt: int = 0  # pages handed to MkDocs in the latest build
+    # Content hash -> (Markdown, front matter) of generated pages read without being rebuilt.
+    sources: dict[str, tuple[str, MutableMapping[str, Any]]] = field(default_factory=dict)
 
 
 # The site this process serves (the hook module outlives each of the server's rebuilds).
@@ -135,14 +140,29 @@ def read_unchanged(config: MkDocsConfig, files: Files) -> None:
         return
     tags = config.plugins.get("material/tags") or config.plugins.get("tags")
     mappings = getattr(tags, "mappings", None)
+    state = _state(config)
+    # MkDocs' own reading, unless another plugin reads pages its own way.
+    own_reading = not config.plugins.events["page_read_source"]
+    sources: dict[str, tuple[str, MutableMapping[str, Any]]] = {}
     for file in files.documentation_pages():
         page = file.page
         if page is None or file.is_modified():
             continue
-        if page.markdown is None:
+        digest = state.hashes.get(file.src_uri) if file.generated_by is not None else None
+        if page.markdown is None and digest is not None and own_reading:
+            # The same text parses to the same front matter (PyYAML's pure-Python loader
+            # took a tenth of a save's rebuild): parsed once while the page is unchanged.
+            known = state.sources.get(digest)
+            if known is None:
+                page.read_source(config)
+                known = (page.markdown or "", copy.deepcopy(page.meta))
+            page.markdown, page.meta = known[0], copy.deepcopy(known[1])
+            sources[digest] = known
+        elif page.markdown is None:
             page.read_source(config)
         if mappings is not None and page.markdown is not None:
             mappings.add(page, page.markdown)
+    state.sources = sources
 
 
 def pages_rebuilt(config: MkDocsConfig) -> int:
