@@ -155,14 +155,27 @@ def read_unchanged(config: MkDocsConfig, files: Files) -> None:
             known = state.sources.get(digest)
             if known is None:
                 page.read_source(config)
-                known = (page.markdown or "", copy.deepcopy(page.meta))
-            page.markdown, page.meta = known[0], copy.deepcopy(known[1])
+                known = (page.markdown or "", _copied(page.meta))
+            page.markdown, page.meta = known[0], _copied(known[1])
             sources[digest] = known
         elif page.markdown is None:
             page.read_source(config)
         if mappings is not None and page.markdown is not None:
             mappings.add(page, page.markdown)
     state.sources = sources
+
+
+def _copied(value: Any) -> Any:
+    """A copy of parsed front matter that shares nothing mutable with it (a plugin may change
+    a page's meta): copy.deepcopy's bookkeeping cost as much as parsing it again."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    if kind in (str, int, float, bool, type(None)):
+        return value
+    return copy.deepcopy(value)  # what else PyYAML's safe loader makes (dates, sets...)
 
 
 def pages_rebuilt(config: MkDocsConfig) -> int:
