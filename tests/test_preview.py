@@ -173,3 +173,45 @@ def test_saves_adds_deletes_and_errors_each_serve_what_a_clean_build_does(
     _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
     same_site(site, clean_copy(project, tmp_path, "clean-fixed"))
     assert "axis" in (site / "tags/index.html").read_text(encoding="utf-8")
+
+
+def test_the_preview_is_told_of_a_save_without_polling(tmp_path: Path) -> None:
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.inotify import InotifyObserver
+
+    docs, content = tmp_path / "docs", tmp_path / "content"
+    docs.mkdir()
+    content.mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(docs))
+    server.watch(str(docs))
+    preview.watch_without_polling(server, [str(content)])
+    server.watch(str(content))  # what MkDocs does next: counted, not watched twice
+    assert isinstance(server.observer, InotifyObserver)
+    assert len(server._watch_refs) == 2
+    server.observer.start()
+    try:
+        (content / "sheet.yaml").write_text("id: x\n", encoding="utf-8")
+        with server._rebuild_cond:
+            # MkDocs polls every 0.5 s; told by the kernel, the server knows well before.
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=0.4)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
+def test_the_preview_polls_when_the_system_refuses_inotify(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.inotify import InotifyObserver
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(24, "inotify instance limit reached")
+
+    monkeypatch.setattr(InotifyObserver, "schedule", refuse)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path))
+    polling = server.observer
+    preview.watch_without_polling(server, [str(tmp_path)])
+    assert server.observer is polling
+    assert server._watched_paths == {str(tmp_path): 1}

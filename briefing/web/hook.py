@@ -37,7 +37,8 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
 
 
 def on_serve(server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> Any:
-    return preview.watch_without_polling(server)  # a save is seen at once, not polled for
+    # A save is seen at once, not polled for.
+    return preview.watch_without_polling(server, list(config.watch))
 
 
 @event_priority(200)  # before the tags plugin fills its listings (priority 100)

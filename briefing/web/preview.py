@@ -183,23 +183,29 @@ def pages_rebuilt(config: MkDocsConfig) -> int:
     return _state(config).rebuilt
 
 
-def watch_without_polling(server: LiveReloadServer) -> LiveReloadServer:
+def watch_without_polling(server: LiveReloadServer, later: list[str]) -> LiveReloadServer:
     """Have the server watch its paths through inotify rather than polling, where it can.
 
     Called from the server's on_serve event, before the server starts its observer: the
-    paths watched so far are watched again through the new observer, and the later ones
-    (mkdocs.yml's watch list) through it too, as the server's watch() uses its observer.
+    paths watched so far, and those the server watches next (mkdocs.yml's watch list, given
+    as later; watching a path again then only counts it), are watched through inotify. If
+    the system refuses (its limit of inotify instances reached), MkDocs' polling stays.
     """
     try:
         from watchdog.observers.inotify import InotifyObserver
     except ImportError:  # not Linux: MkDocs' polling stays
         return server
-    watched = dict(server._watched_paths)
-    # MkDocs types its observer as the polling one; both are watchdog BaseObservers.
-    server.observer = InotifyObserver()  # type: ignore[assignment]
-    server._watched_paths.clear()
-    server._watch_refs.clear()
-    for path, count in watched.items():
-        for _ in range(count):
+    polling, watched, refs = server.observer, dict(server._watched_paths), server._watch_refs
+    try:
+        # MkDocs types its observer as the polling one; both are watchdog BaseObservers.
+        server.observer = InotifyObserver()  # type: ignore[assignment]
+        server._watched_paths, server._watch_refs = {}, {}
+        for path, count in watched.items():
+            for _ in range(count):
+                server.watch(path)
+        for path in later:
             server.watch(path)
+            server._watched_paths[os.path.abspath(path)] -= 1  # the server's own watch() adds it
+    except OSError:
+        server.observer, server._watched_paths, server._watch_refs = polling, watched, refs
     return server
