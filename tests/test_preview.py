@@ -188,8 +188,13 @@ def test_the_preview_is_told_of_a_save_without_polling(tmp_path: Path) -> None:
     server.watch(str(content))  # what MkDocs does next: counted, not watched twice
     assert isinstance(server.observer, InotifyObserver)
     assert len(server._watch_refs) == 2
+    (content / "old.yaml").write_text("id: old\n", encoding="utf-8")
     server.observer.start()
     try:
+        # A build reads every sheet: reading is no change (or every build starts another).
+        assert (content / "old.yaml").read_text(encoding="utf-8") == "id: old\n"
+        with server._rebuild_cond:
+            assert not server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=0.3)
         (content / "sheet.yaml").write_text("id: x\n", encoding="utf-8")
         with server._rebuild_cond:
             # MkDocs polls every 0.5 s; told by the kernel, the server knows well before.

@@ -40,6 +40,8 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
+from watchdog import events
+from watchdog.observers.api import ObservedWatch
 
 # Where a page's Markdown includes a listing of tags (Material's tags plugin).
 TAGS_LISTING = "<!-- material/tags"
@@ -183,6 +185,19 @@ def pages_rebuilt(config: MkDocsConfig) -> int:
     return _state(config).rebuilt
 
 
+# The file-system events that mean a file changed (inotify also reports opens and reads).
+CHANGES = (
+    events.FileCreatedEvent,
+    events.FileModifiedEvent,
+    events.FileClosedEvent,  # closed after writing
+    events.FileMovedEvent,
+    events.FileDeletedEvent,
+    events.DirCreatedEvent,
+    events.DirMovedEvent,
+    events.DirDeletedEvent,
+)
+
+
 def watch_without_polling(server: LiveReloadServer, later: list[str]) -> LiveReloadServer:
     """Have the server watch its paths through inotify rather than polling, where it can.
 
@@ -195,10 +210,20 @@ def watch_without_polling(server: LiveReloadServer, later: list[str]) -> LiveRel
         from watchdog.observers.inotify import InotifyObserver
     except ImportError:  # not Linux: MkDocs' polling stays
         return server
+
+    class ChangesOnly(InotifyObserver):
+        """Reports what polling sees (a file made, changed, moved or deleted), not reads:
+        every build opens the sheets, and MkDocs rebuilds on any event, so reporting
+        opened files (inotify does) rebuilt the site over and over."""
+
+        def schedule(self, *args: Any, **kwargs: Any) -> ObservedWatch:
+            kwargs["event_filter"] = kwargs.get("event_filter") or list(CHANGES)
+            return super().schedule(*args, **kwargs)
+
     polling, watched, refs = server.observer, dict(server._watched_paths), server._watch_refs
     try:
         # MkDocs types its observer as the polling one; both are watchdog BaseObservers.
-        server.observer = InotifyObserver()  # type: ignore[assignment]
+        server.observer = ChangesOnly()  # type: ignore[assignment]
         server._watched_paths, server._watch_refs = {}, {}
         for path, count in watched.items():
             for _ in range(count):
