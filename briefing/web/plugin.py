@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from briefing.check.checker import check
+from briefing.check.checker import check, collector_paused
 from briefing.check.memo import SheetMemo
 from briefing.check.review import due_sheets, today
 from briefing.check.settings import load_settings
@@ -101,10 +101,13 @@ class SitePages(BasePlugin[_NoOptions]):
                 serving = self.command == "serve"
                 loaded, rendered = preview_memo(project.root) if serving else (None, None)
                 checked = check(project, memo=loaded)
-                pages = render_site_pages(project, checked=checked, memo=rendered)
+                # Rendering makes objects that live on (the memo keeps every context): a
+                # full collection scanned them all, most saves (0.07 s at 1,000 sheets).
+                with collector_paused():
+                    pages = render_site_pages(project, checked=checked, memo=rendered)
+                    texts = {**archives(checked), **data_files(checked)}
             except BriefingError as error:
                 raise PluginError(f"the content has problems:\n{error}") from None
-            texts = {**archives(checked), **data_files(checked)}
             if self.command == "serve":
                 due = due_sheets(checked.corpus, today())
                 self.review_due = {sheet_page(sheet): date.value for sheet, date in due}
