@@ -188,6 +188,7 @@ def test_the_preview_is_told_of_a_save_without_polling(tmp_path: Path) -> None:
     server.watch(str(content))  # what MkDocs does next: counted, not watched twice
     assert isinstance(server.observer, InotifyObserver)
     assert len(server._watch_refs) == 2
+    assert server.build_delay == preview.QUIET_BEFORE_BUILD
     (content / "old.yaml").write_text("id: old\n", encoding="utf-8")
     server.observer.start()
     try:

@@ -198,6 +198,10 @@ CHANGES = (
 )
 
 
+# Seconds without a change before a rebuild starts, when inotify reports changes.
+QUIET_BEFORE_BUILD = 0.05
+
+
 def watch_without_polling(server: LiveReloadServer, later: list[str]) -> LiveReloadServer:
     """Have the server watch its paths through inotify rather than polling, where it can.
 
@@ -233,4 +237,8 @@ def watch_without_polling(server: LiveReloadServer, later: list[str]) -> LiveRel
             server._watched_paths[os.path.abspath(path)] -= 1  # the server's own watch() adds it
     except OSError:
         server.observer, server._watched_paths, server._watch_refs = polling, watched, refs
+        return server
+    # MkDocs waits for 0.1 s without events before building, to take a burst of changes
+    # (a checkout) as one; told at once rather than every half second, half of it does.
+    server.build_delay = QUIET_BEFORE_BUILD
     return server
