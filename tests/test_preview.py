@@ -4,11 +4,14 @@ only the pages a save changed are rebuilt, and the served site then equals a cle
 from __future__ import annotations
 
 import logging
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from briefing.project import Project
 from briefing.web import preview
@@ -102,3 +105,119 @@ def test_a_change_to_mkdocs_yml_or_docs_rebuilds_every_page(tmp_path: Path) -> N
     settings = project.root / "mkdocs.yml"
     settings.write_text(settings.read_text() + "\n# edited\n", encoding="utf-8")
     assert _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))) == first
+
+
+def clean_copy(project: Project, tmp_path: Path, name: str) -> Path:
+    """A clean build of a copy of project (a new folder, so nothing the preview process
+    remembers of project applies); the built site without its time-stamped sitemap."""
+    copy = tmp_path / name
+    shutil.copytree(project.root, copy / "project")
+    # The preview's state is the process's (one server per process): keep the served one.
+    serving = preview._PREVIEW[0]
+    try:
+        served(Project(copy / "project"), copy / "site", dirty=False)
+    finally:
+        preview._PREVIEW[0] = serving
+    return copy / "site"
+
+
+def same_site(one: Path, other: Path) -> None:
+    files = [snapshot(one), snapshot(other)]
+    for found in files:
+        found.pop("sitemap.xml.gz", None)  # gzip stamps the time
+    assert files[0] == files[1]
+
+
+def test_saves_adds_deletes_and_errors_each_serve_what_a_clean_build_does(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = make_corpus(tmp_path)
+    actors = project.content / "actors"
+    first, *others = sorted(actors.glob("*.yaml"))
+    for tagged in others:  # pages not rebuilt still give their tags to the tags listing
+        tagged.write_text(tagged.read_text(encoding="utf-8") + "tags: [axis]\n", encoding="utf-8")
+    site = tmp_path / "served"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    _build(config)
+    extra = actors / "extra.yaml"
+    page = site / "actors" / first.stem / "index.html"
+    saves = [
+        lambda: edit(project, f"actors/{first.name}", "summary:", "summary: Freshly edited."),
+        lambda: extra.write_text(
+            first.read_text(encoding="utf-8").replace(f"id: {first.stem}", "id: extra"),
+            encoding="utf-8",
+        ),
+        # The new sheet is named from another: that one's page changes too (its backlinks).
+        lambda: edit(project, "actors/extra.yaml", "summary:", "summary: See [[china]]."),
+        lambda: extra.unlink(),
+        lambda: edit(project, f"actors/{first.name}", "Freshly", "Newly"),
+        # A template edited: every page is rendered again.
+        lambda: (project.templates / "actor.md.j2").write_text(
+            (project.templates / "actor.md.j2").read_text(encoding="utf-8") + "\nEdited.\n",
+            encoding="utf-8",
+        ),
+    ]
+    for step, save in enumerate(saves):
+        save()
+        _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+        same_site(site, clean_copy(project, tmp_path, f"clean-{step}"))
+    # A save that breaks a sheet: the rebuild fails naming the place, the page stays served.
+    before = page.read_bytes()
+    edit(project, f"actors/{first.name}", "summary:", "summary: See [[nowhere]].")
+    with pytest.raises(Abort):
+        _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+    assert re.search(rf"^content/actors/{first.name}:\d+:\d+: .*'nowhere'", caplog.text, re.M)
+    assert page.read_bytes() == before
+    edit(project, f"actors/{first.name}", "summary: See [[nowhere]].", "summary:")
+    _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+    same_site(site, clean_copy(project, tmp_path, "clean-fixed"))
+    assert "axis" in (site / "tags/index.html").read_text(encoding="utf-8")
+
+
+def test_the_preview_is_told_of_a_save_without_polling(tmp_path: Path) -> None:
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.inotify import InotifyObserver
+
+    docs, content = tmp_path / "docs", tmp_path / "content"
+    docs.mkdir()
+    content.mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(docs))
+    server.watch(str(docs))
+    preview.watch_without_polling(server, [str(content)])
+    server.watch(str(content))  # what MkDocs does next: counted, not watched twice
+    assert isinstance(server.observer, InotifyObserver)
+    assert len(server._watch_refs) == 2
+    assert server.build_delay == preview.QUIET_BEFORE_BUILD
+    (content / "old.yaml").write_text("id: old\n", encoding="utf-8")
+    server.observer.start()
+    try:
+        # A build reads every sheet: reading is no change (or every build starts another).
+        assert (content / "old.yaml").read_text(encoding="utf-8") == "id: old\n"
+        with server._rebuild_cond:
+            assert not server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=0.3)
+        (content / "sheet.yaml").write_text("id: x\n", encoding="utf-8")
+        with server._rebuild_cond:
+            # MkDocs polls every 0.5 s; told by the kernel, the server knows well before.
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=0.4)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
+def test_the_preview_polls_when_the_system_refuses_inotify(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.inotify import InotifyObserver
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(24, "inotify instance limit reached")
+
+    monkeypatch.setattr(InotifyObserver, "schedule", refuse)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path))
+    polling = server.observer
+    preview.watch_without_polling(server, [str(tmp_path)])
+    assert server.observer is polling
+    assert server._watched_paths == {str(tmp_path): 1}

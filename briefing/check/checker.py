@@ -7,14 +7,16 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 
-from briefing.check.link import link
-from briefing.check.load import KINDS, discover, load_file
+from briefing.check.link import Corpus, link
+from briefing.check.load import KINDS, Document, discover, load_data, load_file
+from briefing.check.memo import Loaded, SheetMemo
 from briefing.check.restatement import unsupported
 from briefing.check.review import due_for_review, warnings
 from briefing.check.settings import load_settings
 from briefing.check.validate import Reader, validate_document
-from briefing.check.verify import Checked, verify, with_source_places
+from briefing.check.verify import Checked, SourceText, verify, with_source_places
 from briefing.check.vocabulary import load_vocabulary
 from briefing.forked import run_shares, share_of
 from briefing.model import records
@@ -43,37 +45,75 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(project: Project, workers: int = 1) -> Checked:
+def check(project: Project, workers: int = 1, memo: SheetMemo | None = None) -> Checked:
     """Load all, validate all, link, verify; raise ContentError with every problem found.
 
     workers: processes to load and validate a large corpus in (forked: see briefing.forked).
+    memo: sheets loaded by earlier checks of this process, reused where their file is
+    unchanged (the live preview; one process, so workers is ignored).
     """
     with collector_paused():
-        return _check(project, workers)
+        if memo is None:
+            return _check(project, workers, None)
+        with memo.lock:
+            return _check(project, 1, memo)
 
 
-def _check(project: Project, workers: int) -> Checked:
+def _check(project: Project, workers: int, memo: SheetMemo | None) -> Checked:
     files, misplaced = discover(project.root, project.content)
     # The vocabulary first: validating a relation looks its types up in it.
     vocabulary, unspoken = load_vocabulary(project.root, project.content)
     count = workers if len(files) >= PARALLEL_FROM else 1
-    shares = run_shares(lambda index, n: _load_and_validate(files, index, n, vocabulary), count)
+    if memo is not None:
+        shares = [_remembered(files, vocabulary, memo)]
+    else:
+        shares = run_shares(lambda i, n: _load_and_validate(files, i, n, vocabulary), count)
     placed = sorted((pair for share, _ in shares for pair in share), key=_position)
     sheets = [sheet for _, sheet in placed]
     # Sheets that failed to load or validate are reported once, not again at every reference.
     stems = (path.stem for kind in KINDS for path in project.content.glob(f"{kind}/*.yaml"))
     settings, unsettled = load_settings(project.root, project.content)
     corpus, unresolved = link(sheets, unchecked=stems, settings=settings, vocabulary=vocabulary)
-    texts, unverified = verify(project.root, corpus)
     loaded = (p for _, found in shares for p in found)
-    problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved, *unverified]
-    if not problems:
+    problems = [*misplaced, *unspoken, *loaded, *unsettled, *unresolved]
+    sound = not problems
+    # Verifying here, while a forked worker (a large corpus's) runs restatement, which reads
+    # only the linked corpus and returns only its problems (see _after_link).
+    shares_after = run_shares(
+        lambda i, n: _after_link(project.root, corpus, i, n, sound), count if sound else 1
+    )
+    (verified, notices, _), restated = shares_after[0], shares_after[-1][2]
+    assert verified is not None
+    texts, unverified = verified
+    problems.extend(unverified)
+    if not problems and restated is not None:
         # Restatement reads every sheet's supporting statements: only on a sound corpus.
-        problems = unsupported(corpus)
-    if problems:
+        problems = restated
+    if problems or notices is None:
         raise ContentError(problems)
-    warned, due = sorted(warnings(corpus)), sorted(due_for_review(corpus))
-    return Checked(with_source_places(corpus, texts), texts, tuple(warned), tuple(due))
+    warned, due = notices
+    return Checked(with_source_places(corpus, texts), texts, warned, due)
+
+
+# What follows linking: verification (its source texts and problems); the warnings and
+# review notices; the problems of the rules over the corpus (restatement).
+Verified = tuple[MappingProxyType[str, SourceText], list[Problem]]
+Notices = tuple[tuple[Problem, ...], tuple[Problem, ...]]
+AfterLink = tuple[Verified | None, Notices | None, list[Problem] | None]
+
+
+def _after_link(root: Path, corpus: Corpus, index: int, count: int, sound: bool) -> AfterLink:
+    """Share index of count of what follows linking: verify, warnings and notices in the
+    first, restatement in the last (the last two only on a sound corpus: see _check);
+    restatement takes about as long as the others together."""
+    verified, notices, restated = None, None, None
+    if index == 0:
+        verified = verify(root, corpus)
+        if sound:
+            notices = (tuple(sorted(warnings(corpus))), tuple(sorted(due_for_review(corpus))))
+    if sound and index == count - 1:
+        restated = unsupported(corpus)
+    return verified, notices, restated
 
 
 # Sheet files from which loading and validating are shared out among forked processes.
@@ -105,3 +145,44 @@ def _load_and_validate(
         if sheet is not None:
             placed.append((position, sheet))
     return placed, [*problems, *reader.problems]
+
+
+def _remembered(
+    files: list[tuple[Path, str, str]], vocabulary: Vocabulary, memo: SheetMemo
+) -> tuple[list[Placed], list[Problem]]:
+    """As _load_and_validate for all files, reading only those changed since memo's check."""
+    memo.start(vocabulary)
+    reader = Reader(vocabulary)
+    placed: list[Placed] = []
+    problems: list[Problem] = []
+    for position, (path, shown, kind) in enumerate(files):
+        known = memo.files.get(shown)
+        try:
+            data = path.read_bytes()
+        except OSError:  # load_file says why, as a fresh check does
+            loaded = _load_one(reader, load_file(path, shown, kind), b"", kind)
+            memo.files.pop(shown, None)
+            memo.read += 1
+        else:
+            # Compared by bytes, not by size and mtime: a timestamp's granularity can hide
+            # a second save, and reading is a small part of loading (parsing is most of it).
+            if known is None or known.data != data or known.kind != kind:
+                known = _load_one(reader, load_data(data, path, shown, kind), data, kind)
+                memo.files[shown] = known
+                memo.read += 1
+            loaded = known
+        problems.extend(loaded.problems)
+        if loaded.sheet is not None:
+            placed.append((position, loaded.sheet))
+    memo.keep_only({shown for _, shown, _ in files})
+    return placed, problems
+
+
+def _load_one(
+    reader: Reader, found: tuple[Document | None, list[Problem]], data: bytes, kind: str
+) -> Loaded:
+    """Validate one loaded file; its record and all its problems, as the memo keeps them."""
+    document, problems = found
+    start = len(reader.problems)
+    sheet = validate_document(reader, document) if document is not None else None
+    return Loaded(data, kind, sheet, (*problems, *reader.problems[start:]))

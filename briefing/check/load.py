@@ -36,6 +36,13 @@ def load_file(path: Path, shown_as: str, kind: str) -> tuple[Document | None, li
         data = path.read_bytes()
     except OSError as error:
         return None, [Problem(Loc(shown_as), f"cannot read the file: {error.strerror}")]
+    return load_data(data, path, shown_as, kind)
+
+
+def load_data(
+    data: bytes, path: Path, shown_as: str, kind: str
+) -> tuple[Document | None, list[Problem]]:
+    """One sheet file's bytes, read from path, strictly."""
     text, problems = decode(shown_as, data)
     if text is None:
         return None, problems

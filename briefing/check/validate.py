@@ -34,6 +34,8 @@ DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 TEXT_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.txt")
 URL_SCHEMES = ("https", "http", "mailto")
 INVALID = object()
+# Fields, by name with the record attribute each fills, and the same pairs in order.
+_Layout = tuple[tuple[Field, ...], dict[str, tuple[Field, str]], tuple[tuple[Field, str], ...]]
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -96,10 +98,14 @@ class Reader:
         self.problems: list[Problem] = []
         # The types 'term' fields may name (content/vocabulary.yaml's, or built in).
         self.vocabulary = vocabulary
+        self.relation_types = vocabulary.relation  # a property that builds it anew
         self.terms: dict[str, Collection[str]] = {
-            "relation": vocabulary.relation,
+            "relation": self.relation_types,
             "event": vocabulary.event,
         }
+        # By id of a tuple of fields (kept, so the id stays its own): see _Layout. Field.key
+        # is a property, and read_object asked it about 40 times per sheet.
+        self._layouts: dict[int, _Layout] = {}
 
     def fail(self, loc: Loc, message: str) -> object:
         self.problems.append(Problem(loc, message))
@@ -231,32 +237,34 @@ class Reader:
         **extra: Any,
     ) -> Any:
         """A mapping -> record(**fields, **extra, loc=...), or INVALID."""
-        by_name = {f.name: f for f in fields}
+        layout = self._layouts.get(id(fields))
+        if layout is None or layout[0] is not fields:
+            keyed = tuple((f, f.key) for f in fields)
+            layout = self._layouts[id(fields)] = (fields, {f.name: (f, k) for f, k in keyed}, keyed)
+        _, by_name, keyed = layout
         values: dict[str, Any] = {}
         for entry in node.entries:
-            field = by_name.get(entry.key)
-            if field is None:
+            found = by_name.get(entry.key)
+            if found is None:
                 hint = suggest(entry.key, by_name) or f" (allowed: {', '.join(by_name)})"
                 self.fail(entry.key_loc, f"unknown field '{entry.key}' in {what}{hint}")
                 continue
-            values[field.key] = self.read(field, entry.value)
-            if values[field.key] is None and field.required:
-                values[field.key] = self.fail(
-                    entry.value.loc, f"'{field.name}' is empty; fill it in"
-                )
-        for field in fields:
-            if field.key not in values:
+            field, key = found
+            value = self.read(field, entry.value)
+            if value is None and field.required:
+                value = self.fail(entry.value.loc, f"'{field.name}' is empty; fill it in")
+            values[key] = value
+        for field, key in keyed:
+            if key not in values:
                 if field.required:
-                    values[field.key] = self.fail(
+                    values[key] = self.fail(
                         node.loc,
                         f"missing required field '{field.name}' in {what}; add '{field.name}: ...'",
                     )
                 else:
-                    values[field.key] = () if field.shape == "list" else None
-            elif field.shape == "list" and field.required and values[field.key] == ():
-                values[field.key] = self.fail(
-                    node.loc, f"'{field.name}' must list at least one item"
-                )
+                    values[key] = () if field.shape == "list" else None
+            elif field.shape == "list" and field.required and values[key] == ():
+                values[key] = self.fail(node.loc, f"'{field.name}' must list at least one item")
         if any(v is INVALID for v in values.values()) or record is None:
             return INVALID
         result = record(**values, **extra, loc=node.loc)
@@ -329,7 +337,7 @@ class Reader:
             )
         if len(set(edge.pair)) != 2:
             return self.fail(edge.loc, "an edge ties two different actors")
-        if edge.directed and not self.vocabulary.relation[edge.type].is_directed:
+        if edge.directed and not self.relation_types[edge.type].is_directed:
             return self.fail(
                 edge.loc,
                 f"relation type '{edge.type}' has no direction; "

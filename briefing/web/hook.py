@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 
@@ -33,6 +34,11 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     files = _SITE.on_files(files, config=config)
     preview.mark_modified(config, files)
     return files
+
+
+def on_serve(server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> Any:
+    # A save is seen at once, not polled for.
+    return preview.watch_without_polling(server, list(config.watch))
 
 
 @event_priority(200)  # before the tags plugin fills its listings (priority 100)

@@ -22,14 +22,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from briefing.check.checker import check
+from briefing.check.checker import check, collector_paused
+from briefing.check.memo import SheetMemo
 from briefing.check.review import due_sheets, today
 from briefing.check.settings import load_settings
 from briefing.data.publish import data_files
 from briefing.model.errors import BriefingError
 from briefing.present.links import FOLDERS, sheet_page
 from briefing.project import Project
-from briefing.web.render import archives, render_site_pages
+from briefing.web.render import RenderMemo, archives, render_site_pages
 from briefing.web.speedups import (
     MARK,
     THEME_BYTECODE,
@@ -43,6 +44,17 @@ REVIEW_DUE = Markup(
     '<p class="bf-review-due"><strong>Review due</strong> since {} (shown to editors in the '
     "live preview only)</p>\n\n"
 )
+
+
+# The live preview's sheets loaded and pages rendered by earlier rebuilds, by project
+# folder: kept by the module, which lives as long as the server's process.
+_MEMOS: dict[Path, tuple[SheetMemo, RenderMemo]] = {}
+
+
+def preview_memo(root: Path) -> tuple[SheetMemo, RenderMemo]:
+    """The sheets loaded and pages rendered by this process's earlier preview rebuilds of
+    the project at root."""
+    return _MEMOS.setdefault(root.resolve(), (SheetMemo(), RenderMemo()))
 
 
 class _NoOptions(Config):
@@ -84,11 +96,18 @@ class SitePages(BasePlugin[_NoOptions]):
         if pages is None:  # serve's server threads make forking unsafe: one process
             project = Project(_config_dir(config))
             try:
-                checked = check(project)
-                pages = render_site_pages(project, checked=checked)
+                # Serving, a save re-reads only the sheets it changed (check.memo) and
+                # renders again only pages whose context changed (render.RenderMemo).
+                serving = self.command == "serve"
+                loaded, rendered = preview_memo(project.root) if serving else (None, None)
+                checked = check(project, memo=loaded)
+                # Rendering makes objects that live on (the memo keeps every context): a
+                # full collection scanned them all, most saves (0.07 s at 1,000 sheets).
+                with collector_paused():
+                    pages = render_site_pages(project, checked=checked, memo=rendered)
+                    texts = {**archives(checked), **data_files(checked)}
             except BriefingError as error:
                 raise PluginError(f"the content has problems:\n{error}") from None
-            texts = {**archives(checked), **data_files(checked)}
             if self.command == "serve":
                 due = due_sheets(checked.corpus, today())
                 self.review_due = {sheet_page(sheet): date.value for sheet, date in due}

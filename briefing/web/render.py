@@ -7,7 +7,10 @@ starts a Markdown line.
 from __future__ import annotations
 
 import functools
+import os
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -87,17 +90,88 @@ def _render_jobs(env: jinja2.Environment, checked: Checked, jobs: list[Job]) -> 
     ]
 
 
+@dataclass
+class RenderMemo:
+    """Pages rendered by earlier renders of one long-running process (the live preview).
+
+    A page's Markdown is its template printing its context, nothing else: the templates
+    print only what the context gives (pages.py computes it), and the environment's globals
+    and filters are fixed. So a page whose template files are unchanged and whose context
+    equals (==, field by field: records are frozen dataclasses) the one it was last rendered
+    from has the same Markdown, and is not rendered again. Computing every context still
+    runs on every render, so what any page shows is never assumed unchanged.
+    """
+
+    signature: tuple[tuple[str, int, int], ...] = ()  # templates/: (file, size, mtime_ns)
+    env: jinja2.Environment | None = None  # compiled templates, kept while unchanged
+    # Page path -> (template, context, Markdown) of its latest render.
+    pages: dict[str, tuple[str, dict[str, Any], str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    rendered: int = 0  # pages rendered (not reused) by the latest render, for tests
+
+    def environment(self, templates: Path) -> jinja2.Environment:
+        """The environment for templates as they are now; forget everything if they changed."""
+        signature = _signature(templates)
+        if self.env is None or signature != self.signature:
+            self.signature, self.env = signature, environment(templates)
+            self.pages.clear()
+        return self.env
+
+
+def _signature(templates: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file under templates/ with its size and modification time, in a stable order."""
+    found = []
+    for folder, dirs, names in os.walk(templates):
+        dirs.sort()
+        for name in sorted(names):
+            status = os.stat(os.path.join(folder, name))
+            found.append((os.path.join(folder, name), status.st_size, status.st_mtime_ns))
+    return tuple(found)
+
+
+def _render_remembered(
+    templates: Path, checked: Checked, jobs: list[Job], memo: RenderMemo
+) -> list[str]:
+    """As _render_jobs, rendering again only pages whose context or templates changed."""
+    env = memo.environment(templates)
+    corpus = checked.corpus
+    texts: list[str] = []
+    kept: dict[str, tuple[str, dict[str, Any], str]] = {}
+    memo.rendered = 0
+    for path, template, make in jobs:
+        context = make(SiteLinker(corpus, path))
+        previous = memo.pages.get(path)
+        if previous is not None and previous[0] == template and previous[1] == context:
+            text = previous[2]
+        else:
+            text = render_template(env, template, context)
+            memo.rendered += 1
+        kept[path] = (template, context, text)
+        texts.append(text)
+    memo.pages = kept  # pages no longer made (a sheet deleted) are forgotten
+    return texts
+
+
 def render_pages(
-    templates: Path, checked: Checked, pdf_links: bool = False, workers: int = 1
+    templates: Path,
+    checked: Checked,
+    pdf_links: bool = False,
+    workers: int = 1,
+    memo: RenderMemo | None = None,
 ) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown, in a stable order.
 
     pdf_links: the build also writes the PDFs, so pages link to them. workers: processes to
     share a large corpus's pages among (forked, so only where fork is safe: not in a process
-    that runs threads, such as the live-preview server).
+    that runs threads, such as the live-preview server). memo: pages of earlier renders of
+    this process, reused where provably unchanged (see RenderMemo; one process).
     """
-    env = environment(templates)
     jobs = page_jobs(checked, pdf_links)
+    if memo is not None:
+        with memo.lock:
+            kept = _render_remembered(templates, checked, jobs, memo)
+        return {path: text for (path, _, _), text in zip(jobs, kept, strict=True)}
+    env = environment(templates)
     count = workers if len(jobs) >= PARALLEL_FROM else 1
     if count > 1:  # compile the page templates once, not again in each worker
         for name in sorted({template for _, template, _ in jobs}):
@@ -111,12 +185,16 @@ def render_pages(
 
 
 def render_site_pages(
-    project: Project, pdf_links: bool = False, workers: int = 1, checked: Checked | None = None
+    project: Project,
+    pdf_links: bool = False,
+    workers: int = 1,
+    checked: Checked | None = None,
+    memo: RenderMemo | None = None,
 ) -> dict[str, str]:
     """Check (unless given the checked corpus), then render every generated page:
     docs-relative path -> Markdown."""
     checked = checked if checked is not None else check(project, workers)
-    return render_pages(project.templates, checked, pdf_links, workers)
+    return render_pages(project.templates, checked, pdf_links, workers, memo)
 
 
 def archives(checked: Checked) -> dict[str, str]:
