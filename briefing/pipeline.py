@@ -80,7 +80,8 @@ def build_site(
                 written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
                 # The readers' list of PDFs gets each file's pages and size, now they exist.
                 fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
-                write_offline(staging)  # the zip the home page links to, scanned with the rest
+                # The zip the home page links to, scanned with the rest.
+                write_offline(staging, reuse.cache if reuse is not None else None)
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
