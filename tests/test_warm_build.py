@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from briefing import pipeline
 from briefing.bench.headline import edit_statement
 from briefing.model.errors import SiteBuildError
 from briefing.pdf import layout
@@ -173,3 +174,21 @@ def test_a_failed_build_leaves_the_next_one_right(
     cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
     assert_same_site(project.root / "site", tmp_path / "cold")
     assert copied[2]
+
+
+def test_a_copied_page_linking_to_a_page_now_gone_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    build_site(project, project.root / "site")
+    render = pipeline.render_pages
+
+    def without_a_source(*args: object) -> dict[str, str]:
+        pages = dict(render(*args))  # type: ignore[arg-type]
+        gone = sorted(p for p in pages if p.startswith("sources/") and p != "sources/index.md")
+        del pages[gone[0]]
+        return pages
+
+    monkeypatch.setattr(pipeline, "render_pages", without_a_source)
+    with pytest.raises(SiteBuildError, match="broken link"):
+        build_site(project, project.root / "site")
+    assert copied[1]  # the pages linking to it were copied, their links still checked

@@ -6,7 +6,7 @@ copied only when all of these hold, else it is built:
 
 - the context signature equals the previous build's: everything a page's HTML depends on
   besides its own Markdown. That is mkdocs.yml's bytes and the loaded configuration's plain
-  values (so !ENV values and the site name content/corpus.yaml sets), SOURCE_DATE_EPOCH, the
+  values (so !ENV values and the site name content/corpus.yaml sets), the build date, the
   versions of Python, MkDocs, Material, Markdown, pymdown-extensions, Jinja2, MarkupSafe,
   Pygments and Babel, the source of briefing's engine-side code (briefing/web/*.py: the
   plugin, its Markdown speed-ups, this module), the bytes of every hand-written file (docs/
@@ -53,6 +53,7 @@ from mkdocs.structure import StructureItem
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
 from briefing.pdf.cache import cache_root
 from briefing.project import Project
@@ -145,7 +146,8 @@ def _nav_items(items: list[StructureItem], sources: dict[str, str]) -> list[str]
 
 def context_signature(config: MkDocsConfig, files: Files, nav: Navigation) -> str:
     """A hash of everything but its own Markdown that a page's HTML depends on (see above)."""
-    parts = [VERSION, f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH')}", *_versions()]
+    # The build date (SOURCE_DATE_EPOCH's, else today's): pages carry it as update_date.
+    parts = [VERSION, f"date={get_build_date()}", *_versions()]
     for code in sorted(ENGINE_CODE.glob("*.py")):
         parts.append(f"{code.name}:{sha256(code.read_bytes())}")
     parts.append(sha256(Path(config.config_file_path).read_bytes()))
