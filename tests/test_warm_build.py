@@ -192,3 +192,21 @@ def test_a_copied_page_linking_to_a_page_now_gone_fails_the_build(
     with pytest.raises(SiteBuildError, match="broken link"):
         build_site(project, project.root / "site")
     assert copied[1]  # the pages linking to it were copied, their links still checked
+
+
+def test_tags_stay_in_page_order_when_a_late_page_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    actors = sorted((project.content / "actors").glob("*.yaml"))
+    for path in actors:  # every actor tagged: the tags plugin's export lists them all
+        sheet = yaml.safe_load(path.read_text(encoding="utf-8"))
+        sheet["tags"] = ["shared", path.stem]
+        path.write_text(yaml.safe_dump(sheet, sort_keys=False, allow_unicode=True), "utf-8")
+    build_site(project, project.root / "site")
+    last = yaml.safe_load(actors[-1].read_text(encoding="utf-8"))
+    last["summary"] += " Edited."
+    actors[-1].write_text(yaml.safe_dump(last, sort_keys=False, allow_unicode=True), "utf-8")
+    build_site(project, project.root / "site")
+    assert f"actors/{last['id']}/index.html" not in copied[1] and copied[1]
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")

@@ -257,6 +257,13 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
                 page.read_source(config)
             if mappings is not None and page.markdown is not None:
                 mappings.add(page, page.markdown)
+        data = getattr(mappings, "data", None)
+        if isinstance(data, dict):
+            # In the pages' order, as a cold build adds them: its export (tags.json) lists
+            # them in this order.
+            urls = [file.url for file in files.documentation_pages()]
+            ordered = {url: data[url] for url in urls if url in data}
+            mappings.data = {**ordered, **data}  # type: ignore[union-attr]
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
