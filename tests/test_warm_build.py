@@ -210,3 +210,16 @@ def test_tags_stay_in_page_order_when_a_late_page_is_rebuilt(
     assert f"actors/{last['id']}/index.html" not in copied[1] and copied[1]
     cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
     assert_same_site(project.root / "site", tmp_path / "cold")
+
+
+def test_another_hook_turns_reuse_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    # A hook may make a page depend on others: with one, every page is built every time.
+    (project.root / "other_hook.py").write_text("def on_startup(**kwargs):\n    pass\n", "utf-8")
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("hooks:\n", "hooks:\n  - other_hook.py\n"), "utf-8")
+    build_site(project, project.root / "site")
+    build_site(project, project.root / "site")
+    assert copied == [set(), set()]
