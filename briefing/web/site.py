@@ -4,7 +4,9 @@
 logger is collected and fails the build. The pages reach MkDocs through a plugin instance
 holding them (briefing.web.plugin), registered in place of the hook file mkdocs.yml names.
 Built pages are handed to the post-build inspection (briefing.web.postbuild) as soon as
-MkDocs has written them. The build order, staging and publishing: briefing.pipeline.
+MkDocs has written them. Given a SiteReuse (briefing.web.reuse), the build is a dirty one
+that copies the previous build's unchanged pages instead of building them. The build order,
+staging and publishing: briefing.pipeline.
 """
 
 from __future__ import annotations
