@@ -24,6 +24,7 @@ from briefing.web.downloads import fill_pdf_facts
 from briefing.web.engines import DEFAULT_ENGINE, ENGINES
 from briefing.web.offline import write_offline
 from briefing.web.render import render_pages, write_archives
+from briefing.web.reuse import SiteReuse
 from briefing.web.search import index_site
 from briefing.web.site import InspectAsBuilt
 
@@ -64,8 +65,10 @@ def build_site(
     if checked is None:
         checked = check(project, workers)
     pages = render_pages(project.templates, checked, pdfs is not None, workers)
+    # The previous build's unchanged pages are copied, not built (MkDocs only).
+    reuse = SiteReuse.prepare(project, site_dir) if engine == "mkdocs" else None
     with staged(site_dir.resolve()) as staging:
-        inspector = InspectAsBuilt(staging)
+        inspector = InspectAsBuilt(staging, reuse)
         try:
             messages = build_with(project, pages, staging, inspector, verbose)
             if not messages:
@@ -77,7 +80,8 @@ def build_site(
                 written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
                 # The readers' list of PDFs gets each file's pages and size, now they exist.
                 fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
-                write_offline(staging)  # the zip the home page links to, scanned with the rest
+                # The zip the home page links to, scanned with the rest.
+                write_offline(staging, reuse.cache if reuse is not None else None)
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
@@ -86,4 +90,6 @@ def build_site(
             inspector.close()
         if messages:
             raise SiteBuildError("\n".join(messages))
+    if reuse is not None:
+        reuse.save()  # only once published: a failed build leaves the last manifest
     return Built(len(checked.corpus.sheets), len(pages), len(written))

@@ -1,28 +1,66 @@
-"""A build that takes its PDFs from the cache writes the same site, byte for byte, as a cold
-build (briefing.pipeline with briefing.pdf.cache)."""
+"""A warm build (the PDF cache, the previous build's unchanged pages: briefing.web.reuse)
+writes the same site, byte for byte, as a cold build of the same content."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
+from briefing import pipeline
+from briefing.bench.headline import edit_statement
+from briefing.model.errors import SiteBuildError
 from briefing.pdf import layout
 from briefing.pdf.cache import CACHE_ENV
 from briefing.pipeline import PdfOptions, build_site
+from briefing.project import Project
+from briefing.web import reuse
 from tests.helpers import make_corpus, snapshot
 from tests.small_corpus import EXTRA
 
 
-def test_a_cached_build_equals_a_cold_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    project = make_corpus(tmp_path, EXTRA)
-    monkeypatch.setenv(CACHE_ENV, "off")
-    build_site(project, tmp_path / "cold", PdfOptions(jobs=1))
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    build_site(project, tmp_path / "filling", PdfOptions(jobs=1))
+    return make_corpus(tmp_path, EXTRA)
+
+
+@pytest.fixture
+def copied(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The pages each build copied from the previous one (site-relative paths)."""
+    found: list[set[str]] = []
+    on_nav = reuse.SiteReuse.on_nav
+
+    def recording(self: reuse.SiteReuse, nav: object, /, **kwargs: object) -> object:
+        result = on_nav(self, nav, **kwargs)  # type: ignore[arg-type]
+        found.append(set(self.copied))
+        return result
+
+    monkeypatch.setattr(reuse.SiteReuse, "on_nav", recording)
+    return found
+
+
+def cold(project: Project, out: Path, monkeypatch: pytest.MonkeyPatch, pdfs: bool) -> None:
+    """A build with no cache at all into out."""
+    with monkeypatch.context() as patch:
+        patch.setenv(CACHE_ENV, "off")
+        build_site(project, out, PdfOptions(jobs=1) if pdfs else None)
+
+
+def assert_same_site(built: Path, expected: Path) -> None:
+    warm, cold_site = snapshot(built), snapshot(expected)
+    assert sorted(warm) == sorted(cold_site)
+    assert [name for name in cold_site if cold_site[name] != warm[name]] == []
+
+
+def test_a_cached_build_equals_a_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=True)
+    build_site(project, project.root / "site", PdfOptions(jobs=1))
     laid_out: list[str] = []
     render_all = layout.render_all
 
@@ -31,9 +69,157 @@ def test_a_cached_build_equals_a_cold_build(
         return render_all(project, css, htmls, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(layout, "render_all", recording)
-    build_site(project, tmp_path / "warm", PdfOptions(jobs=1))
+    build_site(project, project.root / "site", PdfOptions(jobs=1))
     assert laid_out == []  # every PDF from the cache
-    cold, warm = snapshot(tmp_path / "cold"), snapshot(tmp_path / "warm")
-    assert any(name.endswith(".pdf") for name in cold)
-    assert sorted(cold) == sorted(warm)
-    assert [name for name in cold if cold[name] != warm[name]] == []
+    assert copied[1] == set() and copied[2]  # the second build copied pages
+    assert any(name.endswith(".pdf") for name in snapshot(tmp_path / "cold"))
+    assert_same_site(project.root / "site", tmp_path / "cold")
+
+
+def _rename_an_actor(project: Project) -> str:
+    path = sorted((project.content / "actors").glob("*.yaml"))[0]
+    sheet = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sheet["name"] = f"{sheet['name']} Renamed"
+    path.write_text(yaml.safe_dump(sheet, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return f"actors/{sheet['id']}/index.html"
+
+
+def _edit_a_statement(project: Project) -> str:
+    """Edit a statement the way the benchmark does: one no briefing cites, if there is one."""
+    for cited in (False, True):
+        try:
+            return f"actors/{edit_statement(project.content, cited, 0).split('#')[0]}/index.html"
+        except LookupError:
+            continue
+    raise LookupError("no actor statement to edit")
+
+
+def _add_and_delete_sheets(project: Project) -> str:
+    events = sorted((project.content / "events").glob("*.yaml"))
+    sheet = yaml.safe_load(events[0].read_text(encoding="utf-8"))
+    sheet["id"] = f"{sheet['id']}-again"
+    added = project.content / "events" / f"{sheet['id']}.yaml"
+    added.write_text(yaml.safe_dump(sheet, sort_keys=False, allow_unicode=True), "utf-8")
+    events[-1].unlink()
+    return f"events/{sheet['id']}/index.html"
+
+
+EDITS: dict[str, Callable[[Project], str]] = {
+    "uncited statement": _edit_a_statement,
+    "actor renamed": _rename_an_actor,
+    "sheet added and one deleted": _add_and_delete_sheets,
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_a_warm_build_after_an_edit_equals_a_cold_build(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    project: Project,
+    copied: list[set[str]],
+    edit: str,
+) -> None:
+    build_site(project, project.root / "site")
+    changed = EDITS[edit](project)
+    build_site(project, project.root / "site")
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")
+    assert changed not in copied[1]
+    assert copied[1]  # and the rest was copied
+
+
+def test_a_page_changed_in_site_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    build_site(project, project.root / "site")
+    tampered = sorted((project.root / "site" / "actors").glob("*/index.html"))[0]
+    tampered.write_text("<p>tampered</p>", encoding="utf-8")
+    build_site(project, project.root / "site")
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")
+    assert tampered.relative_to(project.root / "site").as_posix() not in copied[1]
+
+
+@pytest.mark.parametrize("where", ["mkdocs.yml", "docs/about.md"])
+def test_a_change_beside_the_content_builds_every_page(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    project: Project,
+    copied: list[set[str]],
+    where: str,
+) -> None:
+    build_site(project, project.root / "site")
+    path = project.root / where
+    text = path.read_text(encoding="utf-8")
+    if where == "mkdocs.yml":
+        text = text.replace("  - Timeline: timeline.md", "  - Chronology: timeline.md")
+    path.write_text(text + "\n", encoding="utf-8")
+    build_site(project, project.root / "site")
+    assert copied[1] == set()
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")
+
+
+def test_a_failed_build_leaves_the_next_one_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    build_site(project, project.root / "site")
+    _edit_a_statement(project)
+    broken = project.root / "docs" / "broken.md"
+    broken.write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError):
+        build_site(project, project.root / "site")
+    broken.unlink()
+    build_site(project, project.root / "site")
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")
+    assert copied[2]
+
+
+def test_a_copied_page_linking_to_a_page_now_gone_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    build_site(project, project.root / "site")
+    render = pipeline.render_pages
+
+    def without_a_source(*args: object) -> dict[str, str]:
+        pages = dict(render(*args))  # type: ignore[arg-type]
+        gone = sorted(p for p in pages if p.startswith("sources/") and p != "sources/index.md")
+        del pages[gone[0]]
+        return pages
+
+    monkeypatch.setattr(pipeline, "render_pages", without_a_source)
+    with pytest.raises(SiteBuildError, match="broken link"):
+        build_site(project, project.root / "site")
+    assert copied[1]  # the pages linking to it were copied, their links still checked
+
+
+def test_tags_stay_in_page_order_when_a_late_page_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    actors = sorted((project.content / "actors").glob("*.yaml"))
+    for path in actors:  # every actor tagged: the tags plugin's export lists them all
+        sheet = yaml.safe_load(path.read_text(encoding="utf-8"))
+        sheet["tags"] = ["shared", path.stem]
+        path.write_text(yaml.safe_dump(sheet, sort_keys=False, allow_unicode=True), "utf-8")
+    build_site(project, project.root / "site")
+    last = yaml.safe_load(actors[-1].read_text(encoding="utf-8"))
+    last["summary"] += " Edited."
+    actors[-1].write_text(yaml.safe_dump(last, sort_keys=False, allow_unicode=True), "utf-8")
+    build_site(project, project.root / "site")
+    assert f"actors/{last['id']}/index.html" not in copied[1] and copied[1]
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")
+
+
+def test_another_hook_turns_reuse_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    # A hook may make a page depend on others: with one, every page is built every time.
+    (project.root / "other_hook.py").write_text("def on_startup(**kwargs):\n    pass\n", "utf-8")
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("hooks:\n", "hooks:\n  - other_hook.py\n"), "utf-8")
+    build_site(project, project.root / "site")
+    build_site(project, project.root / "site")
+    assert copied == [set(), set()]

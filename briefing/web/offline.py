@@ -7,7 +7,8 @@ out, and assets/javascripts/offline-index.js holds a small index (each page's ad
 title, the start of its text and a weight) that the site's search script loads with a
 <script> element when it runs from file:// (templates/theme/assets/javascripts/
 briefing-search.js). The zip is reproducible: entries sorted, fixed timestamps and modes,
-so a cached build writes the same bytes as a cold one.
+so a cached build writes the same bytes as a cold one. Its writer (briefing.web.zipwrite)
+takes pages' compressed members from the previous build where their bytes are unchanged.
 
 The full build (the one that writes PDFs) writes it into the staged site before the
 inspection, which checks the home page's link to it and scans every page it holds
@@ -18,11 +19,11 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from html import unescape
 from pathlib import Path
 
 from briefing.web.search import OUTPUT as PAGEFIND_OUTPUT
+from briefing.web.zipwrite import Member, MemberCache, ZipWriter, make_member
 
 ZIP_NAME = "offline.zip"
 FOLDER = "briefing-offline"  # the zip's one top-level folder
@@ -31,7 +32,9 @@ TEXT_CHARS = 600  # of each page's text, in the offline index
 # Deflate level 1: at 1,000 sheets the zip takes 1.1 s of CPU (1.5 s at level 6) and is 8.5 MB
 # (7.3 MB at level 6).
 COMPRESSION = 1
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can store
+# In every member's cache key: a change to this code (how a page is made offline, its
+# index row) or to the compression level changes it.
+_VERSION = Path(__file__).read_bytes() + f"level {COMPRESSION}".encode()
 # href="..." and src="..." as MkDocs and the templates write them (always double quotes).
 _LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -88,17 +91,16 @@ def _entry(html: str, url: str) -> list[object] | None:
 _STORED = (".pdf", ".png", ".jpg", ".jpeg", ".woff", ".woff2", ".gz", ".zip")
 
 
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=_FIXED_TIME)
-    stored = name.lower().endswith(_STORED)
-    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 3  # Unix, whatever system builds it
-    return info
+def _member(name: str, data: bytes) -> Member:
+    return make_member(data, not name.lower().endswith(_STORED), COMPRESSION)
 
 
-def write_offline(site: Path) -> Path:
-    """Write site/offline.zip, the offline copy of the built site; its path."""
+def write_offline(site: Path, cache: Path | None = None) -> Path:
+    """Write site/offline.zip, the offline copy of the built site; its path.
+
+    cache: a folder keeping each file's compressed member (and index row) for the next
+    build, keyed by its name and bytes (briefing.web.zipwrite); None: none kept.
+    """
     target = site / ZIP_NAME
     files = sorted(
         (
@@ -110,21 +112,30 @@ def write_offline(site: Path) -> Path:
         ),
         key=lambda path: path.relative_to(site).as_posix(),  # as the zip lists its names
     )
-    entries: list[list[object]] = []
-    with zipfile.ZipFile(
-        target,
-        "w",
-    ) as archive:
+    members = MemberCache(cache)
+    entries: list[object] = []
+    with target.open("wb") as stream:
+        archive = ZipWriter(stream)
         for path in files:
             name = path.relative_to(site).as_posix()
             data = path.read_bytes()
-            if path.suffix == ".html":
+            if path.suffix != ".html":
+                archive.add(f"{FOLDER}/{name}", _member(name, data))
+                continue
+            key = members.key(_VERSION, name.encode("utf-8"), data)
+            found = members.get(key)
+            if found is None:
                 html = data.decode("utf-8")
                 row = _entry(html, name)  # the file itself: from file:// a folder is a listing
-                if row is not None and name != "404.html":
-                    entries.append(row)
-                data = offline_page(html).encode("utf-8")
-            archive.writestr(_zip_info(name), data, compresslevel=COMPRESSION)
+                member = _member(name, offline_page(html).encode("utf-8"))
+                members.put(key, member, row)
+                found = member, row
+            member, note = found
+            if isinstance(note, list) and name != "404.html":
+                entries.append(note)
+            archive.add(f"{FOLDER}/{name}", member)
         index = "window.__briefingOfflineIndex = " + json.dumps(entries, ensure_ascii=True) + ";\n"
-        archive.writestr(_zip_info(INDEX_SCRIPT), index.encode("ascii"), compresslevel=COMPRESSION)
+        archive.add(f"{FOLDER}/{INDEX_SCRIPT}", _member(INDEX_SCRIPT, index.encode("ascii")))
+        archive.close()
+    members.save()
     return target

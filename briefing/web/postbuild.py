@@ -116,6 +116,7 @@ class Inspection:
         self.pending: list[str] = []
         self.futures: list[Future[list[tuple[str, Inspected]]]] = []
         self.done: dict[str, Inspected] = {}
+        self.results: dict[str, Inspected] = {}  # every file's, once finish() has run
 
     def __enter__(self) -> Inspection:
         return self
@@ -137,6 +138,11 @@ class Inspection:
             self.done.update(future.result())
         self.futures = []
         self.close()
+
+    def known(self, shown: str, links: PageLinks) -> None:
+        """A page (site-relative path) on disk is one inspected before with no findings and
+        these links (a warm build's copied page): its parse is not redone."""
+        self.done[shown] = Inspected((), links, _stamp(self.site / shown))
 
     def written(self, shown: str) -> None:
         """A file (site-relative path) is complete on disk: inspect it when workers can."""
@@ -174,6 +180,7 @@ class Inspection:
             chunks = [rest[start : start + CHUNK] for start in range(0, len(rest), CHUNK)]
             for part in self.pool.map(_inspect_files, [str(self.site)] * len(chunks), chunks):
                 results.update(part)
+        self.results = {shown: results[shown] for shown in files}
         inspected = [results[shown] for shown in files]
         findings = sorted(finding for found in inspected for finding in found.findings)
         pages = {shown: found.links for shown, found in zip(files, inspected, strict=True)}

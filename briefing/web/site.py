@@ -4,7 +4,9 @@
 logger is collected and fails the build. The pages reach MkDocs through a plugin instance
 holding them (briefing.web.plugin), registered in place of the hook file mkdocs.yml names.
 Built pages are handed to the post-build inspection (briefing.web.postbuild) as soon as
-MkDocs has written them. The build order, staging and publishing: briefing.pipeline.
+MkDocs has written them. Given a SiteReuse (briefing.web.reuse), the build is a dirty one
+that copies the previous build's unchanged pages instead of building them. The build order,
+staging and publishing: briefing.pipeline.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from briefing.model.errors import LogCollector
 from briefing.project import Project
 from briefing.web.plugin import SitePages
 from briefing.web.postbuild import Inspection, default_workers
+from briefing.web.reuse import SiteReuse
 
 # The hook file mkdocs.yml names: a build registers its own plugin instance instead.
 HOOK_FILE = Path(__file__).with_name("hook.py")
@@ -48,17 +51,28 @@ class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
     """Hands each built page to the post-build inspection as soon as it is on disk.
 
     MkDocs writes a page right after its post_page event, before the next page's
-    page_context event: so each page_context announces the page built before it.
+    page_context event: so each page_context announces the page built before it. Pages a
+    warm build copied (reuse) are announced once copied, their parse taken from the reuse.
     """
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, reuse: SiteReuse | None = None) -> None:
         self.site = site
+        self.reuse = reuse
         self.inspection: Inspection | None = None
         self.previous: str | None = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         self.inspection = Inspection(self.site, default_workers(len(files.documentation_pages())))
         return files
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.inspection is not None and self.reuse is not None:
+            for shown, copied in sorted(self.reuse.copied.items()):
+                if copied.links is not None:
+                    self.inspection.known(shown, copied.links)
+                else:
+                    self.inspection.written(shown)
+        return nav
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -73,6 +87,9 @@ class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
         if self.inspection is None:  # the build did not get as far as reading the pages
             self.inspection = Inspection(self.site)
         unsafe, broken = self.inspection.finish()
+        if self.reuse is not None and not unsafe:
+            results = self.inspection.results.items()
+            self.reuse.inspected({shown: (found.links, found.stamp) for shown, found in results})
         # Unsafe HTML is reported first: it matters more than a link it may also break.
         return [f"unsafe HTML in the built site: {found}" for found in unsafe] or [
             f"error: {link}" for link in broken
@@ -113,6 +130,10 @@ def mkdocs_build(
         logger.addHandler(extra)
     previous_level = logger.level
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    # A warm build is a dirty one that keeps navigation, tags and links right (reuse.py):
+    # MkDocs' warning that a dirty build may not would fail it in strict mode.
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    build_logger.addFilter(_not_the_dirty_warning)
     config_file = project.root / "mkdocs.yml"
     try:
         try:
@@ -124,15 +145,19 @@ def mkdocs_build(
         if links:
             return [f"error: {link}: symbolic links are not allowed in docs/" for link in links]
         config.plugins["briefing"] = SitePages(pages)
+        reuse = inspector.reuse
+        if reuse is not None:  # a dirty build, in which it says which pages are modified
+            config.plugins["briefing-reuse"] = reuse
         config.plugins["briefing-inspection"] = inspector  # last: sees the generated pages
-        config.plugins.on_startup(command="build", dirty=False)
+        config.plugins.on_startup(command="build", dirty=reuse is not None)
         try:
-            build(config)
+            build(config, dirty=reuse is not None)
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as error:
         collector.messages.append(f"error: {error}")
     finally:
+        build_logger.removeFilter(_not_the_dirty_warning)
         logger.removeHandler(collector)
         if extra:
             logger.removeHandler(extra)

@@ -1,0 +1,313 @@
+"""A warm `briefing build`: the previous build's unchanged pages are copied, not built again.
+
+MkDocs runs a dirty build in which only some pages are "modified"; the others are copied
+from the published site/ into the staging folder before MkDocs writes anything. A page is
+copied only when all of these hold, else it is built:
+
+- the context signature equals the previous build's: everything a page's HTML depends on
+  besides its own Markdown. That is mkdocs.yml's bytes and the loaded configuration's plain
+  values (so !ENV values and the site name content/corpus.yaml sets), the build date, the
+  versions of Python, MkDocs, Material, Markdown, pymdown-extensions, Jinja2, MarkupSafe,
+  Pygments and Babel, the source of briefing's engine-side code (briefing/web/*.py: the
+  plugin, its Markdown speed-ups, this module), the bytes of every hand-written file (docs/
+  and the theme's static files) and of every file in the theme's custom_dir (its templates
+  and partials), and the navigation: every section, link and page in order, with its title
+  as configured, or, for a page whose title comes from its Markdown, that Markdown's hash
+  (the nav, drawn on every page, shows the titles; prev/next links exist only on nav pages);
+- no plugin runs but Material's tags and briefing's own (another plugin or hook could make
+  pages depend on each other: then every page is built);
+- the page's Markdown (its source bytes) hashes as in the previous build, at the same URL;
+- the page is not a tags listing (made from every page's tags: always built), and, if it is
+  in the nav, its title is configured there (else it is built, so the nav has its title);
+- the file in site/ still has the hash recorded when it was published, and that build left
+  it as MkDocs wrote it (a page a later stage edits, such as the PDF list, is always built).
+
+What the copied pages do not get from MkDocs (its own link validation runs on built pages
+only) the post-build inspection gives every page of the staged site: the link check always
+resolves every page's links and anchors against the whole new site. Its parse of a copied
+page (ids and links) is reused from the manifest, keyed by the page's HTML hash.
+
+Files MkDocs makes from every page (404.html, sitemap.xml) are theme templates it renders on
+every build. Material's tags plugin gets the tags of copied pages from their front matter.
+
+The manifest (site/manifest.json in the cache folder, briefing.pdf.cache.cache_root) is
+replaced only after a build is published, and it describes files by hash: a failed or
+interrupted build, or a site/ changed by hand, can only make pages be built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure import StructureItem
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
+
+from briefing.pdf.cache import cache_root
+from briefing.project import Project
+from briefing.web.linkcheck import PageLinks
+
+MANIFEST = "manifest.json"
+VERSION = "briefing-site-reuse 1"
+# Plugins whose output is each page's own (or, for tags, handled below).
+KNOWN_PLUGINS = frozenset(
+    {"material/tags", "tags", "briefing", "briefing-inspection", "briefing-reuse"}
+)
+# The packages whose versions shape a page's HTML.
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "markupsafe",
+    "pygments",
+    "babel",
+)
+# Where a page's Markdown includes a listing of tags (Material's tags plugin).
+TAGS_LISTING = "<!-- material/tags"
+ENGINE_CODE = Path(__file__).parent
+
+Stamp = tuple[int, int, int]
+
+
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of data."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stamp(path: Path) -> Stamp:
+    """A file's size, modification time and inode: changed by any rewrite."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+@dataclass
+class Built:
+    """One page of this build: where it went and what it was made from."""
+
+    dest: str
+    source: str  # hash of its Markdown
+    html: str | None = None  # hash of the HTML MkDocs wrote (or that was copied)
+    stamp: Stamp | None = None  # of the file, when html was taken
+    links: PageLinks | None = None  # the inspection's parse of it
+
+
+def _versions() -> list[str]:
+    found = [f"python={platform.python_version()}"]
+    for name in PACKAGES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=absent")
+    return found
+
+
+def _plain_config(config: MkDocsConfig) -> list[str]:
+    """The configuration's values that are plain data, one 'key=json' line each."""
+    lines = []
+    for key in sorted(config):
+        if key == "site_dir":  # the build's own staging folder: no part of any page
+            continue
+        try:
+            lines.append(f"{key}={json.dumps(config[key], sort_keys=True)}")
+        except (TypeError, ValueError):  # objects (the theme, the plugins): covered elsewhere
+            continue
+    return lines
+
+
+def _nav_items(items: list[StructureItem], sources: dict[str, str]) -> list[str]:
+    lines = []
+    for item in items:
+        if isinstance(item, Section):
+            lines.append(f"section {item.title!r} [")
+            lines.extend(_nav_items(item.children, sources))
+            lines.append("]")
+        elif isinstance(item, Link):
+            lines.append(f"link {item.title!r} {item.url!r}")
+        elif isinstance(item, Page):
+            title = item.__dict__.get("title")  # configured in the nav; else from Markdown
+            shown = repr(title) if title is not None else sources.get(item.file.src_uri, "")
+            lines.append(f"page {shown} {item.file.url!r}")
+    return lines
+
+
+def context_signature(config: MkDocsConfig, files: Files, nav: Navigation) -> str:
+    """A hash of everything but its own Markdown that a page's HTML depends on (see above)."""
+    # The build date (SOURCE_DATE_EPOCH's, else today's): pages carry it as update_date.
+    parts = [VERSION, f"date={get_build_date()}", *_versions()]
+    for code in sorted(ENGINE_CODE.glob("*.py")):
+        parts.append(f"{code.name}:{sha256(code.read_bytes())}")
+    parts.append(sha256(Path(config.config_file_path).read_bytes()))
+    parts.extend(_plain_config(config))
+    for file in sorted(files, key=lambda f: f.src_uri):
+        if file.generated_by is None:
+            parts.append(f"{file.src_uri}>{file.dest_uri}:{sha256(file.content_bytes)}")
+    custom = config.theme.custom_dir
+    if custom and Path(custom).is_dir():
+        for path in sorted(Path(custom).rglob("*")):
+            if path.is_file():
+                parts.append(f"theme {path.relative_to(custom).as_posix()}:{_file_hash(path)}")
+    sources = {f.src_uri: sha256(f.content_bytes) for f in files.documentation_pages()}
+    parts.extend(_nav_items(nav.items, sources))
+    return sha256("\n".join(parts).encode("utf-8"))
+
+
+def _file_hash(path: Path) -> str:
+    return sha256(path.read_bytes())
+
+
+def _always() -> bool:
+    return True
+
+
+def _never() -> bool:
+    return False
+
+
+class SiteReuse(BasePlugin):  # type: ignore[type-arg]
+    """The MkDocs plugin of a warm build: marks pages to build, copies the others into the
+    staging folder; save() records the published build for the next one."""
+
+    def __init__(self, cache: Path | None, site_dir: Path) -> None:
+        self.cache = cache  # the folder of the manifest; None: no reuse, nothing kept
+        self.site_dir = site_dir  # the published site of the previous build
+        self.previous: dict[str, Any] = {}
+        self.context: str | None = None
+        self.pages: dict[str, Built] = {}  # src_uri -> this build's page
+        self.copied: dict[str, Built] = {}  # dest -> page copied from site/
+
+    @classmethod
+    def prepare(cls, project: Project, site_dir: Path) -> SiteReuse:
+        """The reuse of a project's build into site_dir, with its previous manifest if any."""
+        root = cache_root(project.root)
+        reuse = cls(None if root is None else root / "site", site_dir.resolve())
+        if reuse.cache is not None:
+            try:
+                loaded = json.loads((reuse.cache / MANIFEST).read_text(encoding="utf-8"))
+                if isinstance(loaded, dict) and loaded.get("version") == VERSION:
+                    reuse.previous = loaded
+            except (OSError, ValueError):
+                pass  # no usable manifest: every page is built
+        return reuse
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Decide which pages to build; copy the others into the staging folder."""
+        allowed = set(config.plugins) <= KNOWN_PLUGINS
+        self.context = context_signature(config, files, nav) if allowed else None
+        same = self.context is not None and self.previous.get("context") == self.context
+        before: dict[str, Any] = self.previous.get("pages", {}) if same else {}
+        in_nav = {page.file.src_uri: "title" in page.__dict__ for page in nav.pages}
+        out = Path(config.site_dir)
+        for file in files.documentation_pages():
+            source = file.content_bytes
+            built = Built(file.dest_uri, sha256(source))
+            self.pages[file.src_uri] = built
+            old = before.get(file.src_uri)
+            reusable = (
+                old is not None
+                and old.get("source") == built.source
+                and old.get("dest") == built.dest
+                and in_nav.get(file.src_uri, True)
+                and TAGS_LISTING.encode() not in source
+                and self._copy(built, str(old.get("html")), out, old)
+            )
+            file.is_modified = _never if reusable else _always  # type: ignore[method-assign]
+        return nav
+
+    def _copy(self, built: Built, html: str, out: Path, old: dict[str, Any]) -> bool:
+        """Copy the published page into out if it is the file recorded; whether it was."""
+        try:
+            data = (self.site_dir / built.dest).read_bytes()
+        except OSError:
+            return False
+        if sha256(data) != html:
+            return False
+        target = out / built.dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        built.html, built.stamp = html, stamp(target)
+        if isinstance(old.get("ids"), list) and isinstance(old.get("links"), list):
+            built.links = PageLinks(frozenset(old["ids"]), tuple(old["links"]))
+        self.copied[built.dest] = built
+        return True
+
+    @event_priority(200)  # before the tags plugin fills its listings (priority 100)
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Hand the tags of copied pages, read from their front matter, to the tags plugin."""
+        tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+        mappings = getattr(tags, "mappings", None)
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or file.is_modified():
+                continue
+            if page.markdown is None:
+                page.read_source(config)
+            if mappings is not None and page.markdown is not None:
+                mappings.add(page, page.markdown)
+        data = getattr(mappings, "data", None)
+        if isinstance(data, dict):
+            # In the pages' order, as a cold build adds them: its export (tags.json) lists
+            # them in this order.
+            urls = [file.url for file in files.documentation_pages()]
+            ordered = {url: data[url] for url in urls if url in data}
+            mappings.data = {**ordered, **data}  # type: ignore[union-attr]
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Note the hash of every page MkDocs wrote, as it wrote it."""
+        out = Path(config.site_dir)
+        for built in self.pages.values():
+            if built.dest in self.copied:
+                continue
+            target = out / built.dest
+            if target.is_file():
+                built.stamp = stamp(target)
+                built.html = _file_hash(target)
+
+    def inspected(self, links: dict[str, tuple[PageLinks | None, tuple[int, int]]]) -> None:
+        """Keep the inspection's parse of each page (dest -> links, (size, mtime))."""
+        for built in self.pages.values():
+            found = links.get(built.dest)
+            if found is not None and built.stamp is not None and found[1] == built.stamp[:2]:
+                built.links = found[0]
+
+    def save(self) -> None:
+        """Record the published site for the next build (after publishing it)."""
+        if self.cache is None or self.context is None:
+            return
+        pages: dict[str, Any] = {}
+        for src, built in sorted(self.pages.items()):
+            try:
+                now = stamp(self.site_dir / built.dest)
+            except OSError:
+                continue
+            if now != built.stamp or built.html is None:
+                continue  # rewritten after MkDocs (or gone): built again next time
+            record: dict[str, Any] = {"source": built.source, "dest": built.dest}
+            record["html"] = built.html
+            if built.links is not None:
+                record["ids"] = sorted(built.links.ids)
+                record["links"] = list(built.links.links)
+            pages[src] = record
+        data = json.dumps({"version": VERSION, "context": self.context, "pages": pages})
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.cache, prefix=".tmp-")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(data)
+            os.replace(temporary, self.cache / MANIFEST)
+        except OSError:
+            return  # a cache that cannot be written only makes the next build cold
