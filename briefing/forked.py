@@ -18,7 +18,7 @@ import signal
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from briefing.model.errors import BriefingError
 
@@ -97,6 +97,48 @@ def run_shares(work: Callable[[int, int], T], workers: int) -> list[T]:
                 worker.terminate()
             worker.join()
         gc.unfreeze()
+
+
+class Background(Generic[T]):
+    """work() run in one forked process while this one goes on; result() waits for it.
+
+    Started before this process runs threads (the engine's build, the inspection's workers),
+    so the fork is safe; the worker may fork its own workers in turn. An exception in the
+    worker is raised by result(); close() stops a worker whose result is no longer wanted.
+    """
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        gc.freeze()  # the worker's collections leave the inherited objects alone (see above)
+        try:
+            self._process = context.Process(
+                target=_run_share, args=(lambda index, count: work(), 0, 1, sender)
+            )
+            with stops_held():
+                self._process.start()
+        finally:
+            gc.unfreeze()
+        sender.close()  # the worker's copy is the only one left: EOF if it dies
+
+    def result(self) -> T:
+        """The worker's result, once it has sent it (its exception raised here, if it failed)."""
+        try:
+            succeeded, result = self._receiver.recv()
+        except EOFError:
+            raise WorkerLost("a worker process stopped without a result") from None
+        finally:
+            self.close()
+        if not succeeded:
+            raise result
+        return result  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Stop the worker if it still runs, and reap it."""
+        self._receiver.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
 
 
 def share_of(total: int, index: int, count: int, first_weight: float = 1.0) -> list[int]:

@@ -1,5 +1,6 @@
 """The build in order: check, render the pages, the engine builds them into a staging
-folder, the PDFs go into it too, the staged site is inspected, and only then published.
+folder while the PDFs are laid out beside it (a forked process: the second core), the PDFs
+join the staged site, which is inspected, and only then published.
 
 The engine is one of briefing.web.engines.ENGINES (MkDocs by default, ProperDocs, Zensical):
 every engine's site gets the same PDFs and the same inspection before it is published.
@@ -9,15 +10,19 @@ every engine's site gets the same PDFs and the same inspection before it is publ
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.data.publish import write_data
-from briefing.forked import usable_cores
-from briefing.model.errors import SiteBuildError
-from briefing.pdf.layout import build_pdfs
+from briefing.forked import Background, usable_cores
+from briefing.model.errors import PdfBuildError, SiteBuildError
+from briefing.pdf.layout import Written, build_pdfs
 from briefing.project import Project
 from briefing.publish import staged
 from briefing.web.downloads import fill_pdf_facts
@@ -46,6 +51,53 @@ class Built:
     pdfs: int
 
 
+class _PdfsLaying:
+    """The PDFs being laid out in a forked process, into a folder beside the staging one."""
+
+    def __init__(self, project: Project, checked: Checked, pdfs: PdfOptions, folder: Path):
+        self.folder = folder
+
+        def lay_out() -> list[Written]:
+            return build_pdfs(project, checked, folder, pdfs.paper, jobs=pdfs.jobs)
+
+        self.worker = Background(lay_out)
+
+    def into(self, out_dir: Path) -> list[Written]:
+        """Wait for the PDFs, then move them into out_dir (where the engine put pdf/'s page)."""
+        written = []
+        for done in self.worker.result():
+            target = out_dir / done.path.relative_to(self.folder)
+            if target.exists():  # a page from docs/ at the PDF's path: refuse, as build_pdfs does
+                name = target.relative_to(out_dir).as_posix()
+                raise PdfBuildError(f"pdf/{name} exists in the site already (from docs/?)")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            done.path.rename(target)
+            written.append(Written(target, done.pages, done.seconds))
+        return written
+
+
+@contextlib.contextmanager
+def _pdfs_beside(
+    project: Project, checked: Checked, pdfs: PdfOptions | None, staging: Path
+) -> Iterator[_PdfsLaying | None]:
+    """Start laying out the PDFs now, in a forked process, so they take the second core while
+    the engine builds the site (the fork comes before the engine or the inspection starts
+    any thread or worker); the block ends with the worker reaped and its folder removed."""
+    if pdfs is None:
+        yield None
+        return
+    # Named like the staging folder, so whatever clears a killed build's folders clears it too.
+    folder = Path(tempfile.mkdtemp(prefix=f"{staging.name}-pdf-", dir=staging.parent))
+    try:
+        laying = _PdfsLaying(project, checked, pdfs, folder)
+        try:
+            yield laying
+        finally:
+            laying.worker.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_site(
     project: Project,
     site_dir: Path,
@@ -65,9 +117,10 @@ def build_site(
     if checked is None:
         checked = check(project, workers)
     pages = render_pages(project.templates, checked, pdfs is not None, workers)
+    site_dir = site_dir.resolve()
     # The previous build's unchanged pages are copied, not built (MkDocs only).
     reuse = SiteReuse.prepare(project, site_dir) if engine == "mkdocs" else None
-    with staged(site_dir.resolve()) as staging:
+    with staged(site_dir) as staging, _pdfs_beside(project, checked, pdfs, staging) as laying:
         inspector = InspectAsBuilt(staging, reuse)
         try:
             messages = build_with(project, pages, staging, inspector, verbose)
@@ -75,9 +128,8 @@ def build_site(
                 write_archives(checked, staging)
                 write_data(checked, staging)  # facts.json, its schema, annotations.jsonld
             written = []
-            if not messages and pdfs is not None:
-                inspector.stop_workers()  # no threads in this process while the PDF stage forks
-                written = build_pdfs(project, checked, staging / "pdf", pdfs.paper, jobs=pdfs.jobs)
+            if not messages and laying is not None:
+                written = laying.into(staging / "pdf")
                 # The readers' list of PDFs gets each file's pages and size, now they exist.
                 fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
                 # The zip the home page links to, scanned with the rest.

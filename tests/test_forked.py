@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.forked import WorkerLost, run_shares, share_of
+from briefing.forked import Background, WorkerLost, run_shares, share_of
 from briefing.model.errors import TemplateProblem
 
 
@@ -83,3 +83,47 @@ def test_shares_take_every_position_once_and_share_zero_by_its_weight(
     for start in range(0, total, 100):
         held = sum(start <= p < start + 100 for p in shares[0])
         assert abs(held - expected_first / 10) <= 2
+
+
+def test_background_work_runs_in_another_process_while_this_one_goes_on(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+
+    def work() -> int:
+        started.touch()
+        time.sleep(0.3)
+        return os.getpid()
+
+    worker = Background(work)
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started.exists()  # the worker runs before result() is asked for
+    pid = worker.result()
+    assert pid != os.getpid()
+
+
+def test_an_error_in_background_work_is_raised_by_result() -> None:
+    def work() -> int:
+        raise TemplateProblem("templates/x.md.j2:1: 'y' is undefined")
+
+    with pytest.raises(TemplateProblem, match=r"^templates/x\.md\.j2:1: 'y' is undefined$"):
+        Background(work).result()
+
+
+def test_a_background_worker_that_dies_is_reported() -> None:
+    with pytest.raises(WorkerLost):
+        Background(lambda: os._exit(3)).result()
+
+
+def test_closing_a_background_worker_stops_it(tmp_path: Path) -> None:
+    mark = tmp_path / "finished"
+
+    def work() -> None:
+        time.sleep(5)
+        mark.touch()
+
+    worker = Background(work)
+    worker.close()
+    time.sleep(0.2)
+    assert not worker._process.is_alive()
+    assert not mark.exists()

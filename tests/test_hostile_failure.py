@@ -188,9 +188,10 @@ def test_a_stopped_build_leaves_the_previous_site_and_no_temporary_folder(
         while not mark.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         assert mark.exists(), process.communicate(timeout=5)
-        assert [p.name[:12] for p in built.root.iterdir() if p.name.startswith(".site-")] == [
-            ".site-build-"
-        ]
+        # The staging folder, and the one the PDFs are laid out in beside it.
+        temporary = sorted(p.name for p in built.root.iterdir() if p.name.startswith(".site-"))
+        assert [name[:12] for name in temporary] == [".site-build-", ".site-build-"]
+        assert temporary[1].startswith(f"{temporary[0]}-pdf-")
         process.send_signal(stop)
         _, stderr = process.communicate(timeout=120)  # generous: a loaded machine is slow
     finally:

@@ -10,6 +10,7 @@ from briefing.bench import synthetic
 from briefing.check import checker
 from briefing.check.checker import check
 from briefing.model.errors import ContentError
+from briefing.pipeline import PdfOptions, build_site
 from tests.helpers import make_corpus
 
 BROKEN = {
@@ -56,3 +57,36 @@ def test_problems_are_the_same_in_several_processes(
         "content/events/talks.yaml:3:7: 'date' is not a real date (month must be in 1..12) "
         "(got '2024-13')",
     ]
+
+
+# Run by MkDocs at the end of its build: waits (up to a minute) for a PDF to appear in the
+# folder the PDFs are laid out in beside the staging one, and records whether one did.
+WAITING_HOOK = """
+import os, time
+from pathlib import Path
+def on_post_build(config):
+    staging = Path(config.site_dir)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if list(staging.parent.glob(staging.name + "-pdf-*/**/*.pdf")):
+            Path(os.environ["BRIEFING_TEST_MARK"]).write_text("laid out during the build")
+            return
+        time.sleep(0.05)
+"""
+
+
+def test_pdfs_are_laid_out_while_the_engine_builds_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path)
+    (project.root / "waiting_hook.py").write_text(WAITING_HOOK)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("hooks:\n", "hooks:\n  - waiting_hook.py\n"))
+    mark = tmp_path / "mark"
+    monkeypatch.setenv("BRIEFING_TEST_MARK", str(mark))
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    built = build_site(project, project.root / "site", PdfOptions())
+    assert mark.read_text() == "laid out during the build"  # not after the engine ended
+    assert built.pdfs >= 1
+    assert sorted(p.name for p in (project.root / "site" / "pdf").rglob("*.pdf"))
+    assert not list(tmp_path.rglob(".site-build-*"))  # the PDFs' folder is gone too

@@ -3,11 +3,15 @@ new ids ('china', 'china-2', ...), references included, and the full build's mar
 per sheet between two such corpora.
 
 `python -m briefing.bench.copies 4 12` builds content/ x4 and x12 (cold: no PDF cache)
-and prints the cost per added sheet. Target: at most 40 ms a sheet.
+and prints the cost per added sheet (target: at most 40 ms a sheet). On the larger corpus it
+then edits one statement and builds again with the cache of a previous build (target: at
+most 20 % of the cold build), builds the edited corpus cold and compares the two sites byte
+for byte, and times `check` on content/ grown to about 1,000 sheets (target: under 1 s).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -16,7 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from briefing.bench.headline import edit_statement
 from briefing.bench.run import ROOT, make_project, run_child
+
+# content/ copied this many times for the check at about 1,000 sheets (41 sheets a copy).
+CHECK_COPIES = 25
 
 
 def grow(source: Path, target: Path, copies: int) -> int:
@@ -45,10 +53,13 @@ def _renamer(suffix: str) -> Callable[[re.Match[str]], str]:
 
 
 def marginal(small: int, large: int, work: Path) -> dict[str, Any]:
-    """The full build (cold) of content/ x small and x large; seconds per added sheet."""
+    """The full build (cold) of content/ x small and x large; seconds per added sheet; then
+    the rebuild after one edit on the larger corpus, and check at about 1,000 sheets."""
     rows = {}
+    roots = {}
     for copies in (small, large):
         project = make_project(work / f"x{copies}")
+        roots[copies] = project.root
         sheets = grow(ROOT / "content", project.content, copies)
         result = run_child("build", project.root)
         pdfs = len(list((project.root / "site" / "pdf").rglob("*.pdf")))
@@ -61,7 +72,46 @@ def marginal(small: int, large: int, work: Path) -> dict[str, Any]:
         "corpora": rows,
         "ms_per_sheet": 1000 * per_sheet,
         "cpu_ms_per_sheet": 1000 * per_sheet_cpu,
+        "rebuild": rebuild_after_edit(roots[large], work / "cache", rows[large]["wall"]),
+        "check": check_at_scale(work / f"x{CHECK_COPIES}"),
     }
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def rebuild_after_edit(root: Path, cache: Path, cold: float) -> dict[str, Any]:
+    """Build with a cache, edit one statement no briefing cites, build again with the cache;
+    then build the edited corpus cold: the rebuild's share of it, and whether both sites are
+    the same bytes."""
+    run_child("build", root, cache)  # fills the cache
+    edited = edit_statement(root / "content", cited=False, run=0)
+    warm = run_child("build", root, cache)
+    after_warm = _digests(root / "site")
+    again = run_child("build", root)  # cold, the same edited corpus
+    after_cold = _digests(root / "site")
+    names = after_warm.keys() | after_cold.keys()
+    differing = sorted(name for name in names if after_warm.get(name) != after_cold.get(name))
+    return {
+        "edited": edited,
+        "wall": warm["wall"],
+        "share_of_cold": warm["wall"] / cold,
+        "cold_after_edit": again["wall"],
+        "differing_files": differing,
+    }
+
+
+def check_at_scale(root: Path) -> dict[str, Any]:
+    """`check` (as the benchmark runs it, a fresh process) on content/ x CHECK_COPIES."""
+    project = make_project(root)
+    sheets = grow(ROOT / "content", project.content, CHECK_COPIES)
+    result = run_child("check", project.root)
+    return {"sheets": sheets, "wall": result["wall"], "seconds": result["seconds"]}
 
 
 def main(argv: list[str]) -> int:
@@ -77,6 +127,19 @@ def main(argv: list[str]) -> int:
         f"marginal cost: {result['ms_per_sheet']:.1f} ms a sheet "
         f"(CPU {result['cpu_ms_per_sheet']:.1f}); target <= 40: "
         + ("PASS" if result["ms_per_sheet"] <= 40 else "FAIL")
+    )
+    rebuild, checked = result["rebuild"], result["check"]
+    print(
+        f"rebuild after editing {rebuild['edited']}: {rebuild['wall']:.2f} s, "
+        f"{100 * rebuild['share_of_cold']:.0f} % of the cold build; target <= 20 %: "
+        + ("PASS" if rebuild["share_of_cold"] <= 0.20 else "FAIL")
+        + "; the same bytes as a cold build: "
+        + ("yes" if not rebuild["differing_files"] else f"no ({rebuild['differing_files']})")
+    )
+    print(
+        f"check at {checked['sheets']} sheets: {checked['wall']:.2f} s in a fresh process "
+        f"({checked['seconds']:.2f} s inside it); target < 1 s: "
+        + ("PASS" if checked["wall"] < 1 else "FAIL")
     )
     print(json.dumps(result))
     return 0
