@@ -132,13 +132,14 @@ class PdfCache:
         meta = json.dumps({"pages": pages, "notices": list(notices)}).encode("utf-8")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(path, data)  # the PDF first: the page count marks it complete
-            _write_atomically(path.with_suffix(".json"), meta)
+            write_atomically(path, data)  # the PDF first: the page count marks it complete
+            write_atomically(path.with_suffix(".json"), meta)
         except OSError:
             return
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write data to path through a temporary file beside it, so no reader sees half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from briefing.pdf.cache import write_atomically
 
 # 1980-01-01 00:00:00, the earliest a zip can store, in MS-DOS form.
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
@@ -169,17 +169,6 @@ class MemberCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             index = json.dumps({"size": at, "members": members}).encode("utf-8")
             pack = b"".join([struct.pack("<Q", len(index)), index, *parts])
-            _replace(self.folder / PACK, pack)
+            write_atomically(self.folder / PACK, pack)
         except OSError:
             return
-
-
-def _replace(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
