@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from types import MappingProxyType
@@ -19,7 +19,7 @@ from briefing.check.validate import REF, suggest
 from briefing.model import chronology, records
 from briefing.model.contract import RESERVED_IDS, SHEET_KINDS
 from briefing.model.errors import Problem
-from briefing.model.vocabulary import BUILT_IN_VOCABULARY, EventType, RelationType, Vocabulary
+from briefing.model.vocabulary import BUILT_IN_VOCABULARY, Vocabulary
 
 # [[target]] or [[target|label]]; the target is checked against REF after matching.
 LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
@@ -267,9 +267,7 @@ def link(
                 found[target].add((sheet.id, statement_id))
             if statement_id and ref.targets == ("[[",):
                 text_links.add((target, sheet.id, statement_id))
-    # The vocabulary's tables once: each of its properties builds its table anew.
-    terms = (vocabulary.relation, vocabulary.event)
-    problems.extend(p for sheet in by_id.values() for p in actor_types(sheet, by_id, terms))
+    problems.extend(p for sheet in by_id.values() for p in actor_types(sheet, by_id, vocabulary))
     events = [s for s in by_id.values() if isinstance(s, records.Event)]
     events.sort(key=lambda e: e.path)
     problems.extend([*chronology.cycles(events), *chronology.contradictions(events)])
@@ -293,7 +291,7 @@ def link(
 def actor_types(
     sheet: records.Sheet,
     by_id: dict[str, records.Sheet],
-    terms: tuple[Mapping[str, RelationType], Mapping[str, EventType]],
+    vocabulary: Vocabulary,
 ) -> Iterator[Problem]:
     """Problems where a relation ties (or an event involves) an actor of a type its
     relation (or event) type does not allow.
@@ -302,7 +300,7 @@ def actor_types(
     to every type of the relation.
     """
     if isinstance(sheet, records.Event) and sheet.type is not None:
-        found = terms[1].get(sheet.type)
+        found = vocabulary.event.get(sheet.type)
         allowed = found.actor_types if found is not None else ()
         for ref in sheet.actors if allowed else ():
             actor = by_id.get(ref.target)
@@ -323,7 +321,7 @@ def actor_types(
         else [(type_id, sheet.actors) for type_id in sheet.types]
     )
     for type_id, refs in pairs:
-        term = terms[0].get(type_id)
+        term = vocabulary.relation.get(type_id)
         if term is None or not term.actor_types:
             continue
         for ref in refs:

@@ -98,9 +98,8 @@ class Reader:
         self.problems: list[Problem] = []
         # The types 'term' fields may name (content/vocabulary.yaml's, or built in).
         self.vocabulary = vocabulary
-        self.relation_types = vocabulary.relation  # a property that builds it anew
         self.terms: dict[str, Collection[str]] = {
-            "relation": self.relation_types,
+            "relation": vocabulary.relation,
             "event": vocabulary.event,
         }
         # By id of a tuple of fields (kept, so the id stays its own): see _Layout. Field.key
@@ -337,7 +336,7 @@ class Reader:
             )
         if len(set(edge.pair)) != 2:
             return self.fail(edge.loc, "an edge ties two different actors")
-        if edge.directed and not self.relation_types[edge.type].is_directed:
+        if edge.directed and not self.vocabulary.relation[edge.type].is_directed:
             return self.fail(
                 edge.loc,
                 f"relation type '{edge.type}' has no direction; "

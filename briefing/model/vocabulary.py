@@ -72,11 +72,18 @@ class Vocabulary:
     event_types: tuple[EventType, ...] = field(default=BUILT_IN_EVENT_TYPES)
     path: str = ""
     loc: Loc = NOWHERE
+    # The types by id, made once: check reads them per edge and per relation.
+    _relations: dict[str, RelationType] = field(init=False, repr=False, compare=False)
+    _events: dict[str, EventType] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_relations", {t.id: t for t in self.relation_types})
+        object.__setattr__(self, "_events", {t.id: t for t in self.event_types})
 
     @property
     def relation(self) -> MappingProxyType[str, RelationType]:
         """Relation types by id."""
-        return MappingProxyType({t.id: t for t in self.relation_types})
+        return MappingProxyType(self._relations)
 
     def label(self, type_id: str) -> str:
         """The label pages show for a relation type (its id if the vocabulary lacks it)."""
@@ -86,7 +93,7 @@ class Vocabulary:
     @property
     def event(self) -> MappingProxyType[str, EventType]:
         """Event types by id."""
-        return MappingProxyType({t.id: t for t in self.event_types})
+        return MappingProxyType(self._events)
 
     def event_label(self, type_id: str) -> str:
         """The label pages show for an event type (its id if the vocabulary lacks it)."""
