@@ -9,8 +9,10 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from briefing.commands import (
     Command,
@@ -197,12 +199,40 @@ def _on_stop(main_pid: int) -> Callable[[int, object], None]:
     return handler
 
 
+def _stop_again(main_pid: int, default: Callable[[Any], object]) -> Callable[[Any], object]:
+    """A sys.unraisablehook that sends a stop again when it was swallowed.
+
+    A signal's handler runs between any two bytecodes, also inside a weakref callback or a
+    __del__ (an import lock's, say). An exception raised there cannot propagate: Python
+    prints it ("Exception ignored in ...") and carries on, so the build would ignore the
+    Ctrl-C. This hook prints nothing for our stop and has the same signal sent again from
+    another thread a moment later: the handler runs once this hook has returned (sent from
+    here, it would run, and be swallowed, inside the hook). Swallowed again, it is sent again.
+    """
+
+    def hook(unraisable: Any) -> None:
+        stop = unraisable.exc_value
+        if os.getpid() == main_pid and isinstance(stop, KeyboardInterrupt):
+            signum = signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
+            again = threading.Timer(0.01, os.kill, (main_pid, signum))
+            again.daemon = True
+            again.start()
+            return
+        default(unraisable)
+
+    return hook
+
+
 def main(argv: list[str] | None = None, next_to: str | None = None) -> int:
     """Run one command; next_to: a file in the project folder (build.py), else it is here."""
     root = Path(next_to).resolve().parent if next_to else None
     command, args = parse_args(sys.argv[1:] if argv is None else argv, root)
     handler = _on_stop(os.getpid())
     previous = {stop: signal.signal(stop, handler) for stop in (signal.SIGINT, signal.SIGTERM)}
+    unraisable, sys.unraisablehook = (
+        sys.unraisablehook,
+        _stop_again(os.getpid(), sys.unraisablehook),
+    )
     try:
         return command(Project(args.root.resolve()), args)
     except ContentError as error:
@@ -226,4 +256,5 @@ def main(argv: list[str] | None = None, next_to: str | None = None) -> int:
     finally:
         for signum, action in previous.items():
             signal.signal(signum, action)
+        sys.unraisablehook = unraisable
     return 1

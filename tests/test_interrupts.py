@@ -217,3 +217,45 @@ def test_the_published_folder_gets_the_usual_mode_not_a_private_one(tmp_path: Pa
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "site").stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+# A stop whose handler runs inside a __del__ (or a weakref callback, such as an import
+# lock's): Python cannot raise it there, prints "Exception ignored" and would carry on.
+SWALLOWED = """\
+import argparse, os, signal, sys, time
+from pathlib import Path
+import briefing.cli as cli
+
+class SendsAStopWhenCollected:
+    def __del__(self):
+        os.kill(os.getpid(), signal.{stop})
+        sum(range(100000))  # bytecode for the handler to run in, inside __del__
+
+def command(project, args):
+    collected = SendsAStopWhenCollected()
+    del collected
+    time.sleep(20)
+    print("the stop was lost", file=sys.stderr)
+    return 0
+
+cli.parse_args = lambda argv, root: (command, argparse.Namespace(root=Path(".")))
+sys.exit(cli.main([]))
+"""
+
+
+@pytest.mark.parametrize(("stop", "code", "said"), STOPS, ids=STOP_IDS)
+def test_a_stop_swallowed_by_a_callback_still_stops_the_command(
+    tmp_path: Path, stop: signal.Signals, code: int, said: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SWALLOWED.format(stop=stop.name)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr.splitlines()) == (
+        code,
+        [f"{said}; site/ and the PDFs were left as they were"],
+    )
