@@ -158,4 +158,15 @@ def test_a_build_without_pdfs_neither_writes_nor_links_the_zip(tmp_path: Path) -
 def test_zip_digest_is_stable_across_builds(site: Path, tmp_path: Path) -> None:
     again = build_search_site(tmp_path, PdfOptions(jobs=1))
     digest = [hashlib.sha256((s / ZIP_NAME).read_bytes()).hexdigest() for s in (site, again)]
+    if digest[0] != digest[1]:  # name what differs (this once failed, and once only)
+        members = [_members(s / ZIP_NAME) for s in (site, again)]
+        differ = sorted(
+            n for n in members[0].keys() | members[1].keys() if len({m.get(n) for m in members}) > 1
+        )
+        assert differ == [], "members that differ between two builds"
     assert digest[0] == digest[1]
+
+
+def _members(archive: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive) as opened:
+        return {name: opened.read(name) for name in opened.namelist()}
