@@ -110,3 +110,23 @@ def test_a_damaged_entry_is_laid_out_again(tmp_path: Path) -> None:
     meta.write_text("{not json")
     assert cache.get("<html>a</html>") is None
     assert not list((tmp_path / "pdf").rglob(".tmp-*"))
+
+
+def test_one_font_configuration_for_every_pdf_gives_the_bytes_of_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weasyprint.text.fonts import FontConfiguration
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv(CACHE_ENV, "off")
+    project = make_corpus(tmp_path, EXTRA)
+    checked = check(project)
+    # The process's one configuration for every document (the second time, every face
+    # already loaded)...
+    shared = [layout.build_pdfs(project, checked, tmp_path / n, jobs=1) for n in ("a", "b")]
+    assert layout._fonts() is layout._fonts()
+    # ...and a new configuration for each document, as WeasyPrint does by default.
+    monkeypatch.setattr(layout, "_fonts", FontConfiguration)
+    layout.build_pdfs(project, checked, tmp_path / "fresh", jobs=1)
+    assert shared and pdf_bytes(tmp_path / "a") == pdf_bytes(tmp_path / "fresh")
+    assert pdf_bytes(tmp_path / "b") == pdf_bytes(tmp_path / "fresh")
