@@ -17,15 +17,10 @@ import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DictionaryObject,
-    NameObject,
-    TextStringObject,
-)
+if TYPE_CHECKING:  # pypdf is imported when a book is bound, not by every build (0.1 s)
+    from pypdf import PdfReader, PdfWriter
 
 SCHEME = "briefing-book:"
 
@@ -50,6 +45,8 @@ class Piece:
 
 def outline_pages(data: bytes) -> list[tuple[str, int]]:
     """The top-level bookmarks of a PDF and the page (1-based) each goes to."""
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(data))
     found = []
     for item in reader.outline:
@@ -63,6 +60,9 @@ def outline_pages(data: bytes) -> list[tuple[str, int]]:
 
 def _explicit(data: bytes) -> PdfReader:
     """A reader of data whose links go to pages, not named destinations (see the module)."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, NameObject
+
     reader = PdfReader(io.BytesIO(data))
     named = reader.named_destinations
     for page in reader.pages:
@@ -83,6 +83,8 @@ def _explicit(data: bytes) -> PdfReader:
 def _link_pages(writer: PdfWriter, firsts: Sequence[int]) -> None:
     """Turn the page_link and piece_link URIs of the front and back parts into page links
     (firsts: the first page, 0-based, of each piece)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
     pages = writer.pages
     for page in pages:
         for ref in page.get("/Annots") or []:
@@ -105,6 +107,9 @@ def pdf_date(date: str) -> str:
 
 def bind(pieces: Sequence[Piece], title: str, date: str | None) -> bytes:
     """The pieces as one PDF, in order, with their bookmarks and working links."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+
     writer = PdfWriter()
     digest = hashlib.sha256(title.encode("utf-8"))
     firsts = []
