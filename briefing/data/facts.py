@@ -10,6 +10,11 @@ contract's kind order then by id, statements in sheet order.
 from __future__ import annotations
 
 import json
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from briefing.check.verify import Checked
@@ -112,6 +117,68 @@ def dumps_content(data: Any) -> str:
     return without_markup(dumps(data))
 
 
+def fragment(data: Any) -> str:
+    """dumps() of a value without its final newline: as it reads at the top level."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def placeholder(n: int) -> str:
+    """The string standing, in a skeleton given to joined(), for the n-th fragment."""
+    return f"\x00{n}"
+
+
+# A placeholder as dumps() writes it, alone on its line (an item of a list).
+_PLACEHOLDER = re.compile(r'^( *)"\\u0000(\d+)"', re.MULTILINE)
+
+
+def joined(skeleton: Any, fragments: Sequence[str]) -> str:
+    """dumps() of skeleton with each placeholder(n) replaced by the value whose fragment() is
+    fragments[n]: the same text, byte for byte, without serializing those values again.
+
+    JSON strings hold no line break (dumps escapes it), so a fragment's lines are indented
+    to where it sits by prefixing each line break with the placeholder's indent.
+    """
+
+    def put(match: re.Match[str]) -> str:
+        indent = match.group(1)
+        return indent + fragments[int(match.group(2))].replace("\n", "\n" + indent)
+
+    return _PLACEHOLDER.sub(put, dumps(skeleton))
+
+
+@dataclass
+class _Fragments:
+    """Each sheet's record as last serialized (fragment()), with the sheet it was made from."""
+
+    sheets: dict[str, tuple[records.Sheet, str]] = dataclass_field(default_factory=dict)
+    lock: threading.Lock = dataclass_field(default_factory=threading.Lock)
+    made: int = 0  # records the latest call serialized (not reused), for tests
+
+
+# The process's latest facts.json records: a sheet's record depends on nothing but the sheet
+# (see sheet_record), so the live preview serializes only the sheets a save changed
+# (serializing every record was a third of a save's rebuild at 3,000 sheets).
+REMEMBERED = _Fragments()
+
+
 def facts_json(checked: Checked) -> str:
-    """facts.json's text."""
-    return dumps_content(facts(checked))
+    """facts.json's text: dumps_content(facts(checked)), joined from each sheet's record as
+    serialized by the latest call where the sheet is unchanged."""
+    corpus = checked.corpus
+    memo = REMEMBERED
+    with memo.lock:
+        known, found, memo.made = memo.sheets, {}, 0
+        skeleton: dict[str, Any] = {"$schema": "facts.schema.json", "format": FORMAT}
+        fragments: list[str] = []
+        for kind in SHEET_KINDS:
+            listed = skeleton[links.FOLDERS[kind]] = []
+            for sheet in sorted(corpus.of_kind(kind), key=lambda s: s.id):
+                previous = known.get(sheet.id)
+                if previous is None or not (previous[0] is sheet or previous[0] == sheet):
+                    previous = (sheet, fragment(sheet_record(sheet)))
+                    memo.made += 1
+                found[sheet.id] = previous
+                listed.append(placeholder(len(fragments)))
+                fragments.append(previous[1])
+        memo.sheets = found
+    return without_markup(joined(skeleton, fragments))
