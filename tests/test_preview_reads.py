@@ -180,3 +180,35 @@ def test_a_reading_corpus_answers_as_its_corpus_and_notes_each_question(tmp_path
     assert not changes.same([("by_id", "russia")])
     assert not changes.same([("sheets",)])
     assert not Changes(None, Inputs(after)).same([])
+
+
+def test_data_files_joined_from_remembered_records_are_those_of_one_serialization(
+    tmp_path: Path, forgetful: pytest.MonkeyPatch
+) -> None:
+    project = make_corpus(tmp_path)
+    china = project.content / "actors" / "china.yaml"
+    china.write_text(
+        china.read_text().replace(
+            "text: Trade between China and Russia",
+            "text: Trade <b>between</b> China & Russia",
+        ),
+        encoding="utf-8",
+    )
+    for _ in range(2):  # made, then reused
+        checked = check(project)
+        written = data_files(checked)
+        assert written[facts.FACTS] == facts.dumps_content(facts.facts(checked))
+        together = facts.dumps_content(annotations.collection(checked))
+        assert written[annotations.ANNOTATIONS] == together
+        assert "\\u003cb\\u003ebetween\\u003c/b\\u003e China \\u0026" in together
+    assert facts.REMEMBERED.made == 0
+
+
+def test_joining_refuses_a_fragment_placed_at_another_depth() -> None:
+    skeleton = {"items": [facts.placeholder(0)], "more": {"items": [facts.placeholder(1)]}}
+    pieces = [facts.fragment({"a": [1]}, 2), facts.fragment({"b": "<"}, 2)]
+    with pytest.raises(ValueError, match="placeholder sits at"):
+        facts.joined(skeleton, pieces, 2)
+    assert facts.joined({"items": [facts.placeholder(0)]}, pieces, 2) == facts.dumps_content(
+        {"items": [{"a": [1]}]}
+    )

@@ -200,7 +200,11 @@ def annotations_jsonld(checked: Checked) -> str:
     known = sheet_annotations(checked)
     items = [item for sheet in _in_order(checked) for item in known[sheet.id].items]
     whole = _collection(checked, [placeholder(n) for n in range(len(items))])
-    return without_markup(joined(whole, items))
+    return joined(whole, items, ITEM_DEPTH)
+
+
+# Where annotations.jsonld lists an annotation: in the items of the collection's first page.
+ITEM_DEPTH = 3
 
 
 def script_json(data: Any) -> Markup:
@@ -223,9 +227,9 @@ def page_blocks(checked: Checked) -> dict[str, Markup]:
 
 @dataclass(frozen=True)
 class SheetAnnotations:
-    """A sheet's statements as annotations: each one's JSON in annotations.jsonld (dumps'
-    layout, at the top level), and its page's data block (None for no statements); and
-    what making them read of the checked corpus (briefing.check.reads)."""
+    """A sheet's statements as annotations: each one's text in annotations.jsonld (see
+    facts.fragment), and its page's data block (None for no statements); and what making
+    them read of the checked corpus (briefing.check.reads)."""
 
     reads: frozenset[Read]
     items: tuple[str, ...]
@@ -273,7 +277,9 @@ def sheet_annotations(checked: Checked) -> dict[str, SheetAnnotations]:
 def _annotated(
     corpus: Corpus, sheet: records.Sheet, texts: Mapping[str, Aligned], reads: Reads
 ) -> SheetAnnotations:
-    items = tuple(fragment(annotation(corpus, sheet, st, texts, _DATA)) for st in sheet.statements)
+    items = tuple(
+        fragment(annotation(corpus, sheet, st, texts, _DATA), ITEM_DEPTH) for st in sheet.statements
+    )
     block = None
     if sheet.statements:
         here = relative_to(page_url(sheet))

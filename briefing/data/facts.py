@@ -117,9 +117,12 @@ def dumps_content(data: Any) -> str:
     return without_markup(dumps(data))
 
 
-def fragment(data: Any) -> str:
-    """dumps() of a value without its final newline: as it reads at the top level."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+def fragment(data: Any, depth: int) -> str:
+    """dumps_content() of a value as it reads nested depth levels deep, without its final
+    newline or the indent of its first line: a piece of text for joined()."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+    # JSON strings hold no line break (dumps escapes it): every one is the layout's.
+    return without_markup(text).replace("\n", "\n" + "  " * depth)
 
 
 def placeholder(n: int) -> str:
@@ -131,19 +134,23 @@ def placeholder(n: int) -> str:
 _PLACEHOLDER = re.compile(r'^( *)"\\u0000(\d+)"', re.MULTILINE)
 
 
-def joined(skeleton: Any, fragments: Sequence[str]) -> str:
-    """dumps() of skeleton with each placeholder(n) replaced by the value whose fragment() is
-    fragments[n]: the same text, byte for byte, without serializing those values again.
-
-    JSON strings hold no line break (dumps escapes it), so a fragment's lines are indented
-    to where it sits by prefixing each line break with the placeholder's indent.
-    """
+def joined(skeleton: Any, fragments: Sequence[str], depth: int) -> str:
+    """dumps_content() of skeleton with each placeholder(n) in it replaced by the value
+    whose fragment(value, depth) is fragments[n]: the same text, byte for byte, without
+    serializing those values again. Every placeholder must sit depth levels deep."""
+    indent = "  " * depth
 
     def put(match: re.Match[str]) -> str:
-        indent = match.group(1)
-        return indent + fragments[int(match.group(2))].replace("\n", "\n" + indent)
+        if match.group(1) != indent:
+            raise ValueError(f"a placeholder sits at {match.group(1)!r}, not at {indent!r}")
+        return indent + fragments[int(match.group(2))]
 
-    return _PLACEHOLDER.sub(put, dumps(skeleton))
+    # The skeleton's own strings are escaped here, each fragment's when it was made.
+    return _PLACEHOLDER.sub(put, dumps_content(skeleton))
+
+
+# Where facts.json lists a record: in its kind's list, in the top-level object.
+RECORD_DEPTH = 2
 
 
 @dataclass
@@ -175,10 +182,10 @@ def facts_json(checked: Checked) -> str:
             for sheet in sorted(corpus.of_kind(kind), key=lambda s: s.id):
                 previous = known.get(sheet.id)
                 if previous is None or not (previous[0] is sheet or previous[0] == sheet):
-                    previous = (sheet, fragment(sheet_record(sheet)))
+                    previous = (sheet, fragment(sheet_record(sheet), RECORD_DEPTH))
                     memo.made += 1
                 found[sheet.id] = previous
                 listed.append(placeholder(len(fragments)))
                 fragments.append(previous[1])
         memo.sheets = found
-    return without_markup(joined(skeleton, fragments))
+    return joined(skeleton, fragments, RECORD_DEPTH)
