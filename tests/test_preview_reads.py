@@ -164,12 +164,11 @@ def test_a_reading_corpus_answers_as_its_corpus_and_notes_each_question(tmp_path
     assert isinstance(seen.corpus, ReadingCorpus) and isinstance(seen.corpus, Corpus)
     assert seen.corpus.by_id["china"] is checked.corpus.by_id["china"]
     assert seen.corpus.involving("relation", "china") == ()
-    assert ("russia", "china", "x") not in seen.corpus.text_links
-    assert reads == {
-        ("by_id", "china"),
-        ("involving", "relation", "china"),
-        ("text_link", ("russia", "china", "x")),
-    }
+    assert reads == {("by_id", "china"), ("involving", "relation", "china")}
+    # What a statement is, and whether its text links to a sheet, is read from its sheet.
+    assert seen.corpus.statement("china#trade").id == "trade"
+    assert ("china", "russia", "trade") not in seen.corpus.text_links
+    assert reads == {("by_id", "china"), ("by_id", "russia"), ("involving", "relation", "china")}
     # Same corpus, same answers; a changed sheet changes only the questions about it.
     assert Changes(Inputs(checked), Inputs(checked)).same(reads)
     russia = project.content / "actors" / "russia.yaml"

@@ -85,7 +85,12 @@ class _ReadingLinks(frozenset[tuple[str, str, str]]):
     _inner: frozenset[tuple[str, str, str]]
 
     def __contains__(self, item: object) -> bool:
-        self._reads.add(("text_link", item))
+        # A sound corpus (the only one rendered) holds (target, sheet id, statement id)
+        # exactly when that statement of that sheet links to target: a read of the sheet.
+        if isinstance(item, tuple) and len(item) == 3:
+            self._reads.add(("by_id", item[1]))
+        else:
+            self._reads.add(("text_links",))
         return item in self._inner
 
     def __iter__(self) -> Iterator[tuple[str, str, str]]:
@@ -188,7 +193,8 @@ class ReadingCorpus(Corpus):
         return self._inner.citing(source_id)
 
     def statement(self, target: str) -> records.Statement:
-        self._note("statement", target)
+        # 'sheet-id#statement-id' is a statement of the sheet with that id: a read of it.
+        self._note("by_id", target.partition("#")[0])
         return self._inner.statement(target)
 
 
@@ -203,25 +209,22 @@ def reading(inputs: Inputs, reads: Reads) -> tuple[Checked, dict[str, Mapping[st
     return Checked(corpus, texts, checked.warnings, checked.notices), derived
 
 
+# The corpus's mappings the wrappers note look-ups in; also "texts" and inputs' derived ones.
+_CORPUS_MAPPINGS = ("by_id", "backlinks", "source_places", "event_at")
+
+
 def _mapping(inputs: Inputs, name: str) -> Mapping[Any, Any]:
     corpus = inputs.checked.corpus
-    if name in ("by_id", "backlinks", "source_places", "event_at"):
+    if name in _CORPUS_MAPPINGS:
         return cast(Mapping[Any, Any], getattr(corpus, name))
     if name == "texts":
         return inputs.checked.texts
-    return inputs.derived.get(name, {})
+    return inputs.derived[name]  # a name no inputs give is a bug: never taken as unchanged
 
 
 def _anchor(corpus: Corpus, event_id: str) -> Any:
     event = corpus.by_id.get(event_id)
     return corpus.anchor_date(event) if isinstance(event, records.Event) else MISSING
-
-
-def _statement(corpus: Corpus, target: str) -> Any:
-    try:
-        return corpus.statement(target)
-    except KeyError:
-        return MISSING
 
 
 # The answer to each question the wrappers note (besides mapping look-ups), from a corpus.
@@ -231,13 +234,11 @@ _ANSWERS: dict[str, Callable[..., Any]] = {
     "vocabulary": lambda corpus: corpus.vocabulary,
     "events": lambda corpus: corpus.events,
     "text_links": lambda corpus: corpus.text_links,
-    "text_link": lambda corpus, item: item in corpus.text_links,
     "anchor_date": _anchor,
     "events_of": lambda corpus, actor_id: corpus.events_of(actor_id),
     "of_kind": lambda corpus, kind: corpus.of_kind(kind),
     "involving": lambda corpus, kind, actor_id: corpus.involving(kind, actor_id),
     "citing": lambda corpus, source_id: corpus.citing(source_id),
-    "statement": _statement,
 }
 
 
@@ -260,6 +261,8 @@ class Changes:
     def __init__(self, before: Inputs | None, after: Inputs) -> None:
         self.before, self.after = before, after
         self._same: dict[Read, bool] = {}
+        # Mapping name -> that mapping before and after.
+        self._mappings: dict[str, tuple[Mapping[Any, Any], Mapping[Any, Any]]] = {}
 
     def same(self, reads: Iterable[Read]) -> bool:
         """Whether every one of reads has the same answer before and after (False if there
@@ -267,14 +270,18 @@ class Changes:
         before = self.before
         if before is None:
             return False
-        known, after = self._same, self.after
-        # Most questions are a sheet by its id: answered here, without answer()'s look-ups.
-        old_ids, new_ids = before.checked.corpus.by_id, after.checked.corpus.by_id
+        known, after, mappings = self._same, self.after, self._mappings
         for read in reads:
             same = known.get(read)
             if same is None:
-                if read[0] == "by_id" and len(read) == 2:
-                    old, new = old_ids.get(read[1], MISSING), new_ids.get(read[1], MISSING)
+                # Most questions are a key of a mapping (a sheet by its id): answered here,
+                # without answer()'s look-ups.
+                name = read[0]
+                if len(read) == 2 and name not in _ANSWERS:
+                    pair = mappings.get(name)
+                    if pair is None:
+                        pair = mappings[name] = (_mapping(before, name), _mapping(after, name))
+                    old, new = pair[0].get(read[1], MISSING), pair[1].get(read[1], MISSING)
                 else:
                     old, new = answer(before, read), answer(after, read)
                 same = known[read] = old is new or bool(old == new)
