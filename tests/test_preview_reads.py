@@ -3,6 +3,7 @@ made from what earlier saves remembered equal those of a process that remembers 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,3 +212,15 @@ def test_joining_refuses_a_fragment_placed_at_another_depth() -> None:
     assert facts.joined({"items": [facts.placeholder(0)]}, pieces, 2) == facts.dumps_content(
         {"items": [{"a": [1]}]}
     )
+
+
+def test_a_reading_corpus_answers_every_field_and_index_of_corpus_itself() -> None:
+    # A field or index it did not answer would be read from the class (a default value) or
+    # computed unnoted: a page could then be reused though what it shows changed.
+    public = [
+        name
+        for name, member in vars(Corpus).items()
+        if not name.startswith("_") and (callable(member) or hasattr(member, "__get__"))
+    ]
+    for name in [field.name for field in dataclasses.fields(Corpus)] + public:
+        assert name in vars(ReadingCorpus), name
