@@ -1,7 +1,10 @@
 """The live preview redoes only what a save changed: MkDocs' dirty build, told which pages.
 
-`briefing serve` runs MkDocs' server with dirty builds. Every save still checks and renders
-all pages (briefing.web.plugin; cheap), but MkDocs converts, renders and writes only:
+`briefing serve` runs MkDocs' server with dirty builds. Every save checks the whole corpus
+again (briefing.web.plugin), then makes again only the pages and data-file records whose
+inputs changed: each remembers what it read of the corpus, and is reused while every read
+has the same answer (briefing.check.reads; web.render.RenderMemo, data.facts, data.annotations).
+MkDocs then converts, renders and writes only:
 
 - generated pages whose Markdown differs from the previous build's (a content hash, kept
   here between the server's rebuilds), and hand-written pages whose file is newer than
