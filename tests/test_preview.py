@@ -221,3 +221,58 @@ def test_the_preview_polls_when_the_system_refuses_inotify(
     preview.watch_without_polling(server, [str(tmp_path)])
     assert server.observer is polling
     assert server._watched_paths == {str(tmp_path): 1}
+
+
+RELATION = """\
+id: china-russia
+title: China and Russia
+summary: Trade between [[china]] and [[russia]].
+actors: [china, russia]
+types: [trade]
+statements:
+  - id: trade
+    text: Trade between China and Russia reached a record $240 billion last year.
+    kind: reported
+    source: article
+    quote: Trade between China and Russia reached a record $240 billion last year.
+"""
+
+
+def test_saves_that_change_what_other_pages_show_serve_what_a_clean_build_does(
+    tmp_path: Path,
+) -> None:
+    project = make_corpus(tmp_path)
+    site = tmp_path / "served"
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    _build(config)
+    relation = project.content / "relations" / "china-russia.yaml"
+    russia = project.content / "actors" / "russia.yaml"
+
+    def rename_russia() -> None:
+        for sheet in project.content.rglob("*.yaml"):
+            text = re.sub(r"(?<![\w-])russia(?![\w-])", "rossiya", sheet.read_text())
+            sheet.write_text(text, encoding="utf-8")
+        russia.rename(russia.with_name("rossiya.yaml"))
+
+    def add_relation() -> None:
+        relation.parent.mkdir(exist_ok=True)
+        relation.write_text(RELATION, encoding="utf-8")
+
+    saves = [
+        # Russia's page links to China by its name, and lists it among its backlinks.
+        lambda: edit(project, "actors/china.yaml", "name: China", "name: Cathay"),
+        # A new relation between two actors: both pages list it and draw it.
+        add_relation,
+        # Russia renamed: its id, its file and every reference to it.
+        rename_russia,
+        lambda: edit(
+            project, "relations/china-russia.yaml", "title: China and", "title: Cathay and"
+        ),
+        lambda: relation.unlink(),
+    ]
+    for step, save in enumerate(saves):
+        save()
+        _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site)))
+        same_site(site, clean_copy(project, tmp_path, f"clean-{step}"))
+    assert "Cathay" in (site / "actors/rossiya/index.html").read_text(encoding="utf-8")

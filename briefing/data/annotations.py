@@ -15,14 +15,23 @@ the page whose data block holds them), so the same annotation has the same IRI e
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 
 from briefing.check.link import LINK, Corpus
-from briefing.check.verify import Checked
-from briefing.data.facts import dumps_content, page_url, without_markup
+from briefing.check.reads import Changes, Inputs, Read, ReadingMapping, Reads, reading
+from briefing.check.verify import Checked, SourceText
+from briefing.data.facts import (
+    fragment,
+    joined,
+    page_url,
+    placeholder,
+    without_markup,
+)
 from briefing.data.offsets import Aligned, OffsetError, align
 from briefing.model import records
 from briefing.model.contract import SHEET_KINDS
@@ -141,9 +150,8 @@ def aligned_texts(checked: Checked) -> dict[str, Aligned]:
 
 
 def _items(
-    checked: Checked, sheets: tuple[records.Sheet, ...], texts: Mapping[str, Aligned], url: Url
+    corpus: Corpus, sheets: tuple[records.Sheet, ...], texts: Mapping[str, Aligned], url: Url
 ) -> list[dict[str, Any]]:
-    corpus = checked.corpus
     return [annotation(corpus, s, st, texts, url) for s in sheets for st in s.statements]
 
 
@@ -160,8 +168,15 @@ def _id(sheet: records.Sheet) -> str:
 def collection(checked: Checked, texts: Mapping[str, Aligned] | None = None) -> dict[str, Any]:
     """Every statement's annotation, as one AnnotationCollection with one page."""
     texts = texts if texts is not None else aligned_texts(checked)
-    here = relative_to("data/")
-    items = _items(checked, _in_order(checked), texts, here)
+    return _collection(checked, _items(checked.corpus, _in_order(checked), texts, _DATA))
+
+
+# IRIs in annotations.jsonld: relative to its folder.
+_DATA = relative_to("data/")
+
+
+def _collection(checked: Checked, items: list[Any]) -> dict[str, Any]:
+    here = _DATA
     title = checked.corpus.settings.title
     return {
         "@context": CONTEXT,
@@ -179,8 +194,17 @@ def collection(checked: Checked, texts: Mapping[str, Aligned] | None = None) -> 
 
 
 def annotations_jsonld(checked: Checked) -> str:
-    """annotations.jsonld's text (deterministic: sorted keys, sheets by kind and id)."""
-    return dumps_content(collection(checked))
+    """annotations.jsonld's text (deterministic: sorted keys, sheets by kind and id): the
+    same as dumps_content(collection(checked)), joined from each statement's JSON as
+    remembered by sheet_annotations."""
+    known = sheet_annotations(checked)
+    items = [item for sheet in _in_order(checked) for item in known[sheet.id].items]
+    whole = _collection(checked, [placeholder(n) for n in range(len(items))])
+    return joined(whole, items, ITEM_DEPTH)
+
+
+# Where annotations.jsonld lists an annotation: in the items of the collection's first page.
+ITEM_DEPTH = 3
 
 
 def script_json(data: Any) -> Markup:
@@ -193,20 +217,96 @@ def script_json(data: Any) -> Markup:
 def page_blocks(checked: Checked) -> dict[str, Markup]:
     """Sheet id -> the JSON-LD its page embeds: its own statements' annotations, as an
     AnnotationPage of the collection, with IRIs relative to the page."""
-    texts = aligned_texts(checked)
-    blocks = {}
-    for sheet in checked.corpus.sheets:
-        if not sheet.statements:
-            continue
+    known = sheet_annotations(checked)
+    return {
+        sheet.id: block
+        for sheet in checked.corpus.sheets
+        if (block := known[sheet.id].block) is not None
+    }
+
+
+@dataclass(frozen=True)
+class SheetAnnotations:
+    """A sheet's statements as annotations: each one's text in annotations.jsonld (see
+    facts.fragment), and its page's data block (None for no statements); and what making
+    them read of the checked corpus (briefing.check.reads)."""
+
+    reads: frozenset[Read]
+    items: tuple[str, ...]
+    block: Markup | None
+
+
+@dataclass
+class _Remembered:
+    """Every sheet's annotations as last made, and the checked corpus they were made from."""
+
+    inputs: Inputs | None = None
+    sheets: dict[str, SheetAnnotations] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    made: int = 0  # sheets whose annotations the latest call made (not reused), for tests
+
+
+# The process's latest annotations: a build makes them for its pages, then for the data
+# file; the live preview, on every save, makes them again only for sheets whose reads
+# changed (a save re-serialized every statement: a fifth of its rebuild at 3,000 sheets).
+REMEMBERED = _Remembered()
+
+
+def sheet_annotations(checked: Checked) -> dict[str, SheetAnnotations]:
+    """Sheet id -> its annotations, reused from the latest call where no read changed."""
+    memo = REMEMBERED
+    with memo.lock:
+        inputs = Inputs(checked)
+        changes = Changes(memo.inputs, inputs)
+        found: dict[str, SheetAnnotations] = {}
+        memo.made = 0
+        for sheet in checked.corpus.sheets:
+            previous = memo.sheets.get(sheet.id)
+            if previous is not None and changes.same(previous.reads):
+                found[sheet.id] = previous
+                continue
+            reads: Reads = set()
+            seen, _ = reading(inputs, reads)
+            texts = ReadingMapping(_AlignedTexts(checked.texts), "texts", reads)
+            found[sheet.id] = _annotated(seen.corpus, seen.corpus.by_id[sheet.id], texts, reads)
+            memo.made += 1
+        memo.inputs, memo.sheets = inputs, found
+        return found
+
+
+def _annotated(
+    corpus: Corpus, sheet: records.Sheet, texts: Mapping[str, Aligned], reads: Reads
+) -> SheetAnnotations:
+    items = tuple(
+        fragment(annotation(corpus, sheet, st, texts, _DATA), ITEM_DEPTH) for st in sheet.statements
+    )
+    block = None
+    if sheet.statements:
         here = relative_to(page_url(sheet))
-        blocks[sheet.id] = script_json(
+        block = script_json(
             {
                 "@context": CONTEXT,
                 # A page of annotations must have an IRI: the page's own, with a fragment.
                 "id": here(f"{page_url(sheet)}#_annotations"),
                 "type": "AnnotationPage",
                 "partOf": here(ANNOTATIONS),
-                "items": _items(checked, (sheet,), texts, here),
+                "items": _items(corpus, (sheet,), texts, here),
             }
         )
-    return blocks
+    return SheetAnnotations(frozenset(reads), items, block)
+
+
+class _AlignedTexts(Mapping[str, Aligned]):
+    """Source id -> its aligned text, aligned when first asked for (see align)."""
+
+    def __init__(self, texts: Mapping[str, SourceText]) -> None:
+        self._texts = texts
+
+    def __getitem__(self, source_id: str) -> Aligned:
+        return align(self._texts[source_id].raw)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from briefing.check.checker import check
+from briefing.check.reads import Changes, Inputs, Read, Reads, reading
 from briefing.check.verify import Checked
 from briefing.forked import run_shares
 from briefing.model import records
@@ -32,46 +33,32 @@ from briefing.web import downloads, pages
 # returning the Markdown cost more than they save.
 PARALLEL_FROM = 400
 
-# A page to render: its path, its template and the function that makes its context.
-Job = tuple[str, str, Callable[[SiteLinker], dict[str, Any]]]
+# A page to render: its path, its template and the function that makes its context from a
+# linker placed at the page and what every page is given (pages.Shared).
+Job = tuple[str, str, Callable[[SiteLinker, pages.Shared], dict[str, Any]]]
 
 
-def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
+def page_jobs(checked: Checked) -> list[Job]:
     """Every generated page, in a stable order; one path is never written twice."""
-    data = pages.shared(checked, pdf_links)
-    jobs: list[Job] = [("index.md", "home.md.j2", lambda linker: pages.home_context(linker, data))]
+    jobs: list[Job] = [("index.md", "home.md.j2", pages.home_context)]
     for kind in SHEET_KINDS:
         jobs.append(
             (
                 f"{links.FOLDERS[kind]}/index.md",
                 "section.md.j2",
-                functools.partial(pages.section_context, kind=kind),
+                functools.partial(_section, kind=kind),
             )
         )
-    jobs.append(
-        (pages.TIMELINE, "timeline.md.j2", lambda linker: pages.timeline_context(linker, data))
-    )
-    jobs.append(
-        (pages.FIGURES, "figures.md.j2", lambda linker: {"rows": pages.figure_rows(linker)})
-    )
-    jobs.append((pages.LEGEND, "legend.md.j2", pages.legend_context))
-    jobs.append(
-        (
-            downloads.DOWNLOADS,
-            "pdfs.md.j2",
-            lambda linker: (
-                downloads.downloads_context(linker, pages.ordered_briefings(linker))
-                if pdf_links
-                else {"entries": []}
-            ),
-        )
-    )
+    jobs.append((pages.TIMELINE, "timeline.md.j2", pages.timeline_context))
+    jobs.append((pages.FIGURES, "figures.md.j2", _figures))
+    jobs.append((pages.LEGEND, "legend.md.j2", _legend))
+    jobs.append((downloads.DOWNLOADS, "pdfs.md.j2", _downloads))
     for sheet in checked.corpus.sheets:
         jobs.append(
             (
                 links.sheet_page(sheet),
                 f"{sheet.kind}.md.j2",
-                functools.partial(pages.sheet_context, data=data, sheet=sheet),
+                functools.partial(_sheet, sheet_id=sheet.id),
             )
         )
     seen: set[str] = set()
@@ -82,12 +69,46 @@ def page_jobs(checked: Checked, pdf_links: bool) -> list[Job]:
     return jobs
 
 
-def _render_jobs(env: jinja2.Environment, checked: Checked, jobs: list[Job]) -> list[str]:
-    corpus = checked.corpus
+def _section(linker: SiteLinker, data: pages.Shared, kind: str) -> dict[str, Any]:
+    return pages.section_context(linker, kind)
+
+
+def _figures(linker: SiteLinker, data: pages.Shared) -> dict[str, Any]:
+    return {"rows": pages.figure_rows(linker)}
+
+
+def _legend(linker: SiteLinker, data: pages.Shared) -> dict[str, Any]:
+    return pages.legend_context(linker)
+
+
+def _downloads(linker: SiteLinker, data: pages.Shared) -> dict[str, Any]:
+    if not data.pdf_links:
+        return {"entries": []}
+    return downloads.downloads_context(linker, pages.ordered_briefings(linker))
+
+
+def _sheet(linker: SiteLinker, data: pages.Shared, sheet_id: str) -> dict[str, Any]:
+    # The sheet is looked up through the linker, so that the preview notes it as read.
+    return pages.sheet_context(linker, data, linker.corpus.by_id[sheet_id])
+
+
+def _render_jobs(env: jinja2.Environment, data: pages.Shared, jobs: list[Job]) -> list[str]:
+    corpus = data.checked.corpus
     return [
-        render_template(env, template, context(SiteLinker(corpus, path)))
+        render_template(env, template, context(SiteLinker(corpus, path), data))
         for path, template, context in jobs
     ]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page as last rendered: its template, what its context read of the checked corpus
+    (briefing.check.reads), the context and its Markdown."""
+
+    template: str
+    reads: frozenset[Read]
+    context: dict[str, Any]
+    text: str
 
 
 @dataclass
@@ -96,17 +117,22 @@ class RenderMemo:
 
     A page's Markdown is its template printing its context, nothing else: the templates
     print only what the context gives (pages.py computes it), and the environment's globals
-    and filters are fixed. So a page whose template files are unchanged and whose context
-    equals (==, field by field: records are frozen dataclasses) the one it was last rendered
-    from has the same Markdown, and is not rendered again. Computing every context still
-    runs on every render, so what any page shows is never assumed unchanged.
+    and filters are fixed. A context is computed from what it reads of the checked corpus
+    (noted by briefing.check.reads) and from the page's path, nothing else. So a page whose
+    template files are unchanged and whose every read has the same answer as when it was
+    last rendered (==, field by field: records are frozen dataclasses) has the same
+    Markdown, and its context is not even computed. A page with a changed read has its
+    context computed again, and is rendered again unless that context equals (==) its last.
     """
 
     signature: tuple[tuple[str, int, int], ...] = ()  # templates/: (file, size, mtime_ns)
     env: jinja2.Environment | None = None  # compiled templates, kept while unchanged
-    # Page path -> (template, context, Markdown) of its latest render.
-    pages: dict[str, tuple[str, dict[str, Any], str]] = field(default_factory=dict)
+    pdf_links: bool = False  # whether the pages below link to PDFs
+    inputs: Inputs | None = None  # what the pages below were last checked against
+    # Page path -> its latest render.
+    pages: dict[str, Rendered] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    computed: int = 0  # contexts computed (not reused) by the latest render, for tests
     rendered: int = 0  # pages rendered (not reused) by the latest render, for tests
 
     def environment(self, templates: Path) -> jinja2.Environment:
@@ -130,25 +156,42 @@ def _signature(templates: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def _render_remembered(
-    templates: Path, checked: Checked, jobs: list[Job], memo: RenderMemo
+    templates: Path, data: pages.Shared, jobs: list[Job], memo: RenderMemo
 ) -> list[str]:
-    """As _render_jobs, rendering again only pages whose context or templates changed."""
+    """As _render_jobs, computing again only contexts whose reads changed, and rendering again
+    only pages whose context or templates changed."""
     env = memo.environment(templates)
-    corpus = checked.corpus
+    if memo.pdf_links != data.pdf_links:
+        memo.pages.clear()
+        memo.pdf_links = data.pdf_links
+    inputs = Inputs(data.checked, {"jsonld": data.jsonld})
+    changes = Changes(memo.inputs, inputs)
     texts: list[str] = []
-    kept: dict[str, tuple[str, dict[str, Any], str]] = {}
-    memo.rendered = 0
+    kept: dict[str, Rendered] = {}
+    memo.computed = memo.rendered = 0
     for path, template, make in jobs:
-        context = make(SiteLinker(corpus, path))
         previous = memo.pages.get(path)
-        if previous is not None and previous[0] == template and previous[1] == context:
-            text = previous[2]
+        if previous is not None and previous.template != template:
+            previous = None
+        if previous is not None and changes.same(previous.reads):
+            kept[path] = previous
+            texts.append(previous.text)
+            continue
+        reads: Reads = set()
+        seen, derived = reading(inputs, reads)
+        noted = pages.Shared(seen, data.pdf_links, derived["jsonld"])
+        context = make(SiteLinker(seen.corpus, path), noted)
+        memo.computed += 1
+        if previous is not None and previous.context == context:
+            text = previous.text
         else:
             text = render_template(env, template, context)
             memo.rendered += 1
-        kept[path] = (template, context, text)
+        # Read after rendering: a template may read through what the context holds.
+        kept[path] = Rendered(template, frozenset(reads), context, text)
         texts.append(text)
     memo.pages = kept  # pages no longer made (a sheet deleted) are forgotten
+    memo.inputs = inputs
     return texts
 
 
@@ -166,10 +209,11 @@ def render_pages(
     that runs threads, such as the live-preview server). memo: pages of earlier renders of
     this process, reused where provably unchanged (see RenderMemo; one process).
     """
-    jobs = page_jobs(checked, pdf_links)
+    jobs = page_jobs(checked)
+    data = pages.shared(checked, pdf_links)
     if memo is not None:
         with memo.lock:
-            kept = _render_remembered(templates, checked, jobs, memo)
+            kept = _render_remembered(templates, data, jobs, memo)
         return {path: text for (path, _, _), text in zip(jobs, kept, strict=True)}
     env = environment(templates)
     count = workers if len(jobs) >= PARALLEL_FROM else 1
@@ -177,7 +221,7 @@ def render_pages(
         for name in sorted({template for _, template, _ in jobs}):
             compile_template(env, name)
     # Every count-th page to each process; forked workers inherit the corpus and the jobs.
-    shares = run_shares(lambda index, n: _render_jobs(env, checked, jobs[index::n]), count)
+    shares = run_shares(lambda index, n: _render_jobs(env, data, jobs[index::n]), count)
     texts: list[str] = [""] * len(jobs)
     for index, share in enumerate(shares):
         texts[index::count] = share
