@@ -97,7 +97,7 @@ class SitePages(BasePlugin[_NoOptions]):
             project = Project(_config_dir(config))
             try:
                 # Serving, a save re-reads only the sheets it changed (check.memo) and
-                # renders again only pages whose context changed (render.RenderMemo).
+                # makes again only pages whose inputs changed (check.reads, render.RenderMemo).
                 serving = self.command == "serve"
                 loaded, rendered = preview_memo(project.root) if serving else (None, None)
                 checked = check(project, memo=loaded)
