@@ -224,3 +224,18 @@ def test_a_reading_corpus_answers_every_field_and_index_of_corpus_itself() -> No
     ]
     for name in [field.name for field in dataclasses.fields(Corpus)] + public:
         assert name in vars(ReadingCorpus), name
+
+
+def test_a_build_writing_its_data_files_keeps_no_memo_of_them(
+    tmp_path: Path, forgetful: pytest.MonkeyPatch
+) -> None:
+    from briefing.data.publish import write_data
+
+    project = make_corpus(tmp_path)
+    checked = check(project)
+    expected = data_files(checked)
+    assert facts.REMEMBERED.sheets and annotations.REMEMBERED.sheets  # the preview's memos
+    write_data(checked, tmp_path / "out")
+    assert facts.REMEMBERED.sheets == {} and annotations.REMEMBERED.sheets == {}
+    assert annotations.REMEMBERED.inputs is None
+    assert {p: (tmp_path / "out" / p).read_text("utf-8") for p in expected} == expected

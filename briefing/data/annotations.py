@@ -252,6 +252,12 @@ class _Remembered:
 REMEMBERED = _Remembered()
 
 
+def forget() -> None:
+    """Drop the remembered annotations (a build, done with them, frees the memory)."""
+    with REMEMBERED.lock:
+        REMEMBERED.inputs, REMEMBERED.sheets = None, {}
+
+
 def sheet_annotations(checked: Checked) -> dict[str, SheetAnnotations]:
     """Sheet id -> its annotations, reused from the latest call where no read changed."""
     memo = REMEMBERED

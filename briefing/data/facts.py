@@ -168,6 +168,12 @@ class _Fragments:
 REMEMBERED = _Fragments()
 
 
+def forget() -> None:
+    """Drop the remembered records (a build, done with them, frees the memory)."""
+    with REMEMBERED.lock:
+        REMEMBERED.sheets = {}
+
+
 def facts_json(checked: Checked) -> str:
     """facts.json's text: dumps_content(facts(checked)), joined from each sheet's record as
     serialized by the latest call where the sheet is unchanged."""

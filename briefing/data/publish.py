@@ -7,6 +7,7 @@ from pathlib import Path
 from briefing.check.verify import Checked
 from briefing.data import facts, schema
 from briefing.data.annotations import ANNOTATIONS, annotations_jsonld
+from briefing.data.annotations import forget as forget_annotations
 
 
 def data_files(checked: Checked) -> dict[str, str]:
@@ -19,8 +20,11 @@ def data_files(checked: Checked) -> dict[str, str]:
 
 
 def write_data(checked: Checked, folder: Path) -> None:
-    """Write the data files into a built site or a staged docs folder."""
+    """Write the data files into a built site or a staged docs folder, once: what making
+    them remembered for the next time (the live preview's saves) is let go of."""
     for path, text in data_files(checked).items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    facts.forget()
+    forget_annotations()
