@@ -1,6 +1,10 @@
-"""The build in order: check, render the pages, the engine builds them into a staging
-folder while the PDFs are laid out beside it (a forked process: the second core), the PDFs
-join the staged site, which is inspected, and only then published.
+"""The build in order: check; the PDFs start being laid out beside the staging folder (a
+forked process: the second core); render the pages, which the engine builds into the staging
+folder; the PDFs join the staged site; Pagefind indexes its pages while the offline zip is
+written and the site inspected; and only then is it published.
+
+At 10,000 sheets Pagefind needs 1.5 GB: it starts once the PDF process and the inspection's
+workers have ended and MkDocs' pages have been freed, and handed back to the system.
 
 The engine is one of briefing.web.engines.ENGINES (MkDocs by default, ProperDocs, Zensical):
 every engine's site gets the same PDFs and the same inspection before it is published.
@@ -19,8 +23,9 @@ from pathlib import Path
 
 from briefing.check.checker import check
 from briefing.check.verify import Checked
+from briefing.data.offsets import align
 from briefing.data.publish import write_data
-from briefing.forked import Background, usable_cores
+from briefing.forked import Background, release_memory, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
 from briefing.pdf.layout import Written, build_pdfs
 from briefing.project import Project
@@ -30,7 +35,7 @@ from briefing.web.engines import DEFAULT_ENGINE, ENGINES
 from briefing.web.offline import write_offline
 from briefing.web.render import render_pages, write_archives
 from briefing.web.reuse import SiteReuse
-from briefing.web.search import index_site
+from briefing.web.search import Indexing
 from briefing.web.site import InspectAsBuilt
 
 
@@ -116,32 +121,60 @@ def build_site(
     workers = usable_cores()
     if checked is None:
         checked = check(project, workers)
-    pages = render_pages(project.templates, checked, pdfs is not None, workers)
     site_dir = site_dir.resolve()
     # The previous build's unchanged pages are copied, not built (MkDocs only).
     reuse = SiteReuse.prepare(project, site_dir) if engine == "mkdocs" else None
-    with staged(site_dir) as staging, _pdfs_beside(project, checked, pdfs, staging) as laying:
+    with (
+        staged(site_dir) as staging,
+        # Forked before the pages are rendered: the PDF process (and each of its workers)
+        # holds a copy of this process as it was, the smaller the better.
+        _pdfs_beside(project, checked, pdfs, staging) as laying,
+        contextlib.ExitStack() as later,  # left first: Pagefind stopped if still running
+    ):
+        pages = render_pages(project.templates, checked, pdfs is not None, workers)
         inspector = InspectAsBuilt(staging, reuse)
         try:
             messages = build_with(project, pages, staging, inspector, verbose)
+            built_pages = len(pages)
+            del pages  # the rendered Markdown: MkDocs is done with it
+            # The inspection's workers, each holding a copy of this process as it was while
+            # MkDocs built, end now that it has: the few pages left to inspect (the last
+            # ones, those the steps below rewrite) take this process, beside Pagefind.
+            inspector.stop_workers()
+            # MkDocs' pages and navigation were freed with its build; hand the memory back,
+            # so that the steps below, Pagefind above all, start in a smaller process.
+            release_memory()
             if not messages:
                 write_archives(checked, staging)
                 write_data(checked, staging)  # facts.json, its schema, annotations.jsonld
+            # The texts' offset maps, kept for the pages and the data files, now both written
+            # (at 10,000 sheets a fifth of a gigabyte of small integers).
+            align.cache_clear()
             written = []
             if not messages and laying is not None:
-                written = laying.into(staging / "pdf")
+                written = laying.into(staging / "pdf")  # the PDF process has ended here
                 # The readers' list of PDFs gets each file's pages and size, now they exist.
                 fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
-                # The zip the home page links to, scanned with the rest.
+            indexing = None
+            if not messages:
+                # Every page Pagefind reads is final: it indexes them while the zip is
+                # written and the pages inspected.
+                release_memory()  # the offset maps
+                indexing = later.enter_context(Indexing(staging))
+            if not messages and laying is not None:
+                # The zip the home page links to, scanned with the rest (not Pagefind's
+                # bundle, which it leaves out).
                 write_offline(staging, reuse.cache if reuse is not None else None)
+                release_memory()  # the zip's members: freed before Pagefind needs the most
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
-            messages = messages or index_site(staging)  # Pagefind reads the scanned pages
+            if not messages and indexing is not None:
+                messages = indexing.finish()  # the bundle joins the scanned site
         finally:
             inspector.close()
         if messages:
             raise SiteBuildError("\n".join(messages))
     if reuse is not None:
         reuse.save()  # only once published: a failed build leaves the last manifest
-    return Built(len(checked.corpus.sheets), len(pages), len(written))
+    return Built(len(checked.corpus.sheets), built_pages, len(written))

@@ -3,7 +3,9 @@
 Material's search plugin sends its whole lunr index to the browser before the first result
 (22 MB at 10,000 sheets, docs/performance.md "Search at scale"); Pagefind splits its index
 into chunks and loads only those a query needs. It reads the HTML, so it runs on the staged
-site after the safety scan and before publishing (briefing/pipeline.py). What it indexes is
+site once its pages are final, beside the build's last steps (the offline zip, the safety
+scan), and its bundle joins the site after the scan passed, before publishing
+(briefing/pipeline.py, Indexing). What it indexes is
 marked in the theme: the content of every page whose front matter does not say
 `search: exclude` (templates/theme/main.html), each sheet's heading weighted by kind
 (TITLE_WEIGHT), with its kind as metadata. The search box is Material's, run by
@@ -15,10 +17,12 @@ The binary comes from the pinned `pagefind_bin` wheel (requirements.txt); no net
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from briefing.forked import stops_held
 from briefing.web.scan import stray_code
 
 # Where Pagefind writes its bundle, relative to the site root.
@@ -52,20 +56,83 @@ def pagefind_binary() -> Path | None:
         return None
 
 
-def index_site(site: Path) -> list[str]:
-    """Write Pagefind's index of site into site/pagefind/; error messages, or [] on success."""
-    binary = pagefind_binary()
-    if binary is None:
-        return [
-            "error: Pagefind is not installed (pip install -r requirements.txt installs "
-            "pagefind and pagefind_bin); the site's search needs it"
-        ]
+class Indexing:
+    """Pagefind indexing a site's pages into a folder beside it, while this process goes on
+    (briefing/pipeline.py starts it once every page it reads is final, then finishes the
+    site); finish() waits for it and moves its bundle into site/pagefind/.
+
+    Beside the site, not in it: the steps that run meanwhile walk the site's files (the
+    offline zip, the inspection), and must not meet a bundle half written. A context
+    manager: leaving it stops Pagefind if it still runs, and removes the folder.
+    """
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self._process: subprocess.Popen[bytes] | None = None
+        self._made: list[Path] = []
+        binary = pagefind_binary()
+        if binary is None:
+            return
+        try:
+            # Named like the site's (staging) folder: what clears a killed build's folders
+            # clears it too. Made with stops held, so that a stop cannot leave it unrecorded.
+            with stops_held():
+                self._made.append(
+                    Path(tempfile.mkdtemp(prefix=f"{site.name}-pagefind-", dir=site.parent))
+                )
+            self._process = _start(binary, site, self._made[0])
+        except BaseException:  # an interrupt too: the folder goes, as close() would
+            self.close()
+            raise
+
+    def __enter__(self) -> Indexing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def finish(self) -> list[str]:
+        """Wait for Pagefind; move its bundle into the site; error messages, or [] on success."""
+        if self._process is None:
+            return [
+                "error: Pagefind is not installed (pip install -r requirements.txt installs "
+                "pagefind and pagefind_bin); the site's search needs it"
+            ]
+        folder = self._made[0]
+        if self._process.wait() != 0:
+            said = _read(folder / "stderr") or _read(folder / "stdout")
+            lines = said.strip().splitlines()
+            return [f"error: Pagefind could not index {self.site}: " + " / ".join(lines[-5:])]
+        _move_into(folder / OUTPUT, self.site / OUTPUT)
+        for name in UNUSED:
+            (self.site / OUTPUT / name).unlink(missing_ok=True)
+        return [f"unsafe file in the built site: {found}" for found in stray_code(self.site)]
+
+    def close(self) -> None:
+        """Stop Pagefind if it still runs (and reap it); remove its folder."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        with stops_held():
+            for folder in self._made:
+                shutil.rmtree(folder, ignore_errors=True)
+            self._made.clear()
+
+
+def _start(binary: Path, site: Path, folder: Path) -> subprocess.Popen[bytes]:
+    """Pagefind started on site, writing its bundle into folder/pagefind/ and its output
+    into folder/stdout and folder/stderr."""
+    # Pagefind reads pagefind.json/.toml/.yml from its working folder and PAGEFIND_*
+    # variables as configuration: it runs in an empty folder with none of them, so the
+    # index depends on the site alone.
+    empty = folder / "cwd"
+    empty.mkdir()
     command = [
         str(binary),
         "--site",
         str(site),
-        "--output-subdir",
-        OUTPUT,
+        "--output-path",
+        str(folder / OUTPUT),
         "--force-language",
         "en",
         # The headings' permalinks ('¶') are not words of the page.
@@ -73,17 +140,32 @@ def index_site(site: Path) -> list[str]:
         ".headerlink",
         "--silent",
     ]
-    # Pagefind reads pagefind.json/.toml/.yml from its working folder and PAGEFIND_* variables
-    # as configuration: it runs in an empty folder with none of them, so the index depends on
-    # the site alone.
     environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND")}
-    with tempfile.TemporaryDirectory(prefix="briefing-pagefind-") as empty:
-        done = subprocess.run(
-            command, capture_output=True, text=True, check=False, cwd=empty, env=environment
+    # Its output goes to files: a pipe nobody reads while it runs could fill and stall it.
+    with (folder / "stdout").open("wb") as out, (folder / "stderr").open("wb") as err:
+        return subprocess.Popen(
+            command, cwd=empty, env=environment, stdin=subprocess.DEVNULL, stdout=out, stderr=err
         )
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        return [f"error: Pagefind could not index {site}: " + " / ".join(said[-5:])]
-    for name in UNUSED:
-        (site / OUTPUT / name).unlink(missing_ok=True)
-    return [f"unsafe file in the built site: {found}" for found in stray_code(site)]
+
+
+def _read(file: Path) -> str:
+    return file.read_bytes().decode("utf-8", errors="replace")
+
+
+def _move_into(bundle: Path, target: Path) -> None:
+    """Move the files of bundle into target, as Pagefind writing there would have put them
+    (a file already at the same path, from docs/, is replaced)."""
+    if not target.exists():
+        bundle.rename(target)  # one file system: no copy
+        return
+    for file in sorted(bundle.rglob("*")):
+        if file.is_file():
+            moved = target / file.relative_to(bundle)
+            moved.parent.mkdir(parents=True, exist_ok=True)
+            file.replace(moved)
+
+
+def index_site(site: Path) -> list[str]:
+    """Write Pagefind's index of site into site/pagefind/; error messages, or [] on success."""
+    with Indexing(site) as indexing:
+        return indexing.finish()

@@ -1,0 +1,230 @@
+"""Pagefind beside the build's last steps (briefing.web.search.Indexing, briefing.pipeline):
+its bundle is written beside the site and joins it only once the scan has passed; a failure
+or a stop ends it; it starts only once every other process of the build has ended and
+MkDocs has let go of its pages (the memory it needs at 10,000 sheets, docs/performance.md).
+
+A stand-in Pagefind (a shell script) makes the failures and the stops deterministic.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.structure.pages import Page
+
+import briefing.pipeline
+import briefing.web.search
+import briefing.web.site
+from briefing.model.errors import SiteBuildError
+from briefing.pipeline import PdfOptions, build_site
+from briefing.project import Project
+from briefing.web.search import OUTPUT, UNUSED, Indexing, pagefind_binary
+from tests.helpers import ROOT, leftovers, make_corpus, snapshot
+
+PAGE = '<html lang="en"><body><main data-pagefind-body><h1>Harbour</h1><p>Dockhands.</p></main>'
+
+
+def stand_in(folder: Path, body: str) -> Path:
+    """An executable standing in for Pagefind."""
+    script = folder / "fake-pagefind"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def sleeping(folder: Path, mark: Path) -> Path:
+    """A Pagefind that writes its pid to mark, then never ends (exec: the pid is the sleep's)."""
+    return stand_in(folder, f'echo $$ > "{mark}"\nexec sleep 300')
+
+
+def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the processes Indexing starts, as it starts them."""
+    pids: list[int] = []
+    popen = subprocess.Popen
+
+    def recording(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        process = popen(*args, **kwargs)  # type: ignore[call-overload]
+        pids.append(process.pid)
+        return process  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(briefing.web.search.subprocess, "Popen", recording)
+    return pids
+
+
+def pid_when_started(mark: Path) -> int:
+    deadline = time.monotonic() + 60
+    while not (mark.exists() and mark.read_text().strip()):
+        assert time.monotonic() < deadline, "the stand-in Pagefind never started"
+        time.sleep(0.02)
+    return int(mark.read_text())
+
+
+def gone(pid: int) -> bool:
+    """Whether pid has ended and been reaped (a zombie still exists)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def beside(site: Path) -> list[Path]:
+    return sorted(site.parent.glob(f"{site.name}-pagefind-*"))
+
+
+def small_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "harbour").mkdir(parents=True)
+    (site / "harbour" / "index.html").write_text(PAGE, encoding="utf-8")
+    return site
+
+
+@pytest.mark.skipif(pagefind_binary() is None, reason="pagefind_bin is not installed")
+def test_the_bundle_is_written_beside_the_site_and_moved_in_when_finished(
+    tmp_path: Path,
+) -> None:
+    site = small_site(tmp_path)
+    with Indexing(site) as indexing:
+        assert len(beside(site)) == 1
+        assert not (site / OUTPUT).exists()  # steps that walk the site meanwhile never see it
+        assert indexing.finish() == []
+    assert (site / OUTPUT / "pagefind.js").is_file()
+    assert not any((site / OUTPUT / name).exists() for name in UNUSED)
+    assert beside(site) == []
+
+
+def test_a_failing_pagefind_gives_its_error_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = small_site(tmp_path)
+    failing = stand_in(tmp_path, 'echo "no pages" >&2\nexit 3')
+    monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: failing)
+    with Indexing(site) as indexing:
+        assert indexing.finish() == [f"error: Pagefind could not index {site}: no pages"]
+    assert not (site / OUTPUT).exists()
+    assert beside(site) == []
+
+
+def test_closing_stops_a_running_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path)
+    mark = tmp_path / "pid"
+    fake = sleeping(tmp_path, mark)
+    monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: fake)
+    pids = started(monkeypatch)
+    with Indexing(site):
+        assert pid_when_started(mark) == pids[0]
+    assert gone(pids[0])
+    assert beside(site) == []
+
+
+def test_pagefind_starts_once_every_other_process_of_the_build_has_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PDF process and the inspection's workers hold memory Pagefind needs at scale."""
+    project = make_corpus(tmp_path)
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    # Workers for the inspection even of this small site.
+    monkeypatch.setattr(briefing.web.site, "default_workers", lambda pages: 2)
+    alive_at_start: list[list[str]] = []
+
+    class Recording(Indexing):
+        def __init__(self, site: Path) -> None:
+            alive_at_start.append([child.name for child in multiprocessing.active_children()])
+            # The list of PDFs, which Pagefind indexes, is final: its facts are filled in.
+            assert 'data-pdf="' in (site / "pdfs" / "index.html").read_text(encoding="utf-8")
+            assert "not built" not in (site / "pdfs" / "index.html").read_text(encoding="utf-8")
+            super().__init__(site)
+
+    monkeypatch.setattr(briefing.pipeline, "Indexing", Recording)
+    built = build_site(project, project.root / "site", PdfOptions())
+    assert built.pdfs >= 1
+    assert alive_at_start == [[]]
+    assert (project.root / "site" / OUTPUT / "pagefind.js").is_file()
+
+
+def test_no_page_of_mkdocs_outlives_its_build(tmp_path: Path) -> None:
+    """MkDocs' configuration options (class attributes) keep the last build's plugins, and
+    through the tags plugin every page with its HTML: the build makes them let go."""
+    project = make_corpus(tmp_path)
+    build_site(project, project.root / "site")
+    gc.collect()
+    kept = [o for o in gc.get_objects() if isinstance(o, Page) and str(tmp_path) in o.file.dest_dir]
+    assert kept == []
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    project = make_corpus(tmp_path)
+    build_site(project, project.root / "site")
+    return project.root
+
+
+def test_a_scan_failure_stops_pagefind_and_reports_the_scan(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = built / "site"
+    before = snapshot(site)
+    (built / "docs/about.md").write_text('# About\n\n<img src="x.png" onerror="alert(1)">\n')
+    fake = sleeping(tmp_path, tmp_path / "pid")
+    monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: fake)
+    pids = started(monkeypatch)
+    with pytest.raises(SiteBuildError, match=r"unsafe HTML in the built site: about/index\.html"):
+        build_site(Project(built), site)
+    assert pids
+    assert all(gone(pid) for pid in pids)  # stopped, not waited for (it never ends)
+    assert snapshot(site) == before
+    assert leftovers(built) == []
+
+
+# Runs build.py with Pagefind replaced by the script STAND_IN names.
+LAUNCHER = """\
+import os, runpy, sys
+from pathlib import Path
+import briefing.web.search
+briefing.web.search.pagefind_binary = lambda: Path(os.environ["STAND_IN"])
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+    ids=["SIGINT", "SIGTERM"],
+)
+def test_a_stop_while_pagefind_runs_leaves_no_pagefind_running(
+    built: Path, tmp_path: Path, stop: signal.Signals, code: int, said: str
+) -> None:
+    """The signal goes to the build's process only (not its group, as Ctrl-C would): the
+    build itself must end Pagefind."""
+    site = built / "site"
+    before = snapshot(site)
+    mark = tmp_path / "pid"
+    launcher = tmp_path / "launch.py"
+    launcher.write_text(LAUNCHER)
+    env = {**os.environ, "STAND_IN": str(sleeping(tmp_path, mark)), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, str(launcher), str(ROOT / "build.py"), "--root", str(built)]
+    process = subprocess.Popen(
+        [*command, "build", "-q"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        pid = pid_when_started(mark)
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == code
+    assert stderr.decode().splitlines() == [f"{said}; site/ and the PDFs were left as they were"]
+    assert gone(pid)
+    assert snapshot(site) == before
+    assert leftovers(built) == []
+    assert not list(built.glob(".site-*"))
