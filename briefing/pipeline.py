@@ -22,6 +22,7 @@ from briefing.check.verify import Checked
 from briefing.data.publish import write_data
 from briefing.forked import Background, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
+from briefing.pdf.cache import cache_root
 from briefing.pdf.layout import Written, build_pdfs
 from briefing.project import Project
 from briefing.publish import staged
@@ -98,6 +99,12 @@ def _pdfs_beside(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _search_cache(project: Project) -> Path | None:
+    """Where the search index's parts are kept between builds (None: caching is off)."""
+    root = cache_root(project.root)
+    return root / "pagefind" if root is not None else None
+
+
 def build_site(
     project: Project,
     site_dir: Path,
@@ -137,7 +144,8 @@ def build_site(
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
-            messages = messages or index_site(staging)  # Pagefind reads the scanned pages
+            # Pagefind reads the scanned pages; its parts whose pages are unchanged are kept.
+            messages = messages or index_site(staging, _search_cache(project), workers)
         finally:
             inspector.close()
         if messages:

@@ -1,4 +1,6 @@
-"""Readers' search: Pagefind indexes the built, scanned pages into pagefind/ of the site.
+"""Readers' search: Pagefind indexes the built, scanned pages into pagefind/ of the site, in
+parts (one per sheet kind, briefing.web.shards) that the search box merges, so that a build
+indexes again only the parts whose pages changed.
 
 Material's search plugin sends its whole lunr index to the browser before the first result
 (22 MB at 10,000 sheets, docs/performance.md "Search at scale"); Pagefind splits its index
@@ -15,14 +17,14 @@ The binary comes from the pinned `pagefind_bin` wheel (requirements.txt); no net
 from __future__ import annotations
 
 import os
-import subprocess
-import tempfile
+from importlib import metadata
 from pathlib import Path
 
+from briefing.web import shards
 from briefing.web.scan import stray_code
 
-# Where Pagefind writes its bundle, relative to the site root.
-OUTPUT = "pagefind"
+# Where Pagefind writes its bundle (its primary index; the other parts are folders in it).
+OUTPUT = shards.OUTPUT
 # Pagefind's own result UIs and highlighter, which the site does not load: deleted, so that
 # the scan's allowance for Pagefind's code (scan.stray_code) stays three kinds of file.
 UNUSED = (
@@ -52,8 +54,13 @@ def pagefind_binary() -> Path | None:
         return None
 
 
-def index_site(site: Path) -> list[str]:
-    """Write Pagefind's index of site into site/pagefind/; error messages, or [] on success."""
+def index_site(site: Path, cache: Path | None = None, jobs: int = 1) -> list[str]:
+    """Write Pagefind's index of site into site/pagefind/, in parts (briefing.web.shards);
+    error messages, or [] on success.
+
+    cache: the folder keeping each part's index for the next build (None: none kept);
+    jobs: parts indexed at once.
+    """
     binary = pagefind_binary()
     if binary is None:
         return [
@@ -62,10 +69,6 @@ def index_site(site: Path) -> list[str]:
         ]
     command = [
         str(binary),
-        "--site",
-        str(site),
-        "--output-subdir",
-        OUTPUT,
         "--force-language",
         "en",
         # The headings' permalinks ('¶') are not words of the page.
@@ -77,13 +80,15 @@ def index_site(site: Path) -> list[str]:
     # as configuration: it runs in an empty folder with none of them, so the index depends on
     # the site alone.
     environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND")}
-    with tempfile.TemporaryDirectory(prefix="briefing-pagefind-") as empty:
-        done = subprocess.run(
-            command, capture_output=True, text=True, check=False, cwd=empty, env=environment
-        )
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        return [f"error: Pagefind could not index {site}: " + " / ".join(said[-5:])]
-    for name in UNUSED:
-        (site / OUTPUT / name).unlink(missing_ok=True)
+    indexer = shards.Indexer(command, environment, cache, UNUSED)
+    errors = shards.index_parts(site, indexer, _version(), jobs)
+    if errors:
+        return errors
     return [f"unsafe file in the built site: {found}" for found in stray_code(site)]
+
+
+def _version() -> str:
+    try:
+        return "pagefind_bin " + metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return "pagefind_bin unknown"
