@@ -4,7 +4,9 @@ build indexes again only the parts whose pages changed, and writes a cold build'
 from __future__ import annotations
 
 import json
-import subprocess
+import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +33,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
 def indexed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The parts Pagefind indexed (their output folders, site-relative), in any order."""
     found: list[str] = []
-    run = subprocess.run
+    run = shards.Indexer._run
 
-    def recording(command: list[str], *args: Any, **kwargs: Any) -> Any:
+    def recording(self: shards.Indexer, command: list[str], *args: Any) -> Any:
         out = Path(command[command.index("--output-path") + 1])
         found.append(out.relative_to(out.parents[0 if out.name == shards.OUTPUT else 1]).as_posix())
-        return run(command, *args, **kwargs)
+        return run(self, command, *args)
 
-    monkeypatch.setattr(shards.subprocess, "run", recording)
+    monkeypatch.setattr(shards.Indexer, "_run", recording)
     return found
 
 
@@ -129,3 +131,21 @@ def test_a_cache_that_cannot_be_written_only_costs_time(
     monkeypatch.setenv(CACHE_ENV, str(blocked))
     build_site(project, project.root / "site")
     assert (project.root / "site" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_stop_ends_the_runs_under_way_and_starts_no_other(tmp_path: Path) -> None:
+    """An interrupt during the indexing stops every Pagefind (index_parts calls stop())."""
+    indexer = shards.Indexer(["sleep", "30"], dict(os.environ), None)
+    said: list[tuple[int, list[str]]] = []
+    first = threading.Thread(
+        target=lambda: said.append(indexer._run(["sleep", "30"], tmp_path, tmp_path))
+    )
+    started = time.monotonic()
+    first.start()
+    while not indexer._running and time.monotonic() - started < 10:
+        time.sleep(0.01)
+    indexer.stop()
+    first.join(timeout=10)
+    assert not first.is_alive() and time.monotonic() - started < 10
+    assert said[0][0] != 0 and not indexer._running
+    assert indexer._run(["true"], tmp_path, tmp_path) == (1, ["stopped"])

@@ -17,9 +17,12 @@ The binary comes from the pinned `pagefind_bin` wheel (requirements.txt); no net
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from briefing.forked import stops_held
 from briefing.web import shards
 from briefing.web.scan import stray_code
 
@@ -81,7 +84,14 @@ def index_site(site: Path, cache: Path | None = None, jobs: int = 1) -> list[str
     # the site alone.
     environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND")}
     indexer = shards.Indexer(command, environment, cache, UNUSED)
-    errors = shards.index_parts(site, indexer, _version(), jobs)
+    # Named like the site's (staging) folder: what clears a killed build's folders clears it.
+    with stops_held():
+        work = Path(tempfile.mkdtemp(prefix=f"{site.name}-pagefind-", dir=site.parent))
+    try:
+        errors = shards.index_parts(site, site, work, indexer, _version(), jobs)
+    finally:
+        with stops_held():
+            shutil.rmtree(work, ignore_errors=True)
     if errors:
         return errors
     return [f"unsafe file in the built site: {found}" for found in stray_code(site)]

@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -86,39 +87,69 @@ def _linked(site: Path, pages: Sequence[str], into: Path) -> None:
             shutil.copyfile(site / page, target)
 
 
-@dataclass(frozen=True)
 class Indexer:
     """Runs Pagefind (command: the binary and its options, without --site and --output-path)
-    on one part at a time, in env, from an empty working folder."""
+    on one part at a time, in env, from an empty working folder; stop() ends every run."""
 
-    command: Sequence[str]
-    env: dict[str, str]
-    cache: Path | None  # where parts are kept between builds; None: none kept
-    unused: Sequence[str] = ()  # files of Pagefind's bundle the site does not load: deleted
+    def __init__(
+        self,
+        command: Sequence[str],
+        env: dict[str, str],
+        cache: Path | None,  # where parts are kept between builds; None: none kept
+        unused: Sequence[str] = (),  # files of Pagefind's bundle the site does not load
+    ) -> None:
+        self.command, self.env, self.cache, self.unused = list(command), env, cache, unused
+        self._running: set[subprocess.Popen[bytes]] = set()
+        self._stopped = False
+        self._lock = threading.Lock()
 
-    def index(self, site: Path, shard: Shard, key: str) -> str | None:
-        """Write shard's index into the site; an error message, or None."""
-        out = site / shard.output
+    def index(self, site: Path, into: Path, work: Path, shard: Shard, key: str) -> str | None:
+        """Write shard's index of the pages of site into into/ (at shard.output), with its
+        scratch files in work/; an error message, or None."""
+        out = into / shard.output
         kept = self.cache / (shard.name or "_primary") if self.cache is not None else None
         if kept is not None and _read(kept / KEY_FILE) == key:
             shutil.copytree(kept / "index", out, dirs_exist_ok=True)
             return None
-        with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as folder:
-            pages, work = Path(folder) / "pages", Path(folder) / "work"
-            work.mkdir()
+        with tempfile.TemporaryDirectory(prefix="part-", dir=work) as folder:
+            pages, cwd = Path(folder) / "pages", Path(folder) / "cwd"
+            cwd.mkdir()
             _linked(site, shard.pages, pages)
             command = [*self.command, "--site", str(pages), "--output-path", str(out)]
-            done = subprocess.run(
-                command, capture_output=True, text=True, check=False, cwd=work, env=self.env
-            )
-        if done.returncode != 0:
-            said = (done.stderr or done.stdout).strip().splitlines()
+            code, said = self._run(command, cwd, Path(folder))
+        if code != 0:
             return f"error: Pagefind could not index {site}: " + " / ".join(said[-5:])
         for name in self.unused:
             (out / name).unlink(missing_ok=True)
         if kept is not None:
             _keep(out, kept, key)
         return None
+
+    def _run(self, command: list[str], cwd: Path, folder: Path) -> tuple[int, list[str]]:
+        """Run one Pagefind, its output to files (a pipe nobody reads could stall it)."""
+        with (folder / "out").open("wb") as out:
+            with self._lock:
+                if self._stopped:
+                    return 1, ["stopped"]
+                process = subprocess.Popen(
+                    command, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+                )
+                self._running.add(process)
+            code = process.wait()
+            with self._lock:
+                self._running.discard(process)
+        said = (folder / "out").read_bytes().decode("utf-8", errors="replace")
+        return code, said.strip().splitlines()
+
+    def stop(self) -> None:
+        """Kill the runs under way (and reap them); start no other."""
+        with self._lock:
+            self._stopped = True
+            running = list(self._running)
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
 
 
 def _read(path: Path) -> str | None:
@@ -154,22 +185,30 @@ def _nested(out: Path) -> Callable[[str, list[str]], list[str]]:
     return ignore
 
 
-def index_parts(site: Path, indexer: Indexer, version: str, jobs: int) -> list[str]:
-    """Index every part of site (jobs at a time) and list the merged ones in SHARDS_FILE;
-    version: Pagefind's, which with its options (indexer.command) shapes every part."""
+def index_parts(
+    site: Path, into: Path, work: Path, indexer: Indexer, version: str, jobs: int
+) -> list[str]:
+    """Index every part of site into into/ (jobs at a time, scratch files in work/) and list
+    the merged ones in into/pagefind/SHARDS_FILE; version: Pagefind's, which with its options
+    (indexer.command) shapes every part. Error messages, or []."""
     shards = plan(site)
     if indexer.cache is not None:
         try:
             indexer.cache.mkdir(parents=True, exist_ok=True)
         except OSError:
-            indexer = Indexer(indexer.command, indexer.env, None, indexer.unused)
+            indexer.cache = None
     recipe = [version, *indexer.command[1:]]
     keys = [shard_key(site, shard, recipe) for shard in shards]
+    n = len(shards)
     with ThreadPoolExecutor(max(1, jobs)) as pool:
-        said = list(pool.map(indexer.index, [site] * len(shards), shards, keys))
+        try:
+            said = list(pool.map(indexer.index, [site] * n, [into] * n, [work] * n, shards, keys))
+        except BaseException:  # an interrupt: no Pagefind is left running, none starts
+            indexer.stop()
+            raise
     errors = [message for message in said if message is not None]
     if errors:
         return errors[:1]
     merged = [shard.name for shard in shards if shard.name]
-    (site / OUTPUT / SHARDS_FILE).write_text(json.dumps(merged) + "\n", encoding="utf-8")
+    (into / OUTPUT / SHARDS_FILE).write_text(json.dumps(merged) + "\n", encoding="utf-8")
     return []
