@@ -27,6 +27,7 @@ from briefing.data.offsets import align
 from briefing.data.publish import write_data
 from briefing.forked import Background, release_memory, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
+from briefing.pdf.cache import cache_root
 from briefing.pdf.layout import Written, build_pdfs
 from briefing.project import Project
 from briefing.publish import staged
@@ -103,6 +104,12 @@ def _pdfs_beside(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _search_cache(project: Project) -> Path | None:
+    """Where the search index's parts are kept between builds (None: caching is off)."""
+    root = cache_root(project.root)
+    return root / "pagefind" if root is not None else None
+
+
 def build_site(
     project: Project,
     site_dir: Path,
@@ -160,7 +167,7 @@ def build_site(
                 # Every page Pagefind reads is final: it indexes them while the zip is
                 # written and the pages inspected.
                 release_memory()  # the offset maps
-                indexing = later.enter_context(Indexing(staging))
+                indexing = later.enter_context(Indexing(staging, _search_cache(project), workers))
             if not messages and laying is not None:
                 # The zip the home page links to, scanned with the rest (not Pagefind's
                 # bundle, which it leaves out).

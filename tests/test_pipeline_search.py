@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 
 import briefing.pipeline
 import briefing.web.search
+import briefing.web.shards
 import briefing.web.site
 from briefing.model.errors import SiteBuildError
 from briefing.pipeline import PdfOptions, build_site
@@ -55,7 +56,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         pids.append(process.pid)
         return process  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(briefing.web.search.subprocess, "Popen", recording)
+    monkeypatch.setattr(briefing.web.shards.subprocess, "Popen", recording)
     return pids
 
 
@@ -136,12 +137,12 @@ def test_pagefind_starts_once_every_other_process_of_the_build_has_ended(
     alive_at_start: list[list[str]] = []
 
     class Recording(Indexing):
-        def __init__(self, site: Path) -> None:
+        def __init__(self, site: Path, *args: object) -> None:
             alive_at_start.append([child.name for child in multiprocessing.active_children()])
             # The list of PDFs, which Pagefind indexes, is final: its facts are filled in.
             assert 'data-pdf="' in (site / "pdfs" / "index.html").read_text(encoding="utf-8")
             assert "not built" not in (site / "pdfs" / "index.html").read_text(encoding="utf-8")
-            super().__init__(site)
+            super().__init__(site, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(briefing.pipeline, "Indexing", Recording)
     built = build_site(project, project.root / "site", PdfOptions())
@@ -189,6 +190,7 @@ LAUNCHER = """\
 import os, runpy, sys
 from pathlib import Path
 import briefing.web.search
+import briefing.web.shards
 briefing.web.search.pagefind_binary = lambda: Path(os.environ["STAND_IN"])
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")

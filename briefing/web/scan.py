@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
+from briefing.present.links import FOLDERS
+
 # Where a page's relative base points ('.', '../..') or, on the 404 page, an absolute path.
 _BASE = r"(?:\.|\.\.(?:/\.\.)*|/(?:[A-Za-z0-9._~-]+/)*)"
 # The inline scripts of Material 9.8's base.html, verbatim (bundle.js reads them).
@@ -341,9 +343,12 @@ def scan_file(site_dir: Path, shown: str) -> list[Finding]:
 # (and docs'), under assets/javascripts/, and Pagefind's search bundle: its module, its
 # worker and its WebAssembly per language (briefing/web/search.py deletes the rest of it).
 EXECUTABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".wasm", ".pagefind")
+# Pagefind's index is in parts: pagefind/ and a folder in it per sheet kind (briefing.web.shards).
+_PAGEFIND_PARTS = "|".join(sorted(FOLDERS.values()))
 _ALLOWED_CODE = re.compile(
     r"assets/javascripts/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.js"
-    r"|pagefind/(?:pagefind\.js|pagefind-worker\.js|wasm\.[a-z]{2,3}(?:[_-][a-z0-9]+)*\.pagefind"
+    rf"|pagefind/(?:(?:{_PAGEFIND_PARTS})/)?"
+    r"(?:pagefind\.js|pagefind-worker\.js|wasm\.[a-z]{2,3}(?:[_-][a-z0-9]+)*\.pagefind"
     r"|wasm\.unknown\.pagefind)"
 )
 

@@ -1,4 +1,6 @@
-"""Readers' search: Pagefind indexes the built, scanned pages into pagefind/ of the site.
+"""Readers' search: Pagefind indexes the built, scanned pages into pagefind/ of the site, in
+parts (one per sheet kind, briefing.web.shards) that the search box merges, so that a build
+indexes again only the parts whose pages changed.
 
 Material's search plugin sends its whole lunr index to the browser before the first result
 (22 MB at 10,000 sheets, docs/performance.md "Search at scale"); Pagefind splits its index
@@ -18,15 +20,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
+import threading
+from importlib import metadata
 from pathlib import Path
 
 from briefing.forked import stops_held
+from briefing.web import shards
 from briefing.web.scan import stray_code
 
-# Where Pagefind writes its bundle, relative to the site root.
-OUTPUT = "pagefind"
+# Where Pagefind writes its bundle (its primary index; the other parts are folders in it).
+OUTPUT = shards.OUTPUT
 # Pagefind's own result UIs and highlighter, which the site does not load: deleted, so that
 # the scan's allowance for Pagefind's code (scan.stray_code) stays three kinds of file.
 UNUSED = (
@@ -62,14 +66,18 @@ class Indexing:
     site); finish() waits for it and moves its bundle into site/pagefind/.
 
     Beside the site, not in it: the steps that run meanwhile walk the site's files (the
-    offline zip, the inspection), and must not meet a bundle half written. A context
-    manager: leaving it stops Pagefind if it still runs, and removes the folder.
+    offline zip, the inspection), and must not meet a bundle half written. The parts are
+    indexed (or taken from cache: None keeps none) jobs at a time, by a thread of this
+    process. A context manager: leaving it stops every Pagefind still running, and removes
+    the folder.
     """
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, cache: Path | None = None, jobs: int = 1) -> None:
         self.site = site
-        self._process: subprocess.Popen[bytes] | None = None
         self._made: list[Path] = []
+        self._indexer: shards.Indexer | None = None
+        self._thread: threading.Thread | None = None
+        self._outcome: list[str] | BaseException = []
         binary = pagefind_binary()
         if binary is None:
             return
@@ -80,10 +88,25 @@ class Indexing:
                 self._made.append(
                     Path(tempfile.mkdtemp(prefix=f"{site.name}-pagefind-", dir=site.parent))
                 )
-            self._process = _start(binary, site, self._made[0])
+            self._indexer = shards.Indexer(_command(binary), _environment(), cache, UNUSED)
+            self._thread = threading.Thread(
+                target=self._index, args=(self._made[0], jobs), name="pagefind", daemon=True
+            )
+            self._thread.start()
         except BaseException:  # an interrupt too: the folder goes, as close() would
             self.close()
             raise
+
+    def _index(self, folder: Path, jobs: int) -> None:
+        assert self._indexer is not None
+        work = folder / "work"
+        try:
+            work.mkdir()
+            self._outcome = shards.index_parts(
+                self.site, folder, work, self._indexer, _version(), jobs
+            )
+        except BaseException as error:  # raised again by finish(), in the build's thread
+            self._outcome = error
 
     def __enter__(self) -> Indexing:
         return self
@@ -93,46 +116,35 @@ class Indexing:
 
     def finish(self) -> list[str]:
         """Wait for Pagefind; move its bundle into the site; error messages, or [] on success."""
-        if self._process is None:
+        if self._thread is None:
             return [
                 "error: Pagefind is not installed (pip install -r requirements.txt installs "
                 "pagefind and pagefind_bin); the site's search needs it"
             ]
-        folder = self._made[0]
-        if self._process.wait() != 0:
-            said = _read(folder / "stderr") or _read(folder / "stdout")
-            lines = said.strip().splitlines()
-            return [f"error: Pagefind could not index {self.site}: " + " / ".join(lines[-5:])]
-        _move_into(folder / OUTPUT, self.site / OUTPUT)
-        for name in UNUSED:
-            (self.site / OUTPUT / name).unlink(missing_ok=True)
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        if self._outcome:
+            return self._outcome
+        _move_into(self._made[0] / OUTPUT, self.site / OUTPUT)
         return [f"unsafe file in the built site: {found}" for found in stray_code(self.site)]
 
     def close(self) -> None:
-        """Stop Pagefind if it still runs (and reap it); remove its folder."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        """Stop every Pagefind still running (and reap them); remove the folder."""
+        if self._indexer is not None:
+            self._indexer.stop()
+        if self._thread is not None:
+            self._thread.join()
         with stops_held():
             for folder in self._made:
                 shutil.rmtree(folder, ignore_errors=True)
             self._made.clear()
 
 
-def _start(binary: Path, site: Path, folder: Path) -> subprocess.Popen[bytes]:
-    """Pagefind started on site, writing its bundle into folder/pagefind/ and its output
-    into folder/stdout and folder/stderr."""
-    # Pagefind reads pagefind.json/.toml/.yml from its working folder and PAGEFIND_*
-    # variables as configuration: it runs in an empty folder with none of them, so the
-    # index depends on the site alone.
-    empty = folder / "cwd"
-    empty.mkdir()
-    command = [
+def _command(binary: Path) -> list[str]:
+    """Pagefind and its options, but the pages and where the bundle goes (shards.Indexer)."""
+    return [
         str(binary),
-        "--site",
-        str(site),
-        "--output-path",
-        str(folder / OUTPUT),
         "--force-language",
         "en",
         # The headings' permalinks ('¶') are not words of the page.
@@ -140,12 +152,20 @@ def _start(binary: Path, site: Path, folder: Path) -> subprocess.Popen[bytes]:
         ".headerlink",
         "--silent",
     ]
-    environment = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND")}
-    # Its output goes to files: a pipe nobody reads while it runs could fill and stall it.
-    with (folder / "stdout").open("wb") as out, (folder / "stderr").open("wb") as err:
-        return subprocess.Popen(
-            command, cwd=empty, env=environment, stdin=subprocess.DEVNULL, stdout=out, stderr=err
-        )
+
+
+def _environment() -> dict[str, str]:
+    """Pagefind reads pagefind.json/.toml/.yml from its working folder and PAGEFIND_*
+    variables as configuration: it runs in an empty folder (shards.Indexer) with none of
+    them, so the index depends on the site alone."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND")}
+
+
+def _version() -> str:
+    try:
+        return "pagefind_bin " + metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return "pagefind_bin unknown"
 
 
 def _read(file: Path) -> str:
@@ -165,7 +185,7 @@ def _move_into(bundle: Path, target: Path) -> None:
             file.replace(moved)
 
 
-def index_site(site: Path) -> list[str]:
+def index_site(site: Path, cache: Path | None = None, jobs: int = 1) -> list[str]:
     """Write Pagefind's index of site into site/pagefind/; error messages, or [] on success."""
-    with Indexing(site) as indexing:
+    with Indexing(site, cache, jobs) as indexing:
         return indexing.finish()

@@ -22,12 +22,21 @@
   var latest = 0;
   var busy = false;
 
+  // The index is in parts (briefing/web/shards.py): pagefind/ for the pages outside the
+  // sheets' folders, which merges the parts listed in pagefind/shards.json, one per kind.
   function pagefind() {
     if (!engine) {
+      var options = { baseUrl: root.pathname, excerptLength: 24 };
+      var parts = fetch(new URL("pagefind/shards.json", root).href).then(function (r) {
+        if (!r.ok) throw new Error("pagefind/shards.json: " + r.status);
+        return r.json();
+      });
       engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return pf.options({ baseUrl: root.pathname, excerptLength: 24 }).then(function () {
-          return pf;
-        });
+        return pf.options(options).then(function () { return parts; }).then(function (names) {
+          return Promise.all(names.map(function (name) {
+            return pf.mergeIndex(new URL("pagefind/" + name + "/", root).pathname, options);
+          }));
+        }).then(function () { return pf; });
       });
     }
     return engine;
