@@ -23,7 +23,6 @@ from pathlib import Path
 
 from briefing.check.checker import check
 from briefing.check.verify import Checked
-from briefing.data.offsets import align
 from briefing.data.publish import write_data
 from briefing.forked import Background, release_memory, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
@@ -153,10 +152,10 @@ def build_site(
             release_memory()
             if not messages:
                 write_archives(checked, staging)
-                write_data(checked, staging)  # facts.json, its schema, annotations.jsonld
-            # The texts' offset maps, kept for the pages and the data files, now both written
-            # (at 10,000 sheets a fifth of a gigabyte of small integers).
-            align.cache_clear()
+                # facts.json, its schema, annotations.jsonld; then what was kept to make them
+                # and the pages is let go of (the texts' offset maps: at 10,000 sheets a fifth
+                # of a gigabyte of small integers).
+                write_data(checked, staging)
             written = []
             if not messages and laying is not None:
                 written = laying.into(staging / "pdf")  # the PDF process has ended here

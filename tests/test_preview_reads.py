@@ -229,6 +229,7 @@ def test_a_reading_corpus_answers_every_field_and_index_of_corpus_itself() -> No
 def test_a_build_writing_its_data_files_keeps_no_memo_of_them(
     tmp_path: Path, forgetful: pytest.MonkeyPatch
 ) -> None:
+    from briefing.data.offsets import align
     from briefing.data.publish import write_data
 
     project = make_corpus(tmp_path)
@@ -238,4 +239,5 @@ def test_a_build_writing_its_data_files_keeps_no_memo_of_them(
     write_data(checked, tmp_path / "out")
     assert facts.REMEMBERED.sheets == {} and annotations.REMEMBERED.sheets == {}
     assert annotations.REMEMBERED.inputs is None
+    assert align.cache_info().currsize == 0  # the texts' offset maps too
     assert {p: (tmp_path / "out" / p).read_text("utf-8") for p in expected} == expected

@@ -61,3 +61,12 @@ def test_a_damaged_pack_is_ignored(tmp_path: Path) -> None:
     pack = tmp_path / "members.pack"
     pack.write_bytes(pack.read_bytes()[:-3])
     assert MemberCache(tmp_path).old == {}
+
+
+def test_without_a_folder_nothing_is_kept() -> None:
+    """A build without a cache writes the zip as it goes, holding no member after it."""
+    members = MemberCache(None)
+    key = MemberCache.key(b"page")
+    members.put(key, make_member(b"<p>page</p>", True, 1), ["page/", "Page", "", 1.0])
+    assert members.get(key) is None and members.new == {}
+    members.save()  # nothing to write, and nowhere

@@ -253,9 +253,11 @@ REMEMBERED = _Remembered()
 
 
 def forget() -> None:
-    """Drop the remembered annotations (a build, done with them, frees the memory)."""
+    """Drop the remembered annotations and the texts' offset maps (a build, done with them,
+    frees the memory)."""
     with REMEMBERED.lock:
         REMEMBERED.inputs, REMEMBERED.sheets = None, {}
+    align.cache_clear()
 
 
 def sheet_annotations(checked: Checked) -> dict[str, SheetAnnotations]:

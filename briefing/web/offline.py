@@ -128,8 +128,7 @@ def write_offline(site: Path, cache: Path | None = None) -> Path:
                 html = data.decode("utf-8")
                 row = _entry(html, name)  # the file itself: from file:// a folder is a listing
                 member = _member(name, offline_page(html).encode("utf-8"))
-                if cache is not None:  # else nothing is kept: the zip is written as it goes
-                    members.put(key, member, row)
+                members.put(key, member, row)
                 found = member, row
             member, note = found
             if isinstance(note, list) and name != "404.html":

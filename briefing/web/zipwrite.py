@@ -151,8 +151,10 @@ class MemberCache:
         return member, note
 
     def put(self, key: str, member: Member, note: object) -> None:
-        """Keep a member and a JSON-able note under key."""
-        self.new[key] = (member, note)
+        """Keep a member and a JSON-able note under key (nothing without a folder: a zip
+        of a large site would be held in memory whole, for no next build)."""
+        if self.folder is not None:
+            self.new[key] = (member, note)
 
     def save(self) -> None:
         """Replace the folder's members with this build's; a failure only costs time."""
