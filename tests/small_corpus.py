@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from briefing.check.checker import check
 from briefing.check.verify import Checked
+from briefing.pdf.cache import CACHE_ENV
+from briefing.project import Project
 from tests.helpers import make_corpus
 
 EXTRA = {
@@ -76,3 +80,11 @@ EXTRA = {
 def small_checked(tmp_path: Path) -> Checked:
     """The checked corpus: make_corpus' sheets plus EXTRA."""
     return check(make_corpus(tmp_path, EXTRA))
+
+
+def cached_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """The corpus with EXTRA, built with a fixed SOURCE_DATE_EPOCH and its cache in
+    tmp_path/cache (the warm-build tests)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    return make_corpus(tmp_path, EXTRA)

@@ -18,15 +18,13 @@ from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.web import shards
 from briefing.web.scan import stray_code
-from tests.helpers import make_corpus, snapshot
-from tests.small_corpus import EXTRA
+from tests.helpers import snapshot
+from tests.small_corpus import cached_corpus
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    return make_corpus(tmp_path, EXTRA)
+    return cached_corpus(tmp_path, monkeypatch)
 
 
 @pytest.fixture

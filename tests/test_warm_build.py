@@ -17,15 +17,13 @@ from briefing.pdf.cache import CACHE_ENV
 from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
 from briefing.web import reuse
-from tests.helpers import make_corpus, snapshot
-from tests.small_corpus import EXTRA
+from tests.helpers import snapshot
+from tests.small_corpus import cached_corpus
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    return make_corpus(tmp_path, EXTRA)
+    return cached_corpus(tmp_path, monkeypatch)
 
 
 @pytest.fixture
