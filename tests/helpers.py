@@ -5,6 +5,7 @@ Imported as `from tests.helpers import ...`; conftest.py keeps only pytest hooks
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -142,3 +143,14 @@ def indexed_heading(page_html: str) -> tuple[str, dict[str, str]] | None:
     attributes = dict(re.findall(r'([a-z-]+)="([^"]*)"', heading.group(1)))
     text = html.unescape(re.sub(r"<[^>]*>", "", heading.group(2))).replace("\u00b6", "")
     return " ".join(text.split()), attributes
+
+
+def indexed_page_count(site: Path) -> int:
+    """How many pages the site's search index holds: its primary part's and those of the
+    parts it merges (pagefind/shards.json, briefing.web.shards)."""
+    parts = ["", *json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))]
+    total = 0
+    for part in parts:
+        entry = site / "pagefind" / part / "pagefind-entry.json"
+        total += json.loads(entry.read_text(encoding="utf-8"))["languages"]["en"]["page_count"]
+    return total

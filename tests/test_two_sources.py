@@ -7,7 +7,6 @@ a frost in Ashfen), each quote verbatim from the archived text beside its source
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from briefing.check.coverage import coverage, report
 from briefing.cli import main
 from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
-from tests.helpers import ROOT, indexed_heading, make_corpus, snapshot
+from tests.helpers import ROOT, indexed_heading, indexed_page_count, make_corpus, snapshot
 
 FIXTURE = Path(__file__).parent / "fixtures" / "two-sources" / "content"
 # The second source and every sheet drawn from it: named after it, so a glob finds them.
@@ -114,8 +113,7 @@ def test_search_indexes_every_sheet_and_alias(built: Project) -> None:
         assert indexed_heading(page(built, f"{sheet.kind}s/{sheet.id}/index.html")), sheet.id
     growers = indexed_heading(page(built, "actors/ashfen-growers/index.html"))
     assert growers and "the association" in growers[0]
-    entry = json.loads(page(built, "pagefind/pagefind-entry.json"))
-    assert entry["languages"]["en"]["page_count"] > len(sheets)  # and the reader's other pages
+    assert indexed_page_count(built.root / "site") > len(sheets)  # and the reader's other pages
 
 
 def git(root: Path, *args: str) -> str:
