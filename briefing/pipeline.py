@@ -166,7 +166,9 @@ def build_site(
                 # Every page Pagefind reads is final: it indexes them while the zip is
                 # written and the pages inspected.
                 release_memory()  # the offset maps
-                indexing = later.enter_context(Indexing(staging, _search_cache(project), workers))
+                indexing = Indexing(staging, _search_cache(project), workers)
+                later.callback(indexing.close)  # before it starts: a stop then leaves nothing
+                indexing.start()
             if not messages and laying is not None:
                 # The zip the home page links to, scanned with the rest (not Pagefind's
                 # bundle, which it leaves out).

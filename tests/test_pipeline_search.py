@@ -28,6 +28,7 @@ from briefing.model.errors import SiteBuildError
 from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
 from briefing.web.search import OUTPUT, UNUSED, Indexing, pagefind_binary
+from briefing.web.site import InspectAsBuilt
 from tests.helpers import ROOT, leftovers, make_corpus, snapshot
 
 PAGE = '<html lang="en"><body><main data-pagefind-body><h1>Harbour</h1><p>Dockhands.</p></main>'
@@ -114,6 +115,27 @@ def test_a_failing_pagefind_gives_its_error_and_leaves_nothing(
     assert beside(site) == []
 
 
+def test_a_stop_as_the_folder_is_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stop lands once the folder exists, before the call that made it returns."""
+    site = small_site(tmp_path)
+    make = os.mkdir
+
+    def made_then_stopped(path: str | Path, *args: object, **kwargs: object) -> None:
+        make(path, *args, **kwargs)  # type: ignore[arg-type]
+        if "-pagefind-" in Path(path).name:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "mkdir", made_then_stopped)
+    indexing = Indexing(site)
+    with pytest.raises(KeyboardInterrupt):
+        indexing.start()
+    monkeypatch.undo()
+    assert beside(site) == []
+    indexing.close()
+
+
 def test_closing_stops_a_running_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path)
     mark = tmp_path / "pid"
@@ -174,9 +196,17 @@ def test_a_scan_failure_stops_pagefind_and_reports_the_scan(
     site = built / "site"
     before = snapshot(site)
     (built / "docs/about.md").write_text('# About\n\n<img src="x.png" onerror="alert(1)">\n')
-    fake = sleeping(tmp_path, tmp_path / "pid")
+    mark = tmp_path / "pid"
+    fake = sleeping(tmp_path, mark)
     monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: fake)
     pids = started(monkeypatch)
+    scan = InspectAsBuilt.finish
+
+    def once_pagefind_runs(self: InspectAsBuilt) -> list[str]:
+        pid_when_started(mark)  # Pagefind runs in a thread: the scan fails while it runs
+        return scan(self)
+
+    monkeypatch.setattr(InspectAsBuilt, "finish", once_pagefind_runs)
     with pytest.raises(SiteBuildError, match=r"unsafe HTML in the built site: about/index\.html"):
         build_site(Project(built), site)
     assert pids

@@ -19,8 +19,8 @@ The binary comes from the pinned `pagefind_bin` wheel (requirements.txt); no net
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 import threading
 from importlib import metadata
 from pathlib import Path
@@ -68,34 +68,46 @@ class Indexing:
     Beside the site, not in it: the steps that run meanwhile walk the site's files (the
     offline zip, the inspection), and must not meet a bundle half written. The parts are
     indexed (or taken from cache: None keeps none) jobs at a time, by a thread of this
-    process. A context manager: leaving it stops every Pagefind still running, and removes
-    the folder.
+    process. A context manager: entering it starts (start()); leaving it stops every Pagefind
+    still running, and removes the folder (close()).
     """
 
     def __init__(self, site: Path, cache: Path | None = None, jobs: int = 1) -> None:
-        self.site = site
+        self.site, self._cache, self._jobs = site, cache, jobs
         self._made: list[Path] = []
         self._indexer: shards.Indexer | None = None
         self._thread: threading.Thread | None = None
         self._outcome: list[str] | BaseException = []
+
+    def start(self) -> None:
+        """Make the folder and start indexing. The pipeline first has close() called on
+        leaving its steps, then starts: a stop at any moment leaves nothing behind."""
         binary = pagefind_binary()
         if binary is None:
             return
         try:
-            # Named like the site's (staging) folder: what clears a killed build's folders
-            # clears it too. Made with stops held, so that a stop cannot leave it unrecorded.
-            with stops_held():
-                self._made.append(
-                    Path(tempfile.mkdtemp(prefix=f"{site.name}-pagefind-", dir=site.parent))
-                )
-            self._indexer = shards.Indexer(_command(binary), _environment(), cache, UNUSED)
+            self._make_folder()
+            self._indexer = shards.Indexer(_command(binary), _environment(), self._cache, UNUSED)
             self._thread = threading.Thread(
-                target=self._index, args=(self._made[0], jobs), name="pagefind", daemon=True
+                target=self._index, args=(self._made[0], self._jobs), name="pagefind", daemon=True
             )
             self._thread.start()
         except BaseException:  # an interrupt too: the folder goes, as close() would
             self.close()
             raise
+
+    def _make_folder(self) -> None:
+        """A new folder beside the site, named like it: what clears a killed build's staging
+        folders clears it too. Its path is recorded before it is made, so that a stop at any
+        moment cannot leave it unrecorded (close() forgives a folder never made)."""
+        while True:
+            folder = self.site.parent / f"{self.site.name}-pagefind-{secrets.token_hex(8)}"
+            self._made.append(folder)
+            try:
+                folder.mkdir(mode=0o700)
+                return
+            except FileExistsError:  # another's: not ours to remove
+                self._made.remove(folder)
 
     def _index(self, folder: Path, jobs: int) -> None:
         assert self._indexer is not None
@@ -109,6 +121,7 @@ class Indexing:
             self._outcome = error
 
     def __enter__(self) -> Indexing:
+        self.start()
         return self
 
     def __exit__(self, *_: object) -> None:
