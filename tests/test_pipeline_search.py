@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -134,6 +135,32 @@ def test_a_stop_as_the_folder_is_made_leaves_nothing(
     monkeypatch.undo()
     assert beside(site) == []
     indexing.close()
+
+
+def test_a_stop_while_finishing_still_waits_for_the_indexing_before_removing_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexing thread goes on for a moment after the stop (copying a part from the
+    cache, writing shards.json): the folder goes only once it has ended."""
+    site = small_site(tmp_path)
+    gate = threading.Event()
+
+    def parts_at_the_gate(site: Path, into: Path, *_: object) -> list[str]:
+        gate.wait()
+        (into / OUTPUT).mkdir(parents=True)  # as copying a cached part makes its folders
+        return []
+
+    monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: tmp_path / "unused")
+    monkeypatch.setattr(briefing.web.shards, "index_parts", parts_at_the_gate)
+    indexing = Indexing(site)
+    indexing.start()
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        indexing.finish()
+    threading.Timer(0.3, gate.set).start()
+    indexing.close()
+    time.sleep(0.3)  # had close() not waited, the thread has written by now
+    assert beside(site) == []
 
 
 def test_closing_stops_a_running_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

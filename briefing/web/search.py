@@ -77,6 +77,11 @@ class Indexing:
         self._made: list[Path] = []
         self._indexer: shards.Indexer | None = None
         self._thread: threading.Thread | None = None
+        # Set when the thread is done. Waited for, not join()ed: in Python 3.11 a join
+        # interrupted by a signal marks a thread that still runs as ended (bpo-45274's fix),
+        # and the next join returns at once: the folder was removed while the thread still
+        # wrote into it, and was left behind.
+        self._done = threading.Event()
         self._outcome: list[str] | BaseException = []
 
     def start(self) -> None:
@@ -88,10 +93,12 @@ class Indexing:
         try:
             self._make_folder()
             self._indexer = shards.Indexer(_command(binary), _environment(), self._cache, UNUSED)
-            self._thread = threading.Thread(
+            thread = threading.Thread(
                 target=self._index, args=(self._made[0], self._jobs), name="pagefind", daemon=True
             )
-            self._thread.start()
+            with stops_held():  # started and recorded as one: close() waits for it
+                thread.start()
+                self._thread = thread
         except BaseException:  # an interrupt too: the folder goes, as close() would
             self.close()
             raise
@@ -119,6 +126,8 @@ class Indexing:
             )
         except BaseException as error:  # raised again by finish(), in the build's thread
             self._outcome = error
+        finally:
+            self._done.set()
 
     def __enter__(self) -> Indexing:
         self.start()
@@ -134,7 +143,7 @@ class Indexing:
                 "error: Pagefind is not installed (pip install -r requirements.txt installs "
                 "pagefind and pagefind_bin); the site's search needs it"
             ]
-        self._thread.join()
+        self._done.wait()
         if isinstance(self._outcome, BaseException):
             raise self._outcome
         if self._outcome:
@@ -143,12 +152,14 @@ class Indexing:
         return [f"unsafe file in the built site: {found}" for found in stray_code(self.site)]
 
     def close(self) -> None:
-        """Stop every Pagefind still running (and reap them); remove the folder."""
-        if self._indexer is not None:
-            self._indexer.stop()
-        if self._thread is not None:
-            self._thread.join()
+        """Stop every Pagefind still running (and reap them), wait for the thread; remove the
+        folder. A stop meanwhile is held until that is done (one delivered to a thread of
+        the pool that still runs gets through: Python runs every handler in the main thread)."""
         with stops_held():
+            if self._indexer is not None:
+                self._indexer.stop()
+            if self._thread is not None:
+                self._done.wait()
             for folder in self._made:
                 shutil.rmtree(folder, ignore_errors=True)
             self._made.clear()
