@@ -137,11 +137,13 @@ def test_a_stop_as_the_folder_is_made_leaves_nothing(
     indexing.close()
 
 
-def test_a_stop_while_finishing_still_waits_for_the_indexing_before_removing_its_folder(
+def test_a_stop_while_finishing_ends_the_wait_and_close_waits_for_the_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The indexing thread goes on for a moment after the stop (copying a part from the
-    cache, writing shards.json): the folder goes only once it has ended."""
+    """The stop reaches another thread than the waiting one (as a process's signal may), and
+    the indexing thread goes on for a moment after it (copying a part from the cache,
+    writing shards.json): finish() ends at once, and the folder goes only once the thread
+    has ended."""
     site = small_site(tmp_path)
     gate = threading.Event()
 
@@ -150,14 +152,19 @@ def test_a_stop_while_finishing_still_waits_for_the_indexing_before_removing_its
         (into / OUTPUT).mkdir(parents=True)  # as copying a cached part makes its folders
         return []
 
+    def stop_from_here() -> None:
+        time.sleep(0.2)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
     monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: tmp_path / "unused")
     monkeypatch.setattr(briefing.web.shards, "index_parts", parts_at_the_gate)
     indexing = Indexing(site)
     indexing.start()
-    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    threading.Thread(target=stop_from_here).start()
+    threading.Timer(1.5, gate.set).start()
     with pytest.raises(KeyboardInterrupt):
         indexing.finish()
-    threading.Timer(0.3, gate.set).start()
+    assert not gate.is_set()  # the stop ended the wait, not the thread's end
     indexing.close()
     time.sleep(0.3)  # had close() not waited, the thread has written by now
     assert beside(site) == []

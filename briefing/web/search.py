@@ -143,13 +143,20 @@ class Indexing:
                 "error: Pagefind is not installed (pip install -r requirements.txt installs "
                 "pagefind and pagefind_bin); the site's search needs it"
             ]
-        self._done.wait()
+        self._wait()
         if isinstance(self._outcome, BaseException):
             raise self._outcome
         if self._outcome:
             return self._outcome
         _move_into(self._made[0] / OUTPUT, self.site / OUTPUT)
         return [f"unsafe file in the built site: {found}" for found in stray_code(self.site)]
+
+    def _wait(self) -> None:
+        """Wait for the thread, waking now and then: a stop's handler runs in the main thread
+        only once it runs Python again, and a signal delivered to another thread (one that
+        does not hold stops) does not end a wait without a timeout."""
+        while not self._done.wait(0.1):
+            pass
 
     def close(self) -> None:
         """Stop every Pagefind still running (and reap them), wait for the thread; remove the
@@ -159,7 +166,7 @@ class Indexing:
             if self._indexer is not None:
                 self._indexer.stop()
             if self._thread is not None:
-                self._done.wait()
+                self._wait()
             for folder in self._made:
                 shutil.rmtree(folder, ignore_errors=True)
             self._made.clear()
