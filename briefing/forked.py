@@ -35,8 +35,22 @@ def stops_held() -> Iterator[None]:
 
     Around a fork: a stop that lands while fork runs its at-fork callbacks raises inside one
     of them, where Python prints it as ignored, and the build went on as if never stopped.
+    It holds them in this thread: a signal the kernel gives another thread still runs the
+    handler here. A thread started in the block inherits the hold (Indexing's does).
     """
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+@contextlib.contextmanager
+def stops_taken() -> Iterator[None]:
+    """Take SIGINT and SIGTERM in this thread until the block ends (one started with stops
+    held holds them): a process started meanwhile inherits the thread's mask, and must
+    end on a stop like any other."""
+    held = signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
     try:
         yield
     finally:

@@ -170,6 +170,37 @@ def test_a_stop_while_finishing_ends_the_wait_and_close_waits_for_the_thread(
     assert beside(site) == []
 
 
+def test_pagefind_takes_stops_though_the_thread_that_starts_it_holds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stops go to the build's main thread (where stops_held can hold them), not to the
+    indexing threads; Pagefind, which inherits the mask of the thread that starts it, ends
+    on a stop like any process."""
+    site = small_site(tmp_path)
+    said = tmp_path / "said"
+    fake = tmp_path / "fake-pagefind"  # Python: a shell clears the mask it inherits
+    fake.write_text(
+        f"#!{sys.executable}\nimport signal, sys\n"
+        "held = signal.pthread_sigmask(signal.SIG_BLOCK, [])\n"
+        f"open({str(said)!r}, 'w').write(' '.join(str(int(s)) for s in held))\nsys.exit(3)\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: fake)
+    held: list[set[int]] = []
+    index = briefing.web.shards.Indexer.index
+
+    def noting(self: briefing.web.shards.Indexer, *args: object) -> str | None:
+        held.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        return index(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefing.web.shards.Indexer, "index", noting)
+    with Indexing(site) as indexing:
+        assert indexing.finish()  # the stand-in's exit 3
+    assert held and all({signal.SIGINT, signal.SIGTERM} <= mask for mask in held)
+    assert said.read_text() == ""
+
+
 def test_closing_stops_a_running_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path)
     mark = tmp_path / "pid"

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.forked import stops_taken
 from briefing.present.links import FOLDERS
 
 # Where the primary index goes, relative to the site root; the parts go in folders under it.
@@ -131,9 +132,16 @@ class Indexer:
             with self._lock:
                 if self._stopped:
                     return 1, ["stopped"]
-                process = subprocess.Popen(
-                    command, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
-                )
+                # This thread holds stops (Indexing); Pagefind must not inherit that.
+                with stops_taken():
+                    process = subprocess.Popen(
+                        command,
+                        cwd=cwd,
+                        env=self.env,
+                        stdin=subprocess.DEVNULL,
+                        stdout=out,
+                        stderr=out,
+                    )
                 self._running.add(process)
             code = process.wait()
             with self._lock:
