@@ -180,18 +180,37 @@ def share_of(total: int, index: int, count: int, first_weight: float = 1.0) -> l
     return mine
 
 
+# Below this resident size, release_memory() has too little to hand back to be worth its
+# time: a full collection of a 1,000-sheet build's process (about 120 MiB) takes 25 to 80 ms,
+# three times a build.
+RELEASE_FROM = 256 * 2**20
+
+
 def release_memory() -> None:
     """Collect the objects a finished stage left in cycles (MkDocs' pages and navigation are
     full of them), and give the freed memory back to the system where the C library can
-    (glibc's malloc_trim): a process started next (Pagefind) then finds it free.
+    (glibc's malloc_trim): a process started next (Pagefind) then finds it free. Only in a
+    process of RELEASE_FROM bytes or more, where that is known (Linux's /proc).
 
     Python frees memory to its allocator, which keeps most of it for reuse: without the trim,
     a large build's process stays as large after the engine as during it.
     """
+    resident = resident_bytes()
+    if resident is not None and resident < RELEASE_FROM:
+        return
     gc.collect()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def resident_bytes() -> int | None:
+    """This process's resident set size, or None where /proc does not tell it."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _malloc_trim() -> Callable[[int], int] | None:

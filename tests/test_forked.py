@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+import weakref
 from pathlib import Path
 
 import pytest
 
-from briefing.forked import Background, WorkerLost, run_shares, share_of
+import briefing.forked
+from briefing.forked import Background, WorkerLost, release_memory, run_shares, share_of
 from briefing.model.errors import TemplateProblem
 
 
@@ -127,3 +130,36 @@ def test_closing_a_background_worker_stops_it(tmp_path: Path) -> None:
     time.sleep(0.2)
     assert not worker._process.is_alive()
     assert not mark.exists()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.parametrize(
+    ("resident", "collected"),
+    [
+        (briefing.forked.RELEASE_FROM, True),  # a large process: collected, handed back
+        (briefing.forked.RELEASE_FROM - 1, False),  # a small one: not worth the time
+        (None, True),  # unknown (no /proc): as if large
+    ],
+)
+def test_memory_is_released_only_by_a_large_process(
+    monkeypatch: pytest.MonkeyPatch, resident: int | None, collected: bool
+) -> None:
+    monkeypatch.setattr(briefing.forked, "resident_bytes", lambda: resident)
+    enabled = gc.isenabled()
+    gc.disable()  # only release_memory collects
+    try:
+        cycle = weakref.ref(_Cycle())
+        release_memory()
+        assert (cycle() is None) == collected
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_the_resident_size_is_read() -> None:
+    resident = briefing.forked.resident_bytes()
+    assert resident is None or 2**20 < resident < 2**40
