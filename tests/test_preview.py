@@ -50,9 +50,7 @@ def test_a_save_rebuilds_only_what_changed_and_equals_a_clean_build(tmp_path: Pa
     china = project.content / "actors" / "china.yaml"
     china.write_text(china.read_text() + "tags: [axis]\n", encoding="utf-8")
     site = tmp_path / "served"
-    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="serve", dirty=True)
-    first = _build(config)
+    first = _start_serving(project, site)
     assert first > 10  # the first build of a server: every page
     edit(project, "actors/russia.yaml", "summary:", "summary: Freshly edited.")
     again = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
@@ -71,9 +69,7 @@ def test_a_save_rebuilds_only_what_changed_and_equals_a_clean_build(tmp_path: Pa
 def test_a_deleted_sheet_leaves_the_served_site_and_its_sitemap(tmp_path: Path) -> None:
     project = make_corpus(tmp_path)
     site = tmp_path / "served"
-    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="serve", dirty=True)
-    _build(config)
+    _start_serving(project, site)
     extra = project.content / "actors" / "extra.yaml"
     extra.write_text(
         (project.content / "actors" / "russia.yaml")
@@ -90,6 +86,13 @@ def test_a_deleted_sheet_leaves_the_served_site_and_its_sitemap(tmp_path: Path) 
     assert "actors/extra/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
+def _start_serving(project: Project, site: Path) -> int:
+    """The first build of a live-preview server of project into site: pages built."""
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    return _build(config)
+
+
 def _build(config: object) -> int:
     build(config, serve_url=SERVE_URL, dirty=True)  # type: ignore[arg-type]
     return preview.pages_rebuilt(config)  # type: ignore[arg-type]
@@ -98,9 +101,7 @@ def _build(config: object) -> int:
 def test_a_change_to_mkdocs_yml_or_docs_rebuilds_every_page(tmp_path: Path) -> None:
     project = make_corpus(tmp_path)
     site = tmp_path / "served"
-    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="serve", dirty=True)
-    first = _build(config)
+    first = _start_serving(project, site)
     assert _build(load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))) == 0
     settings = project.root / "mkdocs.yml"
     settings.write_text(settings.read_text() + "\n# edited\n", encoding="utf-8")
@@ -137,9 +138,7 @@ def test_saves_adds_deletes_and_errors_each_serve_what_a_clean_build_does(
     for tagged in others:  # pages not rebuilt still give their tags to the tags listing
         tagged.write_text(tagged.read_text(encoding="utf-8") + "tags: [axis]\n", encoding="utf-8")
     site = tmp_path / "served"
-    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="serve", dirty=True)
-    _build(config)
+    _start_serving(project, site)
     extra = actors / "extra.yaml"
     page = site / "actors" / first.stem / "index.html"
     saves = [
@@ -243,9 +242,7 @@ def test_saves_that_change_what_other_pages_show_serve_what_a_clean_build_does(
 ) -> None:
     project = make_corpus(tmp_path)
     site = tmp_path / "served"
-    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="serve", dirty=True)
-    _build(config)
+    _start_serving(project, site)
     relation = project.content / "relations" / "china-russia.yaml"
     russia = project.content / "actors" / "russia.yaml"
 
