@@ -1,4 +1,5 @@
 """`python build.py COMMAND` is `briefing COMMAND` for the project beside this file: a shim."""
+
 from briefing.cli import main
 
 raise SystemExit(main(next_to=__file__))

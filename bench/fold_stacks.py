@@ -34,7 +34,7 @@ def function_of(frame: str) -> str:
     start = len(parts) - 2
     if "briefing" in parts[:-1]:
         start = len(parts) - 1 - parts[-2::-1].index("briefing") - 1
-    return f"{name} ({'/'.join(parts[max(start, 0):])})"
+    return f"{name} ({'/'.join(parts[max(start, 0) :])})"
 
 
 def summarise(lines: list[str], under: str | None) -> tuple[int, Counter[str], Counter[str]]:

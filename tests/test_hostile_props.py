@@ -143,8 +143,7 @@ def test_any_title_is_refused_or_read_back_unchanged_from_the_front_matter(
     assert (
         '<h1 class="bf-title" id="_title" data-pagefind-weight="10" '
         'data-pagefind-meta="kind:Actor"><span class="bf-search-kind">Actor: </span>'
-        f'{escape(" ".join(title.split()))}'
-        in page
+        f"{escape(' '.join(title.split()))}" in page
     )
     assert "<" not in title and ">" not in title
     body_lines_start_safely(page)
