@@ -11,6 +11,7 @@ site: $(STAMP) system-deps
 
 test: $(STAMP) system-deps-tests
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -25,6 +26,7 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 $(STAMP): requirements.txt pyproject.toml
