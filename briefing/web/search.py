@@ -157,8 +157,8 @@ class Indexing:
 
     def close(self) -> None:
         """Stop every Pagefind still running (and reap them), wait for the thread; remove the
-        folder. A stop meanwhile is held until that is done (one delivered to a thread of
-        the pool that still runs gets through: Python runs every handler in the main thread)."""
+        folder. A stop meanwhile is held until that is done: the indexing threads hold stops
+        too, but for the moment each takes to start a Pagefind (shards.Indexer)."""
         with stops_held():
             if self._indexer is not None:
                 self._indexer.stop()
