@@ -1,7 +1,8 @@
 """The build in order: check; the PDFs start being laid out beside the staging folder (a
-forked process: the second core); render the pages, which the engine builds into the staging
-folder; the PDFs join the staged site; Pagefind indexes its pages while the offline zip is
-written and the site inspected; and only then is it published.
+forked process: the second core); render the pages (reusing the previous build's where what
+they read is unchanged), which the engine builds into the staging folder; the PDFs join the
+staged site; Pagefind indexes its pages while the offline zip is written and the site
+inspected; and only then is it published.
 
 At 10,000 sheets Pagefind needs 1.5 GB: it starts once the PDF process and the inspection's
 workers have ended and MkDocs' pages have been freed, and handed back to the system.
@@ -30,6 +31,7 @@ from briefing.pdf.cache import cache_root
 from briefing.pdf.layout import Written, build_pdfs
 from briefing.project import Project
 from briefing.publish import staged
+from briefing.web import between_builds
 from briefing.web.downloads import fill_pdf_facts
 from briefing.web.engines import DEFAULT_ENGINE, ENGINES
 from briefing.web.offline import write_offline
@@ -137,7 +139,12 @@ def build_site(
         _pdfs_beside(project, checked, pdfs, staging) as laying,
         contextlib.ExitStack() as later,  # left first: Pagefind stopped if still running
     ):
-        pages = render_pages(project.templates, checked, pdfs is not None, workers)
+        # The previous build's pages are reused where what they read is unchanged; this
+        # build's are kept for the next one, and let go of before the engine runs.
+        memo = between_builds.recall(project)
+        pages = render_pages(project.templates, checked, pdfs is not None, workers, memo)
+        between_builds.keep(project, memo)
+        del memo
         inspector = InspectAsBuilt(staging, reuse)
         try:
             messages = build_with(project, pages, staging, inspector, verbose)

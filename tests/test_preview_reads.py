@@ -19,7 +19,9 @@ from briefing.check.reads import Changes, Inputs, ReadingCorpus, reading
 from briefing.data import annotations, facts
 from briefing.data.publish import data_files
 from briefing.model import records
+from briefing.pdf.cache import CACHE_ENV
 from briefing.project import Project
+from briefing.web import between_builds
 from briefing.web.render import RenderMemo, render_pages
 from tests.helpers import make_corpus
 
@@ -49,16 +51,28 @@ def fresh(project: Project, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, 
 
 
 class Preview:
-    """A project checked and rendered as the preview server does, save after save."""
+    """A project checked and rendered as the preview server does, save after save; or, across
+    builds, as each new `briefing build` process does (the sheets checked anew, the pages'
+    memo kept on disk by the build before: briefing.web.between_builds)."""
 
-    def __init__(self, project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.project, self.monkeypatch = project, monkeypatch
+    def __init__(
+        self, project: Project, monkeypatch: pytest.MonkeyPatch, across_builds: bool = False
+    ) -> None:
+        self.project, self.monkeypatch, self.across_builds = project, monkeypatch, across_builds
         self.sheets, self.pages = SheetMemo(), RenderMemo()
 
     def save(self) -> dict[str, str]:
         """Rebuild after a save; assert it equals a fresh build; the pages."""
-        checked = check(self.project, memo=self.sheets)
+        if self.across_builds:  # a new process: nothing remembered but what was kept
+            self.monkeypatch.setattr(annotations, "REMEMBERED", annotations._Remembered())
+            self.monkeypatch.setattr(facts, "REMEMBERED", facts._Fragments())
+            checked = check(self.project)
+            self.pages = between_builds.recall(self.project)
+        else:
+            checked = check(self.project, memo=self.sheets)
         pages = render_pages(self.project.templates, checked, memo=self.pages)
+        if self.across_builds:
+            between_builds.keep(self.project, self.pages)
         written = data_files(checked)
         fresh_pages, fresh_written = fresh(self.project, self.monkeypatch)
         assert list(pages) == list(fresh_pages)
@@ -87,12 +101,14 @@ def renamed(content: Path, old: str, new: str) -> None:
     source.rename(source.with_name(f"{new}.yaml"))
 
 
+@pytest.mark.parametrize("across_builds", [False, True], ids=["one process", "across builds"])
 def test_saves_that_change_other_pages_serve_what_a_fresh_build_does(
-    tmp_path: Path, forgetful: pytest.MonkeyPatch
+    tmp_path: Path, forgetful: pytest.MonkeyPatch, across_builds: bool
 ) -> None:
     project = make_corpus(tmp_path, base=False)
     synthetic.generate(project.content, 60, 3)
-    preview = Preview(project, forgetful)
+    forgetful.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    preview = Preview(project, forgetful, across_builds)
     first = preview.save()
     everything = preview.pages.computed
     assert everything == len(first)
@@ -108,7 +124,7 @@ def test_saves_that_change_other_pages_serve_what_a_fresh_build_does(
     rewrite(quiet_file, lambda data: data.update(summary="Edited for the test."))
     preview.save()
     assert 0 < preview.pages.computed < everything / 3
-    assert facts.REMEMBERED.made == 1
+    assert facts.REMEMBERED.made == (len(corpus.sheets) if across_builds else 1)
 
     # Its name changed: every page that links to it shows the new name.
     rewrite(actor, lambda data: data.update(name="Renamed Actor"))

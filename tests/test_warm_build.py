@@ -16,7 +16,8 @@ from briefing.pdf import layout
 from briefing.pdf.cache import CACHE_ENV
 from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
-from briefing.web import reuse
+from briefing.web import between_builds, reuse
+from briefing.web.render import RenderMemo
 from tests.helpers import snapshot
 from tests.small_corpus import cached_corpus
 
@@ -38,6 +39,22 @@ def copied(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
         return result
 
     monkeypatch.setattr(reuse.SiteReuse, "on_nav", recording)
+    return found
+
+
+@pytest.fixture
+def recalled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[RenderMemo, int]]:
+    """Each build's render memo from the build before (between_builds), with the number of
+    pages it held when recalled; after the build, its counts are that build's render's."""
+    found: list[tuple[RenderMemo, int]] = []
+    recall = between_builds.recall
+
+    def recording(project: Project) -> RenderMemo:
+        memo = recall(project)
+        found.append((memo, len(memo.pages)))
+        return memo
+
+    monkeypatch.setattr(between_builds, "recall", recording)
     return found
 
 
@@ -115,6 +132,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(
     monkeypatch: pytest.MonkeyPatch,
     project: Project,
     copied: list[set[str]],
+    recalled: list[tuple[RenderMemo, int]],
     edit: str,
 ) -> None:
     build_site(project, project.root / "site")
@@ -124,6 +142,9 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(
     assert_same_site(project.root / "site", tmp_path / "cold")
     assert changed not in copied[1]
     assert copied[1]  # and the rest was copied
+    (first, had_first), (second, had) = recalled[:2]
+    assert had_first == 0 and first.computed == len(first.pages)
+    assert 0 < second.computed < had  # the other pages' Markdown came from the first build
 
 
 def test_a_page_changed_in_site_is_built_again(

@@ -260,6 +260,19 @@ def forget() -> None:
     align.cache_clear()
 
 
+def remembered() -> tuple[Inputs | None, dict[str, SheetAnnotations]]:
+    """The annotations as last made, and the checked corpus they were made from (what a build
+    keeps for the next one: briefing.web.between_builds)."""
+    with REMEMBERED.lock:
+        return REMEMBERED.inputs, dict(REMEMBERED.sheets)
+
+
+def remember(inputs: Inputs | None, sheets: dict[str, SheetAnnotations]) -> None:
+    """Take annotations made from inputs (by an earlier build) as the latest made."""
+    with REMEMBERED.lock:
+        REMEMBERED.inputs, REMEMBERED.sheets = inputs, sheets
+
+
 def sheet_annotations(checked: Checked) -> dict[str, SheetAnnotations]:
     """Sheet id -> its annotations, reused from the latest call where no read changed."""
     memo = REMEMBERED

@@ -103,17 +103,19 @@ def _render_jobs(env: jinja2.Environment, data: pages.Shared, jobs: list[Job]) -
 @dataclass(frozen=True)
 class Rendered:
     """A page as last rendered: its template, what its context read of the checked corpus
-    (briefing.check.reads), the context and its Markdown."""
+    (briefing.check.reads), the context (None when not kept: rendered by a forked worker,
+    or by an earlier build) and its Markdown."""
 
     template: str
     reads: frozenset[Read]
-    context: dict[str, Any]
+    context: dict[str, Any] | None
     text: str
 
 
 @dataclass
 class RenderMemo:
-    """Pages rendered by earlier renders of one long-running process (the live preview).
+    """Pages rendered by earlier renders: of one long-running process (the live preview),
+    or of the previous build (kept on disk by briefing.web.between_builds).
 
     A page's Markdown is its template printing its context, nothing else: the templates
     print only what the context gives (pages.py computes it), and the environment's globals
@@ -122,7 +124,8 @@ class RenderMemo:
     template files are unchanged and whose every read has the same answer as when it was
     last rendered (==, field by field: records are frozen dataclasses) has the same
     Markdown, and its context is not even computed. A page with a changed read has its
-    context computed again, and is rendered again unless that context equals (==) its last.
+    context computed again, and is rendered again unless that context equals (==) its last
+    (when it was kept).
     """
 
     signature: tuple[tuple[str, int, int], ...] = ()  # templates/: (file, size, mtime_ns)
@@ -143,6 +146,16 @@ class RenderMemo:
             self.pages.clear()
         return self.env
 
+    def start(self, templates: Path, pdf_links: bool) -> jinja2.Environment:
+        """Begin a render: forget every page if the templates changed or the pages' links to
+        PDFs did; the environment to render with."""
+        env = self.environment(templates)
+        if self.pdf_links != pdf_links:
+            self.pages.clear()
+            self.pdf_links = pdf_links
+        self.computed = self.rendered = 0
+        return env
+
 
 def _signature(templates: Path) -> tuple[tuple[str, int, int], ...]:
     """Every file under templates/ with its size and modification time, in a stable order."""
@@ -155,20 +168,26 @@ def _signature(templates: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
+def _context_noted(
+    inputs: Inputs, data: pages.Shared, path: str, make: Callable[..., dict[str, Any]]
+) -> tuple[dict[str, Any], Reads]:
+    """A page's context, and the set its reads of inputs are noted into (and still will be
+    while its template renders: a template may read through what the context holds)."""
+    reads: Reads = set()
+    seen, derived = reading(inputs, reads)
+    noted = pages.Shared(seen, data.pdf_links, derived["jsonld"])
+    return make(SiteLinker(seen.corpus, path), noted), reads
+
+
 def _render_remembered(
-    templates: Path, data: pages.Shared, jobs: list[Job], memo: RenderMemo
+    env: jinja2.Environment, data: pages.Shared, jobs: list[Job], memo: RenderMemo
 ) -> list[str]:
     """As _render_jobs, computing again only contexts whose reads changed, and rendering again
     only pages whose context or templates changed."""
-    env = memo.environment(templates)
-    if memo.pdf_links != data.pdf_links:
-        memo.pages.clear()
-        memo.pdf_links = data.pdf_links
     inputs = Inputs(data.checked, {"jsonld": data.jsonld})
     changes = Changes(memo.inputs, inputs)
     texts: list[str] = []
     kept: dict[str, Rendered] = {}
-    memo.computed = memo.rendered = 0
     for path, template, make in jobs:
         previous = memo.pages.get(path)
         if previous is not None and previous.template != template:
@@ -177,22 +196,44 @@ def _render_remembered(
             kept[path] = previous
             texts.append(previous.text)
             continue
-        reads: Reads = set()
-        seen, derived = reading(inputs, reads)
-        noted = pages.Shared(seen, data.pdf_links, derived["jsonld"])
-        context = make(SiteLinker(seen.corpus, path), noted)
+        context, reads = _context_noted(inputs, data, path, make)
         memo.computed += 1
-        if previous is not None and previous.context == context:
+        if previous is not None and previous.context is not None and previous.context == context:
             text = previous.text
         else:
             text = render_template(env, template, context)
             memo.rendered += 1
-        # Read after rendering: a template may read through what the context holds.
         kept[path] = Rendered(template, frozenset(reads), context, text)
         texts.append(text)
     memo.pages = kept  # pages no longer made (a sheet deleted) are forgotten
     memo.inputs = inputs
     return texts
+
+
+def _render_noting(
+    env: jinja2.Environment, data: pages.Shared, jobs: list[Job], count: int, memo: RenderMemo
+) -> list[str]:
+    """Every page rendered, shared among count processes, with each page's reads kept in memo
+    (not its context, which the worker that computed it would have to send back)."""
+    inputs = Inputs(data.checked, {"jsonld": data.jsonld})
+
+    def share(index: int, n: int) -> list[tuple[str, frozenset[Read]]]:
+        done = []
+        for path, template, make in jobs[index::n]:
+            context, reads = _context_noted(inputs, data, path, make)
+            done.append((render_template(env, template, context), frozenset(reads)))
+        return done
+
+    found: list[tuple[str, frozenset[Read]]] = [("", frozenset())] * len(jobs)
+    for index, done in enumerate(run_shares(share, count)):
+        found[index::count] = done
+    memo.pages = {
+        path: Rendered(template, reads, None, text)
+        for (path, template, _), (text, reads) in zip(jobs, found, strict=True)
+    }
+    memo.inputs = inputs
+    memo.computed = memo.rendered = len(jobs)
+    return [text for text, _ in found]
 
 
 def render_pages(
@@ -206,26 +247,36 @@ def render_pages(
 
     pdf_links: the build also writes the PDFs, so pages link to them. workers: processes to
     share a large corpus's pages among (forked, so only where fork is safe: not in a process
-    that runs threads, such as the live-preview server). memo: pages of earlier renders of
-    this process, reused where provably unchanged (see RenderMemo; one process).
+    that runs threads, such as the live-preview server). memo: pages of earlier renders (this
+    process's, or the previous build's), reused where provably unchanged (see RenderMemo).
     """
     jobs = page_jobs(checked)
     data = pages.shared(checked, pdf_links)
+    count = workers if len(jobs) >= PARALLEL_FROM else 1
     if memo is not None:
         with memo.lock:
-            kept = _render_remembered(templates, data, jobs, memo)
+            env = memo.start(templates, pdf_links)
+            if memo.pages or count == 1:
+                kept = _render_remembered(env, data, jobs, memo)
+            else:  # nothing to reuse: every page, in parallel
+                _compile_all(env, jobs)
+                kept = _render_noting(env, data, jobs, count, memo)
         return {path: text for (path, _, _), text in zip(jobs, kept, strict=True)}
     env = environment(templates)
-    count = workers if len(jobs) >= PARALLEL_FROM else 1
-    if count > 1:  # compile the page templates once, not again in each worker
-        for name in sorted({template for _, template, _ in jobs}):
-            compile_template(env, name)
+    if count > 1:
+        _compile_all(env, jobs)
     # Every count-th page to each process; forked workers inherit the corpus and the jobs.
     shares = run_shares(lambda index, n: _render_jobs(env, data, jobs[index::n]), count)
     texts: list[str] = [""] * len(jobs)
     for index, share in enumerate(shares):
         texts[index::count] = share
     return {path: text for (path, _, _), text in zip(jobs, texts, strict=True)}
+
+
+def _compile_all(env: jinja2.Environment, jobs: list[Job]) -> None:
+    """Compile the page templates once, not again in each forked worker."""
+    for name in sorted({template for _, template, _ in jobs}):
+        compile_template(env, name)
 
 
 def render_site_pages(

@@ -1,0 +1,188 @@
+"""What one `briefing build` leaves for the next: the pages it rendered and what each read.
+
+A build renders every page; the live preview already renders again only the pages whose
+reads of the checked corpus have different answers (briefing.web.render.RenderMemo,
+briefing.check.reads), but it compares against the corpus it holds in memory, which a new
+build process does not have. So the build keeps its RenderMemo on disk: the corpus it was
+checked against (sheets, indexes, source texts, each page's data block), every page's
+template, reads and Markdown. The next build loads it and hands it to the render, which then
+computes only the contexts whose reads changed. Contexts are not kept: a page whose reads
+changed is always rendered again. The same goes for each sheet's annotations (its page's
+JSON-LD block and its items in annotations.jsonld: briefing.data.annotations), which pages
+read.
+
+The file is kept under a key that covers everything else a page's Markdown depends on: the
+bytes of every file under templates/ and of briefing's own code, and the versions of Python,
+Jinja2, MarkupSafe and PyYAML. Any other key, a file that cannot be read or a pickle that
+does not load is an empty memo: every page is rendered, as in a cold build. The memo is
+written right after the render, atomically, whatever the build does next: what it describes
+(Markdown from inputs) does not depend on the build being published.
+
+It is a pickle, read by an unpickler that accepts only briefing's own record classes and the
+one function that rebuilds a read-only mapping, so that a cache folder someone else wrote
+cannot make the build call anything else. See docs/security.md.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import enum
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, BinaryIO
+
+from markupsafe import Markup
+
+import briefing
+from briefing.check.reads import Inputs
+from briefing.data.annotations import SheetAnnotations, remember, remembered
+from briefing.pdf.cache import cache_root
+from briefing.project import Project
+from briefing.web.render import Rendered, RenderMemo
+
+VERSION = b"briefing-between-builds 1"
+FOLDER = "render"
+FILE = "memo.pickle"
+# The packages whose versions shape a page's Markdown (loading sheets, rendering templates).
+PACKAGES = ("jinja2", "markupsafe", "pyyaml")
+
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    """A MappingProxyType again (the corpus's indexes): pickle cannot name its class."""
+    return MappingProxyType(mapping)
+
+
+def _read_only_parts(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _read_only, (dict(proxy),)
+
+
+def _pickler(file: BinaryIO) -> pickle.Pickler:
+    """A pickler that writes a MappingProxyType as _read_only of its items."""
+    pickler = pickle.Pickler(file, protocol=5)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _read_only_parts}
+    return pickler
+
+
+class _Unpickler(pickle.Unpickler):
+    """Loads only briefing's dataclasses, named tuples and enums, Markup and _read_only."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, "_read_only"):
+            return _read_only
+        if (module, name) == ("markupsafe", "Markup"):  # a str that is safe HTML
+            return Markup
+        if module.startswith("briefing.") and module in sys.modules:
+            found = getattr(sys.modules[module], name, None)
+            if isinstance(found, type) and (
+                dataclasses.is_dataclass(found)
+                or issubclass(found, enum.Enum)
+                or (issubclass(found, tuple) and hasattr(found, "_fields"))  # a NamedTuple
+            ):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a record of briefing's")
+
+
+def memo_key(project: Project) -> bytes:
+    """A digest of everything besides the checked corpus that a page's Markdown depends on."""
+    digest = hashlib.sha256(VERSION)
+    digest.update(sys.version.encode())
+    for name in PACKAGES:
+        try:
+            digest.update(f"\0{name}={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"\0{name} absent".encode())
+    for label, folder in (
+        ("code", Path(briefing.__file__).parent),
+        ("templates", project.templates),
+    ):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                name = path.relative_to(folder).as_posix()
+                digest.update(f"\0{label}/{name}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest().encode()
+
+
+def _memo_file(project: Project) -> Path | None:
+    root = cache_root(project.root)
+    return root / FOLDER / FILE if root is not None else None
+
+
+def recall(project: Project) -> RenderMemo:
+    """The previous build's memo, if one was kept under this project's key; else an empty one
+    (and with caching off, always)."""
+    where = _memo_file(project)
+    if where is None:
+        return RenderMemo()
+    try:
+        with where.open("rb", buffering=1 << 20) as file:
+            if file.readline().rstrip(b"\n") != memo_key(project):
+                return RenderMemo()
+            kept = _Unpickler(file).load()
+    # A missing file, or one that is damaged, foreign or of another version (unpickling
+    # raises many kinds of errors): only a memo not reused.
+    except Exception:
+        return RenderMemo()
+    if not _well_formed(kept):
+        return RenderMemo()
+    memo = RenderMemo(pdf_links=kept["pdf_links"])
+    memo.environment(project.templates)  # the key covered the templates' bytes
+    memo.inputs, memo.pages = kept["inputs"], kept["pages"]
+    remember(*kept["annotations"])
+    return memo
+
+
+def _well_formed(kept: Any) -> bool:
+    """Whether kept is what keep() writes (else it was not written by this code)."""
+    if not isinstance(kept, dict) or set(kept) != {"pdf_links", "inputs", "pages", "annotations"}:
+        return False
+    pages, annotated = kept["pages"], kept["annotations"]
+    return (
+        isinstance(kept["pdf_links"], bool)
+        and isinstance(kept["inputs"], Inputs)
+        and isinstance(pages, dict)
+        and all(isinstance(k, str) and isinstance(v, Rendered) for k, v in pages.items())
+        and isinstance(annotated, tuple)
+        and len(annotated) == 2
+        and isinstance(annotated[0], Inputs | None)
+        and isinstance(annotated[1], dict)
+        and all(isinstance(v, SheetAnnotations) for v in annotated[1].values())
+    )
+
+
+def keep(project: Project, memo: RenderMemo) -> None:
+    """Write memo for the next build, atomically (nothing, with caching off). A cache that
+    cannot be written (a full disk, a file where the folder would go) only costs time."""
+    where = _memo_file(project)
+    if where is None or memo.inputs is None:
+        return
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{FILE}-", dir=where.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb", buffering=1 << 20) as file:
+            file.write(memo_key(project) + b"\n")
+            # Not the contexts: they hold more than records, and cost more than they save.
+            pages = {path: replace(page, context=None) for path, page in memo.pages.items()}
+            kept = {
+                "pdf_links": memo.pdf_links,
+                "inputs": memo.inputs,
+                "pages": pages,
+                "annotations": remembered(),
+            }
+            _pickler(file).dump(kept)
+        os.replace(temporary, where)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise

@@ -1,0 +1,182 @@
+"""What one build keeps for the next (briefing.web.between_builds): the render's memo, reused
+only under the same key, and loaded only as briefing's own records.
+
+That a build reusing it writes a cold build's bytes is tested in test_warm_build.py; that a
+recalled memo makes again every page whose reads changed, save after save, in
+test_preview_reads.py ("across builds")."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefing.check.checker import check
+from briefing.data import annotations
+from briefing.pdf.cache import CACHE_ENV, cache_root
+from briefing.project import Project
+from briefing.web import between_builds, render
+from briefing.web.render import RenderMemo, render_pages
+from tests.small_corpus import cached_corpus
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    return cached_corpus(tmp_path, monkeypatch)
+
+
+def memo_file(project: Project) -> Path:
+    root = cache_root(project.root)
+    assert root is not None
+    return root / between_builds.FOLDER / between_builds.FILE
+
+
+def kept(project: Project) -> RenderMemo:
+    """Render every page with a new memo, and keep it as a build does."""
+    memo = RenderMemo()
+    render_pages(project.templates, check(project), memo=memo)
+    between_builds.keep(project, memo)
+    return memo
+
+
+def test_a_kept_memo_is_recalled_page_for_page_and_reused_whole(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memo = kept(project)
+    made = annotations.REMEMBERED.sheets
+    assert made
+    # A new process: nothing remembered but what was kept.
+    monkeypatch.setattr(annotations, "REMEMBERED", annotations._Remembered())
+    assert memo_file(project).is_file()
+    recalled = between_builds.recall(project)
+    assert list(recalled.pages) == list(memo.pages)
+    for path, page in memo.pages.items():
+        again = recalled.pages[path]
+        assert (again.template, again.reads, again.text) == (page.template, page.reads, page.text)
+        assert again.context is None  # contexts are not kept
+    assert annotations.REMEMBERED.sheets == made
+    checked = check(project)  # a new check: equal records, not the same objects
+    pages = render_pages(project.templates, checked, memo=recalled)
+    assert recalled.computed == 0
+    assert annotations.REMEMBERED.made == 0  # each sheet's annotations were kept too
+    assert pages == render_pages(project.templates, checked)
+
+
+def _template_edited(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One byte more in a template, its size and modification time put back as they were
+    except the size: the key is made of bytes, not of what stat says."""
+    path = project.templates / "actor.md.j2"
+    status = path.stat()
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+def _template_added(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project.templates / "_new.j2").write_text("{# new #}\n", encoding="utf-8")
+
+
+def _code_changed(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(between_builds, "VERSION", b"another version")
+
+
+def _damaged(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = memo_file(project)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _removed(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    memo_file(project).unlink()
+
+
+def _another_shape(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pickle the unpickler loads, under the right key, but not what keep() writes."""
+    path = memo_file(project)
+    kept = pickle.dumps({"pdf_links": True, "inputs": None, "pages": {"x.md": "text"}})
+    path.write_bytes(between_builds.memo_key(project) + b"\n" + kept)
+
+
+CHANGES: dict[str, Callable[[Project, pytest.MonkeyPatch], None]] = {
+    "a template's bytes": _template_edited,
+    "a template added": _template_added,
+    "briefing's code": _code_changed,
+    "the file cut short": _damaged,
+    "the file gone": _removed,
+    "another shape": _another_shape,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_a_memo_is_not_reused_after(
+    project: Project, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    kept(project)
+    assert between_builds.recall(project).pages  # reused before the change
+    CHANGES[change](project, monkeypatch)
+    recalled = between_builds.recall(project)
+    assert recalled.pages == {} and recalled.inputs is None
+
+
+def test_with_caching_off_nothing_is_kept_or_recalled(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept(project)
+    where = memo_file(project)
+    monkeypatch.setenv(CACHE_ENV, "off")
+    assert between_builds.recall(project).pages == {}
+    where.unlink()
+    kept(project)
+    assert not where.exists()
+
+
+def test_a_cache_that_cannot_be_written_keeps_nothing_and_fails_nothing(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(blocked))
+    kept(project)
+    assert between_builds.recall(project).pages == {}
+    assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+@pytest.mark.parametrize(
+    "module, name",
+    [
+        ("os", "system"),  # outside briefing
+        ("briefing.web.between_builds", "memo_key"),  # briefing's, but a function
+        ("briefing.forked", "Background"),  # briefing's, a class, but not a record
+    ],
+)
+def test_a_memo_naming_anything_but_briefings_records_is_not_loaded(
+    project: Project, tmp_path: Path, module: str, name: str
+) -> None:
+    kept(project)
+    tripwire = tmp_path / "tripwire"
+    # Protocol 0: call module.name with one string argument.
+    command = f"touch {tripwire}" if module == "os" else "x"
+    crafted = f"c{module}\n{name}\n(V{command}\ntR.".encode()
+    assert not tripwire.exists()
+    memo_file(project).write_bytes(between_builds.memo_key(project) + b"\n" + crafted)
+    recalled = between_builds.recall(project)
+    assert recalled.pages == {} and not tripwire.exists()
+    with pytest.raises(pickle.UnpicklingError, match=f"{module}.{name} is not a record"):
+        between_builds._Unpickler(memo_file(project).open("rb")).find_class(module, name)
+
+
+def test_pages_rendered_in_parallel_note_the_reads_one_process_notes(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = check(project)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    alone, shared = RenderMemo(), RenderMemo()
+    pages = render_pages(project.templates, checked, memo=alone)
+    assert render_pages(project.templates, checked, workers=2, memo=shared) == pages
+    assert pages == render_pages(project.templates, checked)
+    assert shared.computed == len(pages)
+    assert {path: page.reads for path, page in shared.pages.items()} == {
+        path: page.reads for path, page in alone.pages.items()
+    }
+    assert shared.inputs is not None and shared.inputs.checked is checked
