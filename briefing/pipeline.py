@@ -141,9 +141,10 @@ def build_site(
     ):
         # The previous build's pages are reused where what they read is unchanged; this
         # build's are kept for the next one, and let go of before the engine runs.
-        memo = between_builds.recall(project)
+        memo = between_builds.recall(project, len(checked.corpus.sheets))
         pages = render_pages(project.templates, checked, pdfs is not None, workers, memo)
-        between_builds.keep(project, memo)
+        if memo is not None:
+            between_builds.keep(project, memo)
         del memo
         inspector = InspectAsBuilt(staging, reuse)
         try:

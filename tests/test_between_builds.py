@@ -17,6 +17,7 @@ import pytest
 from briefing.check.checker import check
 from briefing.data import annotations
 from briefing.pdf.cache import CACHE_ENV, cache_root
+from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.web import between_builds, render
 from briefing.web.render import RenderMemo, render_pages
@@ -32,6 +33,13 @@ def memo_file(project: Project) -> Path:
     root = cache_root(project.root)
     assert root is not None
     return root / between_builds.FOLDER / between_builds.FILE
+
+
+def recalled(project: Project) -> RenderMemo:
+    """What a build of a small corpus recalls."""
+    memo = between_builds.recall(project, 10)
+    assert memo is not None
+    return memo
 
 
 def kept(project: Project) -> RenderMemo:
@@ -51,16 +59,16 @@ def test_a_kept_memo_is_recalled_page_for_page_and_reused_whole(
     # A new process: nothing remembered but what was kept.
     monkeypatch.setattr(annotations, "REMEMBERED", annotations._Remembered())
     assert memo_file(project).is_file()
-    recalled = between_builds.recall(project)
-    assert list(recalled.pages) == list(memo.pages)
+    again = recalled(project)
+    assert list(again.pages) == list(memo.pages)
     for path, page in memo.pages.items():
-        again = recalled.pages[path]
-        assert (again.template, again.reads, again.text) == (page.template, page.reads, page.text)
-        assert again.context is None  # contexts are not kept
+        found = again.pages[path]
+        assert (found.template, found.reads, found.text) == (page.template, page.reads, page.text)
+        assert found.context is None  # contexts are not kept
     assert annotations.REMEMBERED.sheets == made
     checked = check(project)  # a new check: equal records, not the same objects
-    pages = render_pages(project.templates, checked, memo=recalled)
-    assert recalled.computed == 0
+    pages = render_pages(project.templates, checked, memo=again)
+    assert again.computed == 0
     assert annotations.REMEMBERED.made == 0  # each sheet's annotations were kept too
     assert pages == render_pages(project.templates, checked)
 
@@ -113,10 +121,10 @@ def test_a_memo_is_not_reused_after(
     project: Project, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
     kept(project)
-    assert between_builds.recall(project).pages  # reused before the change
+    assert recalled(project).pages  # reused before the change
     CHANGES[change](project, monkeypatch)
-    recalled = between_builds.recall(project)
-    assert recalled.pages == {} and recalled.inputs is None
+    memo = recalled(project)
+    assert memo.pages == {} and memo.inputs is None
 
 
 def test_with_caching_off_nothing_is_kept_or_recalled(
@@ -125,7 +133,7 @@ def test_with_caching_off_nothing_is_kept_or_recalled(
     kept(project)
     where = memo_file(project)
     monkeypatch.setenv(CACHE_ENV, "off")
-    assert between_builds.recall(project).pages == {}
+    assert between_builds.recall(project, 10) is None
     where.unlink()
     kept(project)
     assert not where.exists()
@@ -138,8 +146,20 @@ def test_a_cache_that_cannot_be_written_keeps_nothing_and_fails_nothing(
     blocked.write_text("a file where the cache folder would go", encoding="utf-8")
     monkeypatch.setenv(CACHE_ENV, str(blocked))
     kept(project)
-    assert between_builds.recall(project).pages == {}
+    assert recalled(project).pages == {}
     assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_a_build_above_the_size_it_keeps_a_memo_for_keeps_none(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheets = len(check(project).corpus.sheets)
+    assert between_builds.recall(project, sheets) is not None
+    monkeypatch.setattr(between_builds, "KEPT_UP_TO", sheets - 1)
+    assert between_builds.recall(project, sheets) is None
+    build_site(project, project.root / "site")
+    assert not memo_file(project).exists()
+    assert (project.root / "site" / "index.html").is_file()
 
 
 @pytest.mark.parametrize(
@@ -160,8 +180,7 @@ def test_a_memo_naming_anything_but_briefings_records_is_not_loaded(
     crafted = f"c{module}\n{name}\n(V{command}\ntR.".encode()
     assert not tripwire.exists()
     memo_file(project).write_bytes(between_builds.memo_key(project) + b"\n" + crafted)
-    recalled = between_builds.recall(project)
-    assert recalled.pages == {} and not tripwire.exists()
+    assert recalled(project).pages == {} and not tripwire.exists()
     with pytest.raises(pickle.UnpicklingError, match=f"{module}.{name} is not a record"):
         between_builds._Unpickler(memo_file(project).open("rb")).find_class(module, name)
 

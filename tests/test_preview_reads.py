@@ -67,7 +67,9 @@ class Preview:
             self.monkeypatch.setattr(annotations, "REMEMBERED", annotations._Remembered())
             self.monkeypatch.setattr(facts, "REMEMBERED", facts._Fragments())
             checked = check(self.project)
-            self.pages = between_builds.recall(self.project)
+            recalled = between_builds.recall(self.project, len(checked.corpus.sheets))
+            assert recalled is not None
+            self.pages = recalled
         else:
             checked = check(self.project, memo=self.sheets)
         pages = render_pages(self.project.templates, checked, memo=self.pages)

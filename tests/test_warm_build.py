@@ -49,9 +49,10 @@ def recalled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[RenderMemo, int]]:
     found: list[tuple[RenderMemo, int]] = []
     recall = between_builds.recall
 
-    def recording(project: Project) -> RenderMemo:
-        memo = recall(project)
-        found.append((memo, len(memo.pages)))
+    def recording(project: Project, sheets: int) -> RenderMemo | None:
+        memo = recall(project, sheets)
+        if memo is not None:
+            found.append((memo, len(memo.pages)))
         return memo
 
     monkeypatch.setattr(between_builds, "recall", recording)
