@@ -10,10 +10,12 @@ MkDocs' own HTML parser would have registered them.
 from __future__ import annotations
 
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,7 +23,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from briefing.web.speedups import MARK, GeneratedHtmlExtension
+from briefing.web.speedups import (
+    MARK,
+    THEME_BYTECODE,
+    GeneratedHtmlExtension,
+    MemoryBytecodeCache,
+)
 from tests.helpers import make_corpus
 
 # Stashed blocks are joined by blank lines where Markdown's HTML parser keeps the page's
@@ -100,3 +107,55 @@ def test_mkdocs_renders_generated_pages_with_the_stash_as_without_it(tmp_path: P
         assert fast_anchors == plain_anchors, path
         assert fast_anchors == _ids(fast_html), path
     assert stashed_blocks > 0  # the pages did hold raw HTML for the stash to take
+
+
+def _compiled(cache: MemoryBytecodeCache, templates: Path) -> tuple[str, int]:
+    """Render page.html with a new environment (a new build, or a new process given a new
+    cache); the text and how many templates Jinja compiled for it."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), bytecode_cache=cache)
+    compiled = 0
+    compile_source = env.compile
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal compiled
+        compiled += 1
+        return compile_source(*args, **kwargs)
+
+    env.compile = counting  # type: ignore[method-assign]
+    return env.get_template("page.html").render(name="x"), compiled
+
+
+def test_theme_bytecode_is_kept_on_disk_for_the_next_process(tmp_path: Path) -> None:
+    templates, folder = tmp_path / "templates", tmp_path / "bytecode"
+    templates.mkdir()
+    page = templates / "page.html"
+    page.write_text("<p>{{ name }}</p>", encoding="utf-8")
+    assert _compiled(MemoryBytecodeCache(folder), templates) == ("<p>x</p>", 1)
+    assert _compiled(MemoryBytecodeCache(folder), templates) == ("<p>x</p>", 0)
+    page.write_text("<p>{{ name }}!</p>", encoding="utf-8")  # a new source: compiled again
+    assert _compiled(MemoryBytecodeCache(folder), templates) == ("<p>x!</p>", 1)
+    assert _compiled(MemoryBytecodeCache(folder), templates) == ("<p>x!</p>", 0)
+    # Damaged (cut short; the right header, then no checksum): compiled again, not an error.
+    for damage in (lambda data: data[:7], lambda data: jinja2.bccache.bc_magic + b"\x80?"):
+        for kept in folder.iterdir():
+            kept.write_bytes(damage(kept.read_bytes()))
+        assert _compiled(MemoryBytecodeCache(folder), templates) == ("<p>x!</p>", 1)
+        assert _compiled(MemoryBytecodeCache(folder), templates) == ("<p>x!</p>", 0)
+
+
+def test_theme_bytecode_that_cannot_be_written_stays_in_memory(tmp_path: Path) -> None:
+    templates, blocked = tmp_path / "templates", tmp_path / "blocked"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
+    blocked.write_text("a file where the folder would go", encoding="utf-8")
+    cache = MemoryBytecodeCache(blocked / "bytecode")
+    assert _compiled(cache, templates) == ("<p>x</p>", 1)
+    assert _compiled(cache, templates) == ("<p>x</p>", 0)  # this process's memory
+    assert _compiled(MemoryBytecodeCache(blocked / "bytecode"), templates) == ("<p>x</p>", 1)
+
+
+def test_theme_bytecode_lives_in_the_python_environment_under_its_versions() -> None:
+    folder = THEME_BYTECODE.folder
+    assert folder is not None and Path(sys.prefix) in folder.parents
+    assert f"jinja2-{jinja2.__version__}" in folder.name
+    assert f"py{sys.version_info.major}.{sys.version_info.minor}" in folder.name
