@@ -16,11 +16,12 @@ bytes of every file under templates/ and of briefing's own code, and the version
 Jinja2, MarkupSafe and PyYAML. Any other key, a file that cannot be read or a pickle that
 does not load is an empty memo: every page is rendered, as in a cold build. The memo is
 written right after the render, atomically, whatever the build does next: what it describes
-(Markdown from inputs) does not depend on the build being published.
+(Markdown from inputs) does not depend on the build being published. With caching off, or
+above KEPT_UP_TO sheets, nothing is kept or read.
 
-It is a pickle, read by an unpickler that accepts only briefing's own record classes and the
-one function that rebuilds a read-only mapping, so that a cache folder someone else wrote
-cannot make the build call anything else. See docs/security.md.
+It is a pickle, read by an unpickler that accepts only briefing's own record classes, Markup
+and the one function that rebuilds a read-only mapping, so that a cache folder someone else
+wrote cannot make the build call anything else. See docs/security.md.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ VERSION = b"briefing-between-builds 1"
 FOLDER = "render"
 FILE = "memo.pickle"
 # Sheets up to which a build keeps its memo. At 10,000 sheets the memo is a 208 MB file, and
-# the reads the render notes for it raised the cold build's peak memory from 1,945 to 2,151
-# MiB (the target is 2 GiB); loading it would cost more.
+# the reads the render notes for it raised the cold build's peak memory (every process's PSS)
+# from 1,946 to 2,151 MiB, over the 2 GiB target; loading it would cost more.
 KEPT_UP_TO = 5_000
 # The packages whose versions shape a page's Markdown (loading sheets, rendering templates).
 PACKAGES = ("jinja2", "markupsafe", "pyyaml")
