@@ -127,8 +127,13 @@ def build_site(
     """
     build_with = ENGINES[engine]  # an unknown name fails before the slow part
     workers = usable_cores()
+    # The previous build's sheets and pages are reused where their inputs are unchanged.
+    memos = between_builds.recall(project)
     if checked is None:
-        checked = check(project, workers)
+        checked = check(project, workers, memos.sheets if memos is not None else None)
+    sheets = len(checked.corpus.sheets)
+    if sheets > between_builds.KEPT_UP_TO:
+        memos = None  # the reads the render would note cost too much memory
     site_dir = site_dir.resolve()
     # The previous build's unchanged pages are copied, not built (MkDocs only).
     reuse = SiteReuse.prepare(project, site_dir) if engine == "mkdocs" else None
@@ -139,13 +144,11 @@ def build_site(
         _pdfs_beside(project, checked, pdfs, staging) as laying,
         contextlib.ExitStack() as later,  # left first: Pagefind stopped if still running
     ):
-        # The previous build's pages are reused where what they read is unchanged; this
-        # build's are kept for the next one, and let go of before the engine runs.
-        memo = between_builds.recall(project, len(checked.corpus.sheets))
+        memo = memos.render if memos is not None else None
         pages = render_pages(project.templates, checked, pdfs is not None, workers, memo)
-        if memo is not None:
-            between_builds.keep(project, memo)
-        del memo
+        # Kept for the next build, and let go of before the engine runs.
+        between_builds.keep(project, memos or between_builds.Memos(), sheets)
+        del memos, memo
         inspector = InspectAsBuilt(staging, reuse)
         try:
             messages = build_with(project, pages, staging, inspector, verbose)

@@ -20,6 +20,7 @@ from briefing.pdf.cache import CACHE_ENV, cache_root
 from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.web import between_builds, render
+from briefing.web.between_builds import Memos
 from briefing.web.render import RenderMemo, render_pages
 from tests.small_corpus import cached_corpus
 
@@ -35,42 +36,51 @@ def memo_file(project: Project) -> Path:
     return root / between_builds.FOLDER / between_builds.FILE
 
 
-def recalled(project: Project) -> RenderMemo:
-    """What a build of a small corpus recalls."""
-    memo = between_builds.recall(project, 10)
-    assert memo is not None
-    return memo
+def recalled(project: Project) -> Memos:
+    """What a build recalls (caching is on)."""
+    memos = between_builds.recall(project)
+    assert memos is not None
+    return memos
 
 
-def kept(project: Project) -> RenderMemo:
-    """Render every page with a new memo, and keep it as a build does."""
-    memo = RenderMemo()
-    render_pages(project.templates, check(project), memo=memo)
-    between_builds.keep(project, memo)
-    return memo
+def kept(project: Project) -> Memos:
+    """Check and render with new memos, and keep them as a build does."""
+    memos = Memos()
+    checked = check(project, memo=memos.sheets)
+    render_pages(project.templates, checked, memo=memos.render)
+    between_builds.keep(project, memos, len(checked.corpus.sheets))
+    return memos
 
 
 def test_a_kept_memo_is_recalled_page_for_page_and_reused_whole(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    memo = kept(project)
+    memos = kept(project)
+    memo = memos.render
     made = annotations.REMEMBERED.sheets
     assert made
     # A new process: nothing remembered but what was kept.
     monkeypatch.setattr(annotations, "REMEMBERED", annotations._Remembered())
     assert memo_file(project).is_file()
-    again = recalled(project)
+    recalled_memos = recalled(project)
+    again = recalled_memos.render
     assert list(again.pages) == list(memo.pages)
     for path, page in memo.pages.items():
         found = again.pages[path]
         assert (found.template, found.reads, found.text) == (page.template, page.reads, page.text)
         assert found.context is None  # contexts are not kept
     assert annotations.REMEMBERED.sheets == made
-    checked = check(project)  # a new check: equal records, not the same objects
+    assert recalled_memos.sheets.files == memos.sheets.files
+    # The check parses no file, and its sheets are the kept corpus's very objects.
+    checked = check(project, memo=recalled_memos.sheets)
+    assert recalled_memos.sheets.read == 0
+    assert again.inputs is not None
+    before = again.inputs.checked.corpus.sheets
+    assert all(new is old for new, old in zip(checked.corpus.sheets, before, strict=True))
     pages = render_pages(project.templates, checked, memo=again)
     assert again.computed == 0
     assert annotations.REMEMBERED.made == 0  # each sheet's annotations were kept too
-    assert pages == render_pages(project.templates, checked)
+    assert pages == render_pages(project.templates, check(project))
 
 
 def _template_edited(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,10 +131,11 @@ def test_a_memo_is_not_reused_after(
     project: Project, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
     kept(project)
-    assert recalled(project).pages  # reused before the change
+    assert recalled(project).render.pages  # reused before the change
     CHANGES[change](project, monkeypatch)
-    memo = recalled(project)
-    assert memo.pages == {} and memo.inputs is None
+    memos = recalled(project)
+    assert memos.render.pages == {} and memos.render.inputs is None
+    assert memos.sheets.files == {}
 
 
 def test_with_caching_off_nothing_is_kept_or_recalled(
@@ -133,7 +144,7 @@ def test_with_caching_off_nothing_is_kept_or_recalled(
     kept(project)
     where = memo_file(project)
     monkeypatch.setenv(CACHE_ENV, "off")
-    assert between_builds.recall(project, 10) is None
+    assert between_builds.recall(project) is None
     where.unlink()
     kept(project)
     assert not where.exists()
@@ -146,19 +157,18 @@ def test_a_cache_that_cannot_be_written_keeps_nothing_and_fails_nothing(
     blocked.write_text("a file where the cache folder would go", encoding="utf-8")
     monkeypatch.setenv(CACHE_ENV, str(blocked))
     kept(project)
-    assert recalled(project).pages == {}
+    assert recalled(project).render.pages == {}
     assert blocked.read_text(encoding="utf-8").startswith("a file")
 
 
-def test_a_build_above_the_size_it_keeps_a_memo_for_keeps_none(
+def test_a_build_above_the_size_it_keeps_memos_for_keeps_none(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sheets = len(check(project).corpus.sheets)
-    assert between_builds.recall(project, sheets) is not None
-    monkeypatch.setattr(between_builds, "KEPT_UP_TO", sheets - 1)
-    assert between_builds.recall(project, sheets) is None
     build_site(project, project.root / "site")
-    assert not memo_file(project).exists()
+    assert memo_file(project).is_file()
+    monkeypatch.setattr(between_builds, "KEPT_UP_TO", len(check(project).corpus.sheets) - 1)
+    build_site(project, project.root / "site")
+    assert not memo_file(project).exists()  # the smaller corpus's memos are gone too
     assert (project.root / "site" / "index.html").is_file()
 
 
@@ -180,7 +190,7 @@ def test_a_memo_naming_anything_but_briefings_records_is_not_loaded(
     crafted = f"c{module}\n{name}\n(V{command}\ntR.".encode()
     assert not tripwire.exists()
     memo_file(project).write_bytes(between_builds.memo_key(project) + b"\n" + crafted)
-    assert recalled(project).pages == {} and not tripwire.exists()
+    assert recalled(project).render.pages == {} and not tripwire.exists()
     with pytest.raises(pickle.UnpicklingError, match=f"{module}.{name} is not a record"):
         between_builds._Unpickler(memo_file(project).open("rb")).find_class(module, name)
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from briefing.check import checker
 from briefing.check.checker import check
 from briefing.check.memo import SheetMemo
 from briefing.check.verify import Checked
@@ -22,10 +25,12 @@ VOCABULARY = """\
     """
 
 
-def outcome(project: Project, memo: SheetMemo | None) -> Checked | tuple[str, ...]:
+def outcome(
+    project: Project, memo: SheetMemo | None, workers: int = 1
+) -> Checked | tuple[str, ...]:
     """The checked corpus, or the messages of the problems found."""
     try:
-        return check(project, memo=memo)
+        return check(project, workers, memo=memo)
     except ContentError as error:
         return tuple(str(problem) for problem in error.problems)
 
@@ -82,3 +87,26 @@ def test_a_memo_is_forgotten_when_the_vocabulary_changes(tmp_path: Path) -> None
     )
     check(project, memo=memo)
     assert memo.read == len(list(project.content.glob("*/*.yaml")))
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [None, "summary: : :\n  - x", "summary: See [[nowhere]].", "summary:\n  summary: twice"],
+    ids=["sound", "broken YAML", "a broken reference", "invalid"],
+)
+def test_an_empty_memo_filled_by_forked_workers_holds_what_one_process_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str | None
+) -> None:
+    """The build's first check with memos (briefing.web.between_builds) loads in parallel."""
+    monkeypatch.setattr(checker, "PARALLEL_FROM", 1)
+    project = make_corpus(tmp_path)
+    if broken is not None:
+        replace(next(iter(sorted((project.content / "actors").glob("*.yaml")))), "summary:", broken)
+    fresh = outcome(project, None)
+    shared, alone = SheetMemo(), SheetMemo()
+    assert outcome(project, shared, workers=2) == fresh
+    assert outcome(project, alone) == fresh
+    assert shared.files == alone.files
+    assert shared.read == alone.read == len(list(project.content.glob("*/*.yaml")))
+    assert outcome(project, shared, workers=2) == fresh
+    assert shared.read == 0  # filled: nothing read again

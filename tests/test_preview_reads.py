@@ -52,8 +52,8 @@ def fresh(project: Project, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, 
 
 class Preview:
     """A project checked and rendered as the preview server does, save after save; or, across
-    builds, as each new `briefing build` process does (the sheets checked anew, the pages'
-    memo kept on disk by the build before: briefing.web.between_builds)."""
+    builds, as each new `briefing build` process does (the memos of sheets and pages kept on
+    disk by the build before: briefing.web.between_builds)."""
 
     def __init__(
         self, project: Project, monkeypatch: pytest.MonkeyPatch, across_builds: bool = False
@@ -66,15 +66,13 @@ class Preview:
         if self.across_builds:  # a new process: nothing remembered but what was kept
             self.monkeypatch.setattr(annotations, "REMEMBERED", annotations._Remembered())
             self.monkeypatch.setattr(facts, "REMEMBERED", facts._Fragments())
-            checked = check(self.project)
-            recalled = between_builds.recall(self.project, len(checked.corpus.sheets))
-            assert recalled is not None
-            self.pages = recalled
-        else:
-            checked = check(self.project, memo=self.sheets)
+            memos = between_builds.recall(self.project)
+            assert memos is not None
+            self.sheets, self.pages = memos.sheets, memos.render
+        checked = check(self.project, memo=self.sheets)
         pages = render_pages(self.project.templates, checked, memo=self.pages)
         if self.across_builds:
-            between_builds.keep(self.project, self.pages)
+            between_builds.keep(self.project, memos, len(checked.corpus.sheets))
         written = data_files(checked)
         fresh_pages, fresh_written = fresh(self.project, self.monkeypatch)
         assert list(pages) == list(fresh_pages)

@@ -49,11 +49,11 @@ def recalled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[RenderMemo, int]]:
     found: list[tuple[RenderMemo, int]] = []
     recall = between_builds.recall
 
-    def recording(project: Project, sheets: int) -> RenderMemo | None:
-        memo = recall(project, sheets)
-        if memo is not None:
-            found.append((memo, len(memo.pages)))
-        return memo
+    def recording(project: Project) -> between_builds.Memos | None:
+        memos = recall(project)
+        if memos is not None:
+            found.append((memos.render, len(memos.render.pages)))
+        return memos
 
     monkeypatch.setattr(between_builds, "recall", recording)
     return found

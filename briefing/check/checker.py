@@ -49,14 +49,15 @@ def check(project: Project, workers: int = 1, memo: SheetMemo | None = None) -> 
     """Load all, validate all, link, verify; raise ContentError with every problem found.
 
     workers: processes to load and validate a large corpus in (forked: see briefing.forked).
-    memo: sheets loaded by earlier checks of this process, reused where their file is
-    unchanged (the live preview; one process, so workers is ignored).
+    memo: sheets loaded by earlier checks (of this process, the live preview's; or of the
+    previous build, briefing.web.between_builds), reused where their file is unchanged, and
+    this check's sheets kept in it.
     """
     with collector_paused():
         if memo is None:
             return _check(project, workers, None)
         with memo.lock:
-            return _check(project, 1, memo)
+            return _check(project, workers, memo)
 
 
 def _check(project: Project, workers: int, memo: SheetMemo | None) -> Checked:
@@ -65,7 +66,11 @@ def _check(project: Project, workers: int, memo: SheetMemo | None) -> Checked:
     vocabulary, unspoken = load_vocabulary(project.root, project.content)
     count = workers if len(files) >= PARALLEL_FROM else 1
     if memo is not None:
-        shares = [_remembered(files, vocabulary, memo)]
+        memo.start(vocabulary)
+        if memo.files or count == 1:
+            shares = [_remembered(files, vocabulary, memo)]
+        else:  # nothing remembered: every file loaded, in parallel, and remembered
+            shares = [_remembering(files, vocabulary, memo, count)]
     else:
         shares = run_shares(lambda i, n: _load_and_validate(files, i, n, vocabulary), count)
     placed = sorted((pair for share, _ in shares for pair in share), key=_position)
@@ -151,7 +156,6 @@ def _remembered(
     files: list[tuple[Path, str, str]], vocabulary: Vocabulary, memo: SheetMemo
 ) -> tuple[list[Placed], list[Problem]]:
     """As _load_and_validate for all files, reading only those changed since memo's check."""
-    memo.start(vocabulary)
     reader = Reader(vocabulary)
     placed: list[Placed] = []
     problems: list[Problem] = []
@@ -176,6 +180,45 @@ def _remembered(
             placed.append((position, loaded.sheet))
     memo.keep_only({shown for _, shown, _ in files})
     return placed, problems
+
+
+def _remembering(
+    files: list[tuple[Path, str, str]], vocabulary: Vocabulary, memo: SheetMemo, count: int
+) -> tuple[list[Placed], list[Problem]]:
+    """As _load_and_validate for all files, shared among count processes, each file then kept
+    in memo (as _remembered keeps it)."""
+    placed: list[Placed] = []
+    problems: list[Problem] = []
+    for share in run_shares(lambda i, n: _loaded(files, i, n, vocabulary), count):
+        for position, loaded, read in share:
+            if read:  # a file that could not be read is not kept (as _remembered does)
+                memo.files[files[position][1]] = loaded
+            memo.read += 1
+            problems.extend(loaded.problems)
+            if loaded.sheet is not None:
+                placed.append((position, loaded.sheet))
+    return placed, problems
+
+
+def _loaded(
+    files: list[tuple[Path, str, str]], index: int, count: int, vocabulary: Vocabulary
+) -> list[tuple[int, Loaded, bool]]:
+    """Share index of count of the files, each loaded and validated with its bytes (whether it
+    could be read)."""
+    reader = Reader(vocabulary)
+    found = []
+    for position in share_of(len(files), index, count, LOADING_FIRST_WEIGHT):
+        path, shown, kind = files[position]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            found.append(
+                (position, _load_one(reader, load_file(path, shown, kind), b"", kind), False)
+            )
+        else:
+            loading = load_data(data, path, shown, kind)
+            found.append((position, _load_one(reader, loading, data, kind), True))
+    return found
 
 
 def _load_one(

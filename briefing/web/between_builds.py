@@ -1,4 +1,5 @@
-"""What one `briefing build` leaves for the next: the pages it rendered and what each read.
+"""What one `briefing build` leaves for the next: the sheets it checked, the pages it
+rendered and what each read.
 
 A build renders every page; the live preview already renders again only the pages whose
 reads of the checked corpus have different answers (briefing.web.render.RenderMemo,
@@ -9,7 +10,9 @@ template, reads and Markdown. The next build loads it and hands it to the render
 computes only the contexts whose reads changed. Contexts are not kept: a page whose reads
 changed is always rendered again. The same goes for each sheet's annotations (its page's
 JSON-LD block and its items in annotations.jsonld: briefing.data.annotations), which pages
-read.
+read. And the check reuses the loaded and validated sheets whose files have the same bytes
+(briefing.check.memo.SheetMemo), which are then the very objects the kept corpus holds, so
+comparing them with it costs nothing.
 
 The file is kept under a key that covers everything else a page's Markdown depends on: the
 bytes of every file under templates/ and of briefing's own code, and the versions of Python,
@@ -35,7 +38,7 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, BinaryIO
@@ -43,8 +46,10 @@ from typing import Any, BinaryIO
 from markupsafe import Markup
 
 import briefing
+from briefing.check.memo import Loaded, SheetMemo
 from briefing.check.reads import Inputs
 from briefing.data.annotations import SheetAnnotations, remember, remembered
+from briefing.model.vocabulary import Vocabulary
 from briefing.pdf.cache import cache_root
 from briefing.project import Project
 from briefing.web.render import Rendered, RenderMemo
@@ -52,7 +57,7 @@ from briefing.web.render import Rendered, RenderMemo
 VERSION = b"briefing-between-builds 1"
 FOLDER = "render"
 FILE = "memo.pickle"
-# Sheets up to which a build keeps its memo. At 10,000 sheets the memo is a 208 MB file, and
+# Sheets up to which a build keeps its memos. At 10,000 sheets the memo is a 208 MB file, and
 # the reads the render notes for it raised the cold build's peak memory (every process's PSS)
 # from 1,946 to 2,151 MiB, over the 2 GiB target; loading it would cost more.
 KEPT_UP_TO = 5_000
@@ -121,37 +126,55 @@ def _memo_file(project: Project) -> Path | None:
     return root / FOLDER / FILE if root is not None else None
 
 
-def recall(project: Project, sheets: int) -> RenderMemo | None:
-    """The previous build's memo, if one was kept under this project's key, else an empty
-    one; None if this build keeps none (caching off, or more than KEPT_UP_TO sheets)."""
+@dataclass
+class Memos:
+    """What a build reuses from the previous one and keeps for the next: the sheets its check
+    loaded (by file bytes) and the pages its render made."""
+
+    sheets: SheetMemo = field(default_factory=SheetMemo)
+    render: RenderMemo = field(default_factory=RenderMemo)
+
+
+def recall(project: Project) -> Memos | None:
+    """The previous build's memos, if they were kept under this project's key, else empty
+    ones; None with caching off."""
     where = _memo_file(project)
-    if where is None or sheets > KEPT_UP_TO:
+    if where is None:
         return None
     try:
         with where.open("rb", buffering=1 << 20) as file:
             if file.readline().rstrip(b"\n") != memo_key(project):
-                return RenderMemo()
+                return Memos()
             kept = _Unpickler(file).load()
     # A missing file, or one that is damaged, foreign or of another version (unpickling
-    # raises many kinds of errors): only a memo not reused.
+    # raises many kinds of errors): only memos not reused.
     except Exception:
-        return RenderMemo()
+        return Memos()
     if not _well_formed(kept):
-        return RenderMemo()
-    memo = RenderMemo(pdf_links=kept["pdf_links"])
-    memo.environment(project.templates)  # the key covered the templates' bytes
-    memo.inputs, memo.pages = kept["inputs"], kept["pages"]
+        return Memos()
+    memos = Memos()
+    memos.sheets.vocabulary, memos.sheets.files = kept["sheets"]
+    render = memos.render
+    render.pdf_links = kept["pdf_links"]
+    render.environment(project.templates)  # the key covered the templates' bytes
+    render.inputs, render.pages = kept["inputs"], kept["pages"]
     remember(*kept["annotations"])
-    return memo
+    return memos
 
 
 def _well_formed(kept: Any) -> bool:
     """Whether kept is what keep() writes (else it was not written by this code)."""
-    if not isinstance(kept, dict) or set(kept) != {"pdf_links", "inputs", "pages", "annotations"}:
+    fields = {"sheets", "pdf_links", "inputs", "pages", "annotations"}
+    if not isinstance(kept, dict) or set(kept) != fields:
         return False
-    pages, annotated = kept["pages"], kept["annotations"]
+    sheets, pages, annotated = kept["sheets"], kept["pages"], kept["annotations"]
     return (
-        isinstance(kept["pdf_links"], bool)
+        isinstance(sheets, tuple)
+        and len(sheets) == 2
+        and isinstance(sheets[0], Vocabulary | None)
+        and isinstance(sheets[1], dict)
+        and all(isinstance(k, str) and isinstance(v, Loaded) for k, v in sheets[1].items())
+        and isinstance(kept["pdf_links"], bool)
         and isinstance(kept["inputs"], Inputs)
         and isinstance(pages, dict)
         and all(isinstance(k, str) and isinstance(v, Rendered) for k, v in pages.items())
@@ -163,11 +186,16 @@ def _well_formed(kept: Any) -> bool:
     )
 
 
-def keep(project: Project, memo: RenderMemo) -> None:
-    """Write memo for the next build, atomically (nothing, with caching off). A cache that
-    cannot be written (a full disk, a file where the folder would go) only costs time."""
+def keep(project: Project, memos: Memos, sheets: int) -> None:
+    """Write memos for the next build, atomically (nothing with caching off; above
+    KEPT_UP_TO sheets, the previous build's file removed). A cache that cannot be written (a
+    full disk, a file where the folder would go) only costs time."""
     where = _memo_file(project)
-    if where is None or memo.inputs is None:
+    if where is None:
+        return
+    render = memos.render
+    if sheets > KEPT_UP_TO or render.inputs is None:
+        where.unlink(missing_ok=True)
         return
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
@@ -178,10 +206,11 @@ def keep(project: Project, memo: RenderMemo) -> None:
         with os.fdopen(handle, "wb", buffering=1 << 20) as file:
             file.write(memo_key(project) + b"\n")
             # Not the contexts: they hold more than records, and cost more than they save.
-            pages = {path: replace(page, context=None) for path, page in memo.pages.items()}
+            pages = {path: replace(page, context=None) for path, page in render.pages.items()}
             kept = {
-                "pdf_links": memo.pdf_links,
-                "inputs": memo.inputs,
+                "sheets": (memos.sheets.vocabulary, memos.sheets.files),
+                "pdf_links": render.pdf_links,
+                "inputs": render.inputs,
                 "pages": pages,
                 "annotations": remembered(),
             }
