@@ -133,7 +133,7 @@ def build_site(
         checked = check(project, workers, memos.sheets if memos is not None else None)
     sheets = len(checked.corpus.sheets)
     if sheets > between_builds.KEPT_UP_TO:
-        memos = None  # the reads the render would note cost too much memory
+        memos = None  # the reads the render would note cost too much memory (recall says)
     site_dir = site_dir.resolve()
     # The previous build's unchanged pages are copied, not built (MkDocs only).
     reuse = SiteReuse.prepare(project, site_dir) if engine == "mkdocs" else None

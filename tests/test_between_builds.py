@@ -166,7 +166,11 @@ def test_a_build_above_the_size_it_keeps_memos_for_keeps_none(
 ) -> None:
     build_site(project, project.root / "site")
     assert memo_file(project).is_file()
-    monkeypatch.setattr(between_builds, "KEPT_UP_TO", len(check(project).corpus.sheets) - 1)
+    sheets = len(check(project).corpus.sheets)
+    monkeypatch.setattr(between_builds, "KEPT_UP_TO", sheets)
+    assert between_builds.recall(project) is not None
+    monkeypatch.setattr(between_builds, "KEPT_UP_TO", sheets - 1)
+    assert between_builds.recall(project) is None  # counted before the check
     build_site(project, project.root / "site")
     assert not memo_file(project).exists()  # the smaller corpus's memos are gone too
     assert (project.root / "site" / "index.html").is_file()
