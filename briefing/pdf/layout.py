@@ -37,7 +37,7 @@ from briefing.forked import usable_cores
 from briefing.model import records
 from briefing.model.contract import KIND_REGISTRY
 from briefing.model.errors import LogCollector, PdfBuildError, TemplateProblem
-from briefing.pdf import book, documents
+from briefing.pdf import book, documents, glyphs
 from briefing.pdf.cache import PdfCache, cache_root, shared_key
 from briefing.pdf.views import DiagramFn, Document
 from briefing.present import places
@@ -226,8 +226,8 @@ def render_pdf(
             data = document.write_pdf(pdf_identifier=True)
     except FatalURLFetchingError as error:
         raise PdfBuildError(f"{name}: {error.__cause__ or error}") from None
-    if collector.messages:
-        raise PdfBuildError(f"{name}:\n" + "\n".join(collector.messages))
+    if collector.messages:  # a missing glyph is traced to the sheets that write it
+        raise PdfBuildError(glyphs.failure(project, name, collector.messages))
     if notices is None:
         print_notices(collector.notices)
     else:
