@@ -2,7 +2,8 @@
 
 Pages are picked from whatever content/ holds (no seed ids): as-of lines, provenance or
 "not stated", timeline order, diagram label sizes measured on the rendered SVG, tables of
-contents equal to the headings, the skip link landing on the bottom line, no editors' page
+contents equal to the headings, the skip link landing on a briefing's bottom line and on the
+title of any other sheet, no editors' page
 in the readers' navigation, and a wide diagram printed on a landscape page.
 """
 
@@ -96,6 +97,27 @@ def test_skip_link_lands_on_the_bottom_line(
         " return [t.textContent, t.nextElementSibling.className]; })()"
     )
     assert target == ["Bottom line up front", "bf-bluf"]
+
+
+def sheet_pages() -> list[str]:
+    """The first page of each kind of sheet but briefings that content/ holds."""
+    kinds = (("actors", ACTORS), ("relations", RELATIONS), ("events", EVENTS), ("sources", SOURCES))
+    return [f"{folder}/{sheets[0].id}/" for folder, sheets in kinds if sheets]
+
+
+@pytest.mark.parametrize("path", sheet_pages())
+def test_skip_link_lands_on_the_title_above_the_summary(
+    tab: tuple[Page, float], base_url: str, path: str
+) -> None:
+    page, _ = tab
+    page.goto(base_url + path)
+    target = page.evaluate(
+        "(() => { const a = document.querySelector('a.md-skip');"
+        " const t = document.querySelector(a.hash), s = document.querySelector('.bf-summary');"
+        " return [t.tagName, t.className,"
+        " !s || !!(t.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING)]; })()"
+    )
+    assert target == ["H1", "bf-title", True]
 
 
 def toc_pages() -> list[str]:

@@ -22,12 +22,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from briefing.web.speedups import (
     MARK,
     THEME_BYTECODE,
     GeneratedHtmlExtension,
     MemoryBytecodeCache,
+    with_raw_headings,
 )
 from tests.helpers import make_corpus
 
@@ -159,3 +161,27 @@ def test_theme_bytecode_lives_in_the_python_environment_under_its_versions() -> 
     assert folder is not None and Path(sys.prefix) in folder.parents
     assert f"jinja2-{jinja2.__version__}" in folder.name
     assert f"py{sys.version_info.major}.{sys.version_info.minor}" in folder.name
+
+
+TITLE = (
+    '<h1 class="bf-title" id="_title" data-pagefind-weight="10">'
+    '<span class="bf-search-kind">Actor: </span>China</h1>\n<p class="bf-summary">S.</p>\n'
+)
+
+
+def _entries(toc: TableOfContents) -> list[tuple[int, str, str, list[str]]]:
+    return [(i.level, i.id, i.title, [c.id for c in i.children]) for i in toc.items]
+
+
+def test_a_sheets_title_heads_its_table_of_contents_for_the_skip_link() -> None:
+    sections = TableOfContents([AnchorLink("Statements", "_statements", 2)])
+    page = TITLE + '<h2 id="_statements">Statements</h2>'
+    assert _entries(with_raw_headings(sections, page)) == [(1, "_title", "China", ["_statements"])]
+    # No section at all: the skip link still has the title to land on.
+    assert _entries(with_raw_headings(TableOfContents([]), TITLE)) == [(1, "_title", "China", [])]
+
+
+def test_a_briefing_keeps_its_bottom_line_first_for_the_skip_link() -> None:
+    page = TITLE + '<h2 class="bf-bluf-title" id="_bottom-line">Bottom line up front</h2>'
+    toc = with_raw_headings(TableOfContents([]), page)
+    assert _entries(toc) == [(2, "_bottom-line", "Bottom line up front", [])]

@@ -144,13 +144,36 @@ THEME_BYTECODE = MemoryBytecodeCache(_bytecode_folder())
 # a Markdown line); Markdown's toc extension cannot see it.
 _RAW_H2 = re.compile(r'<h2 class="bf-(?:section|bluf)-title" id="([^"]+)">(.*?)</h2>', re.S)
 _ANY_TAG = re.compile(r"<[^>]*>")
+# A sheet's title (templates/_sheet.md.j2), and the search kind it prints for Pagefind only.
+_RAW_H1 = re.compile(r'<h1 class="bf-title" id="([^"]+)"[^>]*>(.*?)</h1>', re.S)
+_SEARCH_KIND = re.compile(r'<span class="bf-search-kind">.*?</span>', re.S)
+_BLUF = 'class="bf-bluf-title"'
 
 
 def with_raw_headings(toc: TableOfContents, page_html: str) -> TableOfContents:
-    """The page's table of contents with its raw-HTML section headings, in page order.
+    """The page's table of contents with its raw-HTML headings, in page order.
 
     A title is taken as the page prints it, already escaped, so the nav shows it the same way.
+    A sheet's title (its raw h1) becomes the first entry, with every other under it, unless
+    the page opens on a bottom line: Material's skip link goes to the first entry, so a
+    reader skipping the navigation lands where the page starts (an actor's title, above its
+    summary; a briefing's bottom line), and Material's table of contents lists what is under
+    a first h1, so it shows the same headings as before.
     """
+    toc = _with_raw_sections(toc, page_html)
+    title = _RAW_H1.search(page_html)
+    top = list(toc.items)
+    if title is None or _BLUF in page_html or (top and top[0].level == 1):
+        return toc
+    entry = AnchorLink(
+        _ANY_TAG.sub("", _SEARCH_KIND.sub("", title.group(2))).strip(), title.group(1), 1
+    )
+    entry.children = top
+    return TableOfContents([entry])
+
+
+def _with_raw_sections(toc: TableOfContents, page_html: str) -> TableOfContents:
+    """toc with the page's raw-HTML section headings, in page order."""
     extra = [
         AnchorLink(_ANY_TAG.sub("", title).strip(), anchor, 2)
         for anchor, title in _RAW_H2.findall(page_html)
