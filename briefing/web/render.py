@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -32,6 +32,8 @@ from briefing.web import downloads, pages
 # Pages from which rendering is shared out among forked processes: below it, forking and
 # returning the Markdown cost more than they save.
 PARALLEL_FROM = 400
+
+T = TypeVar("T")
 
 # A page to render: its path, its template and the function that makes its context from a
 # linker placed at the page and what every page is given (pages.Shared).
@@ -217,16 +219,14 @@ def _render_noting(
     (not its context, which the worker that computed it would have to send back)."""
     inputs = Inputs(data.checked, {"jsonld": data.jsonld})
 
-    def share(index: int, n: int) -> list[tuple[str, frozenset[Read]]]:
+    def noted(share: list[Job]) -> list[tuple[str, frozenset[Read]]]:
         done = []
-        for path, template, make in jobs[index::n]:
+        for path, template, make in share:
             context, reads = _context_noted(inputs, data, path, make)
             done.append((render_template(env, template, context), frozenset(reads)))
         return done
 
-    found: list[tuple[str, frozenset[Read]]] = [("", frozenset())] * len(jobs)
-    for index, done in enumerate(run_shares(share, count)):
-        found[index::count] = done
+    found = _dealt(noted, jobs, count)
     memo.pages = {
         path: Rendered(template, reads, None, text)
         for (path, template, _), (text, reads) in zip(jobs, found, strict=True)
@@ -265,12 +265,17 @@ def render_pages(
     env = environment(templates)
     if count > 1:
         _compile_all(env, jobs)
-    # Every count-th page to each process; forked workers inherit the corpus and the jobs.
-    shares = run_shares(lambda index, n: _render_jobs(env, data, jobs[index::n]), count)
-    texts: list[str] = [""] * len(jobs)
-    for index, share in enumerate(shares):
-        texts[index::count] = share
+    texts = _dealt(lambda share: _render_jobs(env, data, share), jobs, count)
     return {path: text for (path, _, _), text in zip(jobs, texts, strict=True)}
+
+
+def _dealt(work: Callable[[list[Job]], list[T]], jobs: list[Job], count: int) -> list[T]:
+    """work's results for every job, in the jobs' order: every count-th job to each of count
+    processes (forked workers inherit the corpus and the jobs)."""
+    results: list[Any] = [None] * len(jobs)
+    for index, share in enumerate(run_shares(lambda i, n: work(jobs[i::n]), count)):
+        results[index::count] = share
+    return results
 
 
 def _compile_all(env: jinja2.Environment, jobs: list[Job]) -> None:
