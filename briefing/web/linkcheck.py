@@ -141,32 +141,51 @@ def resolve_links(site: Path, pages: Mapping[str, PageLinks]) -> list[BrokenLink
     """The broken links among pages (site-relative path -> its links), against the files of
     site; pages must hold every HTML page of the site, since anchors are looked up there."""
     resolved: dict[str, tuple[str | None, str]] = {}
+    from_root: dict[str, str] = {}
+    split_urls: dict[str, tuple[str, str, str, str]] = {}
 
     def target_of(page: str, path: str) -> tuple[str | None, str]:
-        # Many pages link to the same files (the nav, the assets): look each up once.
-        normal = _join(page, path)
+        # Most links climb to the site's root first (the navigation, the assets): from every
+        # page as deep as this one they name the same path, joined once.
+        directory = posixpath.dirname(page)
+        climb = "../" * (directory.count("/") + 1) if directory else ""
+        if climb and path.startswith(climb):
+            rest = path[len(climb) :]
+            if rest not in from_root:
+                from_root[rest] = _join("", rest)
+            normal = from_root[rest]
+        else:
+            normal = _join(page, path)
+        # Many pages link to the same files: look each up once.
         if normal not in resolved:
             resolved[normal] = _target(site, normal)
         return resolved[normal]
 
+    def split(url: str) -> tuple[str, str, str, str]:
+        """The URL's scheme, host, and its path and fragment unquoted (each URL split once)."""
+        if url not in split_urls:
+            parts = urlsplit(url)
+            split_urls[url] = (parts.scheme, parts.netloc, unquote(parts.path), parts.fragment)
+        return split_urls[url]
+
     broken: list[BrokenLink] = []
     for page in sorted(pages):
         for url in pages[page].links:
-            split = urlsplit(url)
-            if split.scheme or split.netloc:
-                if split.scheme.lower() not in EXTERNAL:
-                    broken.append(BrokenLink(page, url, f"'{split.scheme}:' URLs are not allowed"))
+            scheme, netloc, path, fragment = split(url)
+            if scheme or netloc:
+                if scheme.lower() not in EXTERNAL:
+                    broken.append(BrokenLink(page, url, f"'{scheme}:' URLs are not allowed"))
                 continue
-            if not split.path and not split.fragment:
+            if not path and not fragment:
                 continue  # href="" or "?query": this page
             target = page
-            if split.path:
-                found, why = target_of(page, unquote(split.path))
+            if path:
+                found, why = target_of(page, path)
                 if found is None:
                     broken.append(BrokenLink(page, url, why))
                     continue
                 target = found
-            anchor = unquote(split.fragment)
+            anchor = unquote(fragment)
             if anchor and target in pages and anchor not in pages[target].ids:
                 broken.append(BrokenLink(page, url, f"no element with id '{anchor}' in {target}"))
     return sorted(set(broken))
