@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from briefing.check.verify import Checked
@@ -22,7 +23,13 @@ def data_files(checked: Checked) -> dict[str, str]:
 def write_data(checked: Checked, folder: Path) -> None:
     """Write the data files into a built site or a staged docs folder, once: what making
     them remembered for the next time (the live preview's saves) is let go of."""
-    for path, text in data_files(checked).items():
+    write_data_files(data_files(checked), folder)
+
+
+def write_data_files(files: Mapping[str, str], folder: Path) -> None:
+    """Write data files (data_files' result, made here or in a forked process) into folder;
+    then let go of what making them remembered."""
+    for path, text in files.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
