@@ -9,6 +9,7 @@ pages full of longer words that start with them. It is built once into tmp and s
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import pytest
 from chromium import Page, chromium_binary, serve
 
 from briefing.pipeline import PdfOptions
+from briefing.web import shards
 from briefing.web.scan import scan_site, stray_code
 from briefing.web.search import OUTPUT, UNUSED, index_site, pagefind_binary
 from tests.helpers import ROOT, make_corpus
@@ -82,11 +84,20 @@ def build_search_site(folder: Path, pdfs: PdfOptions | None = None) -> Path:
     return project.root / "site"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["a part a kind", "kinds in numbered parts"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, its search index in one part a kind, or (as a large corpus has it) each
+    kind's pages in a few numbered parts that the search box merges."""
     if pagefind_binary() is None:
         pytest.fail("pagefind_bin is not installed: pip install -r requirements.txt")
-    return build_search_site(tmp_path_factory.mktemp("search"))
+    split = request.param == "kinds in numbered parts"
+    with pytest.MonkeyPatch.context() as patch:
+        if split:
+            patch.setattr(shards, "PART_PAGES", 2)
+        built = build_search_site(tmp_path_factory.mktemp("search"))
+    listed = json.loads((built / OUTPUT / shards.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert ("actors-2" in listed) is split and ("actors" in listed) is not split
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +247,9 @@ def test_pagefind_ignores_configuration_around_the_build(
     (tmp_path / "pagefind.json").write_text('{"exclude_selectors": ["h1"]}', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PAGEFIND_OUTPUT_SUBDIR", "elsewhere")
+    listed = json.loads((site / OUTPUT / shards.SHARDS_FILE).read_text(encoding="utf-8"))
+    if "actors-1" in listed:  # the site's parts as the fixture made them
+        monkeypatch.setattr(shards, "PART_PAGES", 2)
     assert index_site(copy) == []
     assert not (copy / "elsewhere").exists()
     built = {

@@ -67,12 +67,82 @@ def test_every_page_is_in_one_part_and_the_primary_lists_the_others(project: Pro
         assert 0 < entry["languages"]["en"]["page_count"] <= len(part.pages)
 
 
-def test_a_warm_build_indexes_again_only_the_parts_whose_pages_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, indexed: list[str]
+def _site_of(tmp_path: Path, pages: list[str]) -> Path:
+    """A folder holding an empty HTML file at each of pages."""
+    for page in pages:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<p>x</p>", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("actors", "parts"),
+    [
+        (shards.PART_PAGES, ["actors"]),
+        (shards.PART_PAGES + 1, ["actors-1", "actors-2"]),
+        (3 * shards.PART_PAGES - 1, ["actors-1", "actors-2", "actors-3"]),
+        (25 * shards.PART_PAGES, [f"actors-{n}" for n in range(1, shards.MOST_PARTS + 1)]),
+    ],
+)
+def test_a_kind_with_many_pages_is_split_in_numbered_parts(
+    tmp_path: Path, actors: int, parts: list[str]
 ) -> None:
+    pages = [f"actors/a{n}/index.html" for n in range(actors)] + ["index.html"]
+    plan = shards.plan(_site_of(tmp_path, pages))
+    assert [part.name for part in plan] == ["", *parts]
+    assert sorted(page for part in plan for page in part.pages) == sorted(pages)
+    # About as many pages in each (by a hash of the path, not by order).
+    sizes = [len(part.pages) for part in plan[1:]]
+    assert max(sizes) - min(sizes) < actors / len(parts) / 2 + 10
+
+
+def test_a_page_stays_in_its_part_as_other_pages_come_and_go(tmp_path: Path) -> None:
+    pages = [f"events/e{n}/index.html" for n in range(3 * shards.PART_PAGES)]
+    before = {
+        page: part.name for part in shards.plan(_site_of(tmp_path, pages)) for page in part.pages
+    }
+    (tmp_path / pages[0]).unlink()
+    _site_of(tmp_path, ["events/new/index.html"])
+    after = {page: part.name for part in shards.plan(tmp_path) for page in part.pages}
+    assert {page: after[page] for page in pages[1:]} == {page: before[page] for page in pages[1:]}
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("actors", True),
+        ("actors-1", True),
+        ("events-12", True),
+        ("actors-0", False),
+        ("actors-01", False),
+        ("actors-", False),
+        ("actors-x", False),
+        ("actors-1-2", False),
+        ("actors-\u0661", False),  # an Arabic-Indic one: a digit, but not 0-9
+        ("fragment", False),
+        ("index", False),
+        ("people-1", False),
+    ],
+)
+def test_which_folders_in_the_primary_part_are_other_parts(name: str, part: bool) -> None:
+    assert shards.is_part_folder(name) is part
+
+
+@pytest.mark.parametrize("part_pages", [shards.PART_PAGES, 2], ids=["a part a kind", "split"])
+def test_a_warm_build_indexes_again_only_the_parts_whose_pages_changed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    project: Project,
+    indexed: list[str],
+    part_pages: int,
+) -> None:
+    monkeypatch.setattr(shards, "PART_PAGES", part_pages)
     site = project.root / "site"
     build_site(project, site)
-    assert sorted(indexed) == sorted({_part(page) for page in snapshot(site) if ".html" in page})
+    part_of = {page: part.output for part in shards.plan(site) for page in part.pages}
+    assert sorted(indexed) == sorted(set(part_of.values()))
+    if part_pages == 2:
+        assert any(part.name.endswith("-2") for part in shards.plan(site))
     before = snapshot(site)
     try:  # one statement no briefing cites, else one a briefing cites
         edit_statement(project.content, False, 0)
@@ -82,7 +152,7 @@ def test_a_warm_build_indexes_again_only_the_parts_whose_pages_changed(
     build_site(project, site)
     after = snapshot(site)
     changed = {p for p in after if p.endswith(".html") and before.get(p) != after[p]}
-    assert changed and sorted(indexed) == sorted({_part(page) for page in changed})
+    assert changed and sorted(indexed) == sorted({part_of[page] for page in changed})
     assert len(indexed) < len(shards.plan(site))  # some parts were copied, not indexed
     with monkeypatch.context() as patch:
         patch.setenv(CACHE_ENV, "off")
@@ -111,6 +181,11 @@ def test_a_part_kept_under_another_key_is_indexed_again(
         ("pagefind/elsewhere/pagefind.js", False),
         ("pagefind/actors/extra.js", False),
         ("pagefind/actors/fragment/evil.mjs", False),
+        ("pagefind/actors-2/pagefind-worker.js", True),
+        ("pagefind/relations-13/wasm.en.pagefind", True),
+        ("pagefind/actors-0/pagefind.js", False),
+        ("pagefind/actors-x/pagefind.js", False),
+        ("pagefind/actors-2/extra.js", False),
     ],
 )
 def test_the_scan_allows_pagefinds_code_in_the_parts_only(

@@ -343,11 +343,12 @@ def scan_file(site_dir: Path, shown: str) -> list[Finding]:
 # (and docs'), under assets/javascripts/, and Pagefind's search bundle: its module, its
 # worker and its WebAssembly per language (briefing/web/search.py deletes the rest of it).
 EXECUTABLE_SUFFIXES = (".js", ".mjs", ".cjs", ".wasm", ".pagefind")
-# Pagefind's index is in parts: pagefind/ and a folder in it per sheet kind (briefing.web.shards).
+# Pagefind's index is in parts: pagefind/ and, in it, a folder per sheet kind or a kind's
+# numbered parts (actors/, or actors-1/, actors-2/ ...: briefing.web.shards).
 _PAGEFIND_PARTS = "|".join(sorted(FOLDERS.values()))
 _ALLOWED_CODE = re.compile(
     r"assets/javascripts/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.js"
-    rf"|pagefind/(?:(?:{_PAGEFIND_PARTS})/)?"
+    rf"|pagefind/(?:(?:{_PAGEFIND_PARTS})(?:-[1-9][0-9]*)?/)?"
     r"(?:pagefind\.js|pagefind-worker\.js|wasm\.[a-z]{2,3}(?:[_-][a-z0-9]+)*\.pagefind"
     r"|wasm\.unknown\.pagefind)"
 )

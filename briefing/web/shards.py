@@ -37,6 +37,12 @@ OUTPUT = "pagefind"
 # In OUTPUT: the folders (under OUTPUT) of the parts the search box merges, as a JSON list.
 SHARDS_FILE = "shards.json"
 KEY_FILE = "key"
+# A kind's pages are indexed in parts of about this many pages: a part costs Pagefind about
+# 2.3 ms of CPU a page, however few, and a build after an edit indexes again only the parts
+# whose pages changed. But the search box loads every part's metadata and the index chunks
+# of the query's words from each, so a kind has at most MOST_PARTS (docs/performance.md).
+PART_PAGES = 100
+MOST_PARTS = 4
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,9 @@ class Shard:
 
 
 def plan(site: Path) -> list[Shard]:
-    """The primary part, then one part per sheet kind's folder that has pages."""
+    """The primary part, then each sheet kind's folder in parts of about PART_PAGES pages
+    (at most MOST_PARTS a kind), named after the folder ('actors', or 'actors-1' ... when
+    split)."""
     kinds = sorted(FOLDERS.values())
     pages: dict[str, list[str]] = {name: [] for name in ["", *kinds]}
     for path in sorted(site.rglob("*.html")):
@@ -62,9 +70,34 @@ def plan(site: Path) -> list[Shard]:
         if top == OUTPUT:
             continue
         pages[top if top in kinds and "/" in shown else ""].append(shown)
-    return [Shard("", tuple(pages[""]))] + [
-        Shard(name, tuple(pages[name])) for name in kinds if pages[name]
-    ]
+    parts = [Shard("", tuple(pages[""]))]
+    for kind in kinds:
+        count = min(MOST_PARTS, -(-len(pages[kind]) // PART_PAGES))
+        if count == 1:
+            parts.append(Shard(kind, tuple(pages[kind])))
+            continue
+        buckets: list[list[str]] = [[] for _ in range(count)]
+        for page in pages[kind]:
+            buckets[_bucket(page, count)].append(page)
+        parts += [
+            Shard(f"{kind}-{number}", tuple(bucket))
+            for number, bucket in enumerate(buckets, 1)
+            if bucket
+        ]
+    return parts
+
+
+def _bucket(page: str, count: int) -> int:
+    """Which of count parts a page goes in: by a hash of its path, so that it stays there
+    as sheets come and go (until its kind's number of parts changes)."""
+    return int.from_bytes(hashlib.sha256(page.encode("utf-8")).digest()[:8], "big") % count
+
+
+def is_part_folder(name: str) -> bool:
+    """Whether a folder in the primary part's is another part's (see plan)."""
+    kind, dash, number = name.partition("-")
+    numbered = number.isascii() and number.isdigit() and not number.startswith("0")
+    return kind in FOLDERS.values() and (numbered if dash else True)
 
 
 def shard_key(site: Path, shard: Shard, recipe: Sequence[str]) -> str:
@@ -185,10 +218,9 @@ def _keep(out: Path, kept: Path, key: str) -> None:
 
 def _nested(out: Path) -> Callable[[str, list[str]], list[str]]:
     """copytree's ignore: the other parts' folders inside the primary one."""
-    kinds = set(FOLDERS.values())
 
     def ignore(folder: str, names: list[str]) -> list[str]:
-        return [n for n in names if Path(folder) == out and n in kinds]
+        return [n for n in names if Path(folder) == out and is_part_folder(n)]
 
     return ignore
 

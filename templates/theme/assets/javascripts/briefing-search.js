@@ -23,7 +23,8 @@
   var busy = false;
 
   // The index is in parts (briefing/web/shards.py): pagefind/ for the pages outside the
-  // sheets' folders, which merges the parts listed in pagefind/shards.json, one per kind.
+  // sheets' folders, which merges the parts listed in pagefind/shards.json (a kind's pages
+  // in one part or a few: actors/, or actors-1/, actors-2/ ...).
   function pagefind() {
     if (!engine) {
       var options = { baseUrl: root.pathname, excerptLength: 24 };
