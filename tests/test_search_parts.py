@@ -81,7 +81,11 @@ def _site_of(tmp_path: Path, pages: list[str]) -> Path:
         (shards.PART_PAGES, ["actors"]),
         (shards.PART_PAGES + 1, ["actors-1", "actors-2"]),
         (3 * shards.PART_PAGES - 1, ["actors-1", "actors-2", "actors-3"]),
-        (25 * shards.PART_PAGES, [f"actors-{n}" for n in range(1, shards.MOST_PARTS + 1)]),
+        (
+            shards.MOST_PARTS * shards.PART_PAGES,
+            [f"actors-{n}" for n in range(1, shards.MOST_PARTS + 1)],
+        ),
+        (shards.MOST_PARTS * shards.PART_PAGES + 1, ["actors"]),  # each part costs a search
     ],
 )
 def test_a_kind_with_many_pages_is_split_in_numbered_parts(

@@ -12,7 +12,8 @@ on those pages' bytes, their paths, Pagefind's version and its options: the cach
 (`.cache/briefing/pagefind/`, briefing.pdf.cache.cache_root) keeps each part under a hash
 of all of them, and a part whose pages are unchanged is copied from it, the same bytes
 Pagefind would write. An edit to one actor's statement changes its page and its source's:
-two of the six parts are indexed again.
+two parts are indexed again. A kind of up to 400 pages is itself in parts of about 100
+(plan), so that those two parts are small.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ OUTPUT = "pagefind"
 # In OUTPUT: the folders (under OUTPUT) of the parts the search box merges, as a JSON list.
 SHARDS_FILE = "shards.json"
 KEY_FILE = "key"
-# A kind's pages are indexed in parts of about this many pages: a part costs Pagefind about
-# 2.3 ms of CPU a page, however few, and a build after an edit indexes again only the parts
-# whose pages changed. But the search box loads every part's metadata and the index chunks
-# of the query's words from each, so a kind has at most MOST_PARTS (docs/performance.md).
+# A kind's pages are indexed in parts of about PART_PAGES pages: Pagefind costs about 2.3 ms
+# of CPU a page, however few, and a build after an edit indexes again only the parts whose
+# pages changed. But a search loads, from every part, its metadata and the index chunks of
+# the query's words: each part added about 50 KB to a search at 10,000 sheets. So a kind is
+# split only while MOST_PARTS parts hold it (up to 400 pages); a larger kind is one part,
+# which keeps a search at 10,000 sheets under 1.5 MB (docs/performance.md, fifth round).
 PART_PAGES = 100
 MOST_PARTS = 4
 
@@ -59,9 +62,9 @@ class Shard:
 
 
 def plan(site: Path) -> list[Shard]:
-    """The primary part, then each sheet kind's folder in parts of about PART_PAGES pages
-    (at most MOST_PARTS a kind), named after the folder ('actors', or 'actors-1' ... when
-    split)."""
+    """The primary part, then each sheet kind's folder: in one part for every PART_PAGES
+    pages or fewer ('actors-1', 'actors-2' ...: by a hash of the path, so about as many in
+    each) while that makes at most MOST_PARTS, else in one part named after it ('actors')."""
     kinds = sorted(FOLDERS.values())
     pages: dict[str, list[str]] = {name: [] for name in ["", *kinds]}
     for path in sorted(site.rglob("*.html")):
@@ -72,8 +75,8 @@ def plan(site: Path) -> list[Shard]:
         pages[top if top in kinds and "/" in shown else ""].append(shown)
     parts = [Shard("", tuple(pages[""]))]
     for kind in kinds:
-        count = min(MOST_PARTS, -(-len(pages[kind]) // PART_PAGES))
-        if count == 1:
+        count = -(-len(pages[kind]) // PART_PAGES)
+        if count == 1 or count > MOST_PARTS:
             parts.append(Shard(kind, tuple(pages[kind])))
             continue
         buckets: list[list[str]] = [[] for _ in range(count)]
