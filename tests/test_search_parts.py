@@ -177,6 +177,19 @@ def test_a_part_kept_under_another_key_is_indexed_again(
     assert indexed == ["pagefind/actors"]
 
 
+def test_the_cache_forgets_parts_the_site_no_longer_has(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = project.root.parent / "cache" / "pagefind"
+    build_site(project, project.root / "site")
+    assert (cache / "actors").is_dir()
+    monkeypatch.setattr(shards, "PART_PAGES", 2)  # the kinds now split in numbered parts
+    build_site(project, project.root / "site")
+    kept = sorted(p.name for p in cache.iterdir() if not p.name.startswith("."))
+    listed = json.loads((project.root / "site" / "pagefind" / shards.SHARDS_FILE).read_text())
+    assert kept == sorted(["_primary", *listed]) and "actors" not in kept
+
+
 @pytest.mark.parametrize(
     ("name", "allowed"),
     [

@@ -228,6 +228,17 @@ def _nested(out: Path) -> Callable[[str, list[str]], list[str]]:
     return ignore
 
 
+def _forget_other_parts(cache: Path, shards: Sequence[Shard]) -> None:
+    """Remove the kept parts this site no longer has (a kind now split, or whole again)."""
+    current = {shard.name for shard in shards if shard.name}
+    try:
+        stale = [e for e in cache.iterdir() if is_part_folder(e.name) and e.name not in current]
+    except OSError:
+        return
+    for entry in stale:
+        shutil.rmtree(entry, ignore_errors=True)
+
+
 def index_parts(
     site: Path, into: Path, work: Path, indexer: Indexer, version: str, jobs: int
 ) -> list[str]:
@@ -252,6 +263,8 @@ def index_parts(
     errors = [message for message in said if message is not None]
     if errors:
         return errors[:1]
+    if indexer.cache is not None:
+        _forget_other_parts(indexer.cache, shards)
     merged = [shard.name for shard in shards if shard.name]
     (into / OUTPUT / SHARDS_FILE).write_text(json.dumps(merged) + "\n", encoding="utf-8")
     return []
