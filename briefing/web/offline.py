@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from briefing.web.search import OUTPUT as PAGEFIND_OUTPUT
+from briefing.web.sitefiles import site_files
 from briefing.web.zipwrite import Member, MemberCache, ZipWriter, make_member
 
 ZIP_NAME = "offline.zip"
@@ -102,24 +103,18 @@ def write_offline(site: Path, cache: Path | None = None) -> Path:
     build, keyed by its name and bytes (briefing.web.zipwrite); None: none kept.
     """
     target = site / ZIP_NAME
-    files = sorted(
-        (
-            path
-            for path in site.rglob("*")
-            if path.is_file()
-            and path != target
-            and path.relative_to(site).parts[0] != PAGEFIND_OUTPUT
-        ),
-        key=lambda path: path.relative_to(site).as_posix(),  # as the zip lists its names
+    names = sorted(  # as the zip lists its names
+        name
+        for name in site_files(site)
+        if name != ZIP_NAME and name.split("/", 1)[0] != PAGEFIND_OUTPUT
     )
     members = MemberCache(cache)
     entries: list[object] = []
     with target.open("wb") as stream:
         archive = ZipWriter(stream)
-        for path in files:
-            name = path.relative_to(site).as_posix()
-            data = path.read_bytes()
-            if path.suffix != ".html":
+        for name in names:
+            data = (site / name).read_bytes()
+            if PurePosixPath(name).suffix != ".html":
                 archive.add(f"{FOLDER}/{name}", _member(name, data))
                 continue
             key = members.key(_VERSION, name.encode("utf-8"), data)

@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from briefing.present.links import FOLDERS
+from briefing.web.sitefiles import site_files
 
 # Where a page's relative base points ('.', '../..') or, on the 404 page, an absolute path.
 _BASE = r"(?:\.|\.\.(?:/\.\.)*|/(?:[A-Za-z0-9._~-]+/)*)"
@@ -322,13 +323,11 @@ SEARCH_INDEXES = (SEARCH_INDEX, ZENSICAL_SEARCH_INDEX)
 
 def files_to_scan(site_dir: Path) -> list[str]:
     """The site-relative paths of every file scan_site reads, sorted."""
-    found = []
-    for file in sorted(site_dir.rglob("*")):
-        shown = file.relative_to(site_dir).as_posix()
-        markup = file.suffix.lower() in HTML_SUFFIXES and file.is_file()
-        if markup or shown in SEARCH_INDEXES:
-            found.append(shown)
-    return found
+    return [
+        shown
+        for shown in site_files(site_dir)
+        if PurePosixPath(shown).suffix.lower() in HTML_SUFFIXES or shown in SEARCH_INDEXES
+    ]
 
 
 def scan_file(site_dir: Path, shown: str) -> list[Finding]:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from briefing.forked import stops_taken
 from briefing.present.links import FOLDERS
+from briefing.web.sitefiles import site_files
 
 # Where the primary index goes, relative to the site root; the parts go in folders under it.
 OUTPUT = "pagefind"
@@ -67,8 +68,9 @@ def plan(site: Path) -> list[Shard]:
     each) while that makes at most MOST_PARTS, else in one part named after it ('actors')."""
     kinds = sorted(FOLDERS.values())
     pages: dict[str, list[str]] = {name: [] for name in ["", *kinds]}
-    for path in sorted(site.rglob("*.html")):
-        shown = path.relative_to(site).as_posix()
+    for shown in site_files(site):
+        if not shown.endswith(".html"):
+            continue
         top = shown.split("/", 1)[0]
         if top == OUTPUT:
             continue
