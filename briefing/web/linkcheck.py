@@ -144,11 +144,9 @@ def resolve_links(site: Path, pages: Mapping[str, PageLinks]) -> list[BrokenLink
     from_root: dict[str, str] = {}
     split_urls: dict[str, tuple[str, str, str, str]] = {}
 
-    def target_of(page: str, path: str) -> tuple[str | None, str]:
+    def target_of(page: str, climb: str, path: str) -> tuple[str | None, str]:
         # Most links climb to the site's root first (the navigation, the assets): from every
         # page as deep as this one they name the same path, joined once.
-        directory = posixpath.dirname(page)
-        climb = "../" * (directory.count("/") + 1) if directory else ""
         if climb and path.startswith(climb):
             rest = path[len(climb) :]
             if rest not in from_root:
@@ -170,6 +168,8 @@ def resolve_links(site: Path, pages: Mapping[str, PageLinks]) -> list[BrokenLink
 
     broken: list[BrokenLink] = []
     for page in sorted(pages):
+        directory = posixpath.dirname(page)
+        climb = "../" * (directory.count("/") + 1) if directory else ""  # to the site's root
         for url in pages[page].links:
             scheme, netloc, path, fragment = split(url)
             if scheme or netloc:
@@ -180,7 +180,7 @@ def resolve_links(site: Path, pages: Mapping[str, PageLinks]) -> list[BrokenLink
                 continue  # href="" or "?query": this page
             target = page
             if path:
-                found, why = target_of(page, path)
+                found, why = target_of(page, climb, path)
                 if found is None:
                     broken.append(BrokenLink(page, url, why))
                     continue
