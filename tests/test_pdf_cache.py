@@ -64,6 +64,26 @@ def test_an_unchanged_pdf_is_reused_byte_for_byte(
     assert pdf_bytes(tmp_path / "cold") == first
 
 
+def test_a_book_bound_by_another_binder_is_bound_again(
+    tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bound: list[str] = []
+    binding = bind.bind
+
+    def recording(pieces: Any, title: str, date: Any) -> bytes:
+        bound.append(title)
+        return binding(pieces, title, date)
+
+    monkeypatch.setattr(bind, "bind", recording)
+    project = make_corpus(tmp_path, EXTRA)
+    checked = check(project)
+    layout.build_pdfs(project, checked, tmp_path / "first", jobs=1)
+    monkeypatch.setattr(bind, "binder", lambda: "pikepdf=another")
+    layout.build_pdfs(project, checked, tmp_path / "second", jobs=1)
+    assert len(bound) == 2
+    assert laid_out[2:] == [[], []]  # the parts are reused: only the binding is done again
+
+
 def test_what_shapes_a_pdf_is_in_its_key(
     tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

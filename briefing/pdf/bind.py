@@ -1,5 +1,8 @@
-"""Bind PDFs into one with pypdf: the briefing book from its front part, the briefings' own
-PDFs and its back part, each laid out once (briefing/pdf/book.py plans what goes in).
+"""Bind PDFs into one with pikepdf (qpdf): the briefing book from its front part, the
+briefings' own PDFs and its back part, each laid out once (briefing/pdf/book.py plans what
+goes in). pypdf, in Python, took 0.56 s of CPU to bind the 226 pages of a 1,000-sheet
+corpus's book, the longest path of a build after editing a statement a briefing cites;
+qpdf takes about a third of that (docs/performance.md, fifth round).
 
 WeasyPrint links inside a PDF go to named destinations ('_note-1'), which every briefing
 has: bound together, the first briefing's '_note-1' would catch every chapter's link. So
@@ -7,22 +10,33 @@ each part's links are turned into explicit page destinations before it is bound,
 destinations are dropped. Links between parts are written by the front and back parts as
 'briefing-book:page/N' (page N of the book) or 'briefing-book:piece/N' (the first page of
 the N-th PDF bound); WeasyPrint keeps them as URIs, and they become page links here.
-The bytes are deterministic: the identifier is a hash of the parts, dates come only from
+The bytes are deterministic: the identifier is a hash of the file, dates come only from
 SOURCE_DATE_EPOCH.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pypdf is imported when a book is bound, not by every build (0.1 s)
-    from pypdf import PdfReader, PdfWriter
+if TYPE_CHECKING:  # pikepdf is imported when a book is bound, not by every build
+    from pikepdf import OutlineItem, Pdf
 
 SCHEME = "briefing-book:"
+# The binder, whose version shapes the bound book's bytes (its wheel carries its own qpdf).
+BINDER = "pikepdf"
+
+
+def binder() -> str:
+    """The binder and its version, for the bound book's cache key."""
+    from importlib import metadata
+
+    try:
+        return f"{BINDER}={metadata.version(BINDER)}"
+    except metadata.PackageNotFoundError:
+        return f"{BINDER}=absent"
 
 
 def page_link(page: int) -> str:
@@ -45,59 +59,86 @@ class Piece:
 
 def outline_pages(data: bytes) -> list[tuple[str, int]]:
     """The top-level bookmarks of a PDF and the page (1-based) each goes to."""
-    from pypdf import PdfReader
+    import pikepdf
 
-    reader = PdfReader(io.BytesIO(data))
     found = []
-    for item in reader.outline:
-        if isinstance(item, list):  # the bookmarks under the one before it
-            continue
-        page = reader.get_destination_page_number(item)
-        if page is not None:  # None: a bookmark to no page, which nothing can list
-            found.append((str(item.title), page + 1))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        with pdf.open_outline() as outline:
+            for item in outline.root:
+                page = _page_of(item.destination, pages)
+                if page is not None:  # None: a bookmark to no page, which nothing can list
+                    found.append((str(item.title), page))
     return found
 
 
-def _explicit(data: bytes) -> PdfReader:
-    """A reader of data whose links go to pages, not named destinations (see the module)."""
-    from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject, NameObject
+def _page_of(destination: object, pages: dict[tuple[int, int], int]) -> int | None:
+    """The page number (of pages: page object -> number) an explicit destination goes to."""
+    import pikepdf
 
-    reader = PdfReader(io.BytesIO(data))
-    named = reader.named_destinations
-    for page in reader.pages:
-        for ref in page.get("/Annots") or []:
-            annotation = ref.get_object()
+    if isinstance(destination, pikepdf.Array) and len(destination) > 0:
+        target = destination[0]
+        if isinstance(target, pikepdf.Dictionary) and target.is_indirect:
+            return pages.get(target.objgen)
+    return None
+
+
+def _explicit(pdf: Pdf) -> None:
+    """Point pdf's links to pages, not to named destinations, and drop the names (see the
+    module docstring); a link to a name left unresolved goes nowhere, not somewhere else."""
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    if not isinstance(names, pikepdf.Dictionary) or "/Dests" not in names:
+        return
+    named = {}
+    for key, value in pikepdf.NameTree(names.Dests).items():
+        named[key] = value.get("/D") if isinstance(value, pikepdf.Dictionary) else value
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
             name = annotation.get("/Dest")
-            if isinstance(name, str) and name in named:
-                annotation[NameObject("/Dest")] = named[name].dest_array
-    names = reader.root_object.get("/Names")
-    names = names.get_object() if names is not None else None
-    if isinstance(names, DictionaryObject) and "/Dests" in names:
-        del names["/Dests"]  # a link to a name left unresolved is dropped, not misdirected
-    # PdfReader caches the names it read; merging asks again, and must find none.
-    reader._named_destinations_cache = {}
-    return reader
+            if isinstance(name, pikepdf.String):
+                if str(name) in named:
+                    annotation.Dest = named[str(name)]
+                else:
+                    del annotation["/Dest"]
+    del names["/Dests"]
 
 
-def _link_pages(writer: PdfWriter, firsts: Sequence[int]) -> None:
+def _bookmarks(items: Sequence[OutlineItem], book: Pdf) -> list[OutlineItem]:
+    """Copies, for book, of a bound piece's bookmarks (its pages are book's already)."""
+    import pikepdf
+
+    copied = []
+    for item in items:
+        copy = pikepdf.OutlineItem(str(item.title))
+        destination = item.destination
+        if isinstance(destination, pikepdf.Array) and len(destination) > 0:
+            # The page, copied with the piece, is found again by the copy: not copied twice.
+            copy.destination = pikepdf.Array(
+                [book.copy_foreign(destination[0]), *list(destination)[1:]]
+            )
+        copy.children.extend(_bookmarks(item.children, book))
+        copied.append(copy)
+    return copied
+
+
+def _link_pages(book: Pdf, firsts: Sequence[int]) -> None:
     """Turn the page_link and piece_link URIs of the front and back parts into page links
     (firsts: the first page, 0-based, of each piece)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+    import pikepdf
 
-    pages = writer.pages
+    pages = book.pages
     for page in pages:
-        for ref in page.get("/Annots") or []:
-            annotation = ref.get_object()
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
             action = annotation.get("/A")
-            uri = action.get("/URI") if isinstance(action, DictionaryObject) else None
-            if not (isinstance(uri, str) and uri.startswith(SCHEME)):
+            uri = action.get("/URI") if isinstance(action, pikepdf.Dictionary) else None
+            if not (isinstance(uri, pikepdf.String) and str(uri).startswith(SCHEME)):
                 continue
-            what, _, number = uri.removeprefix(SCHEME).partition("/")
+            what, _, number = str(uri).removeprefix(SCHEME).partition("/")
             index = int(number) - 1 if what == "page" else firsts[int(number)]
             del annotation["/A"]
-            target = pages[index].indirect_reference
-            annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
+            annotation.Dest = pikepdf.Array([pages[index].obj, pikepdf.Name.Fit])
 
 
 def pdf_date(date: str) -> str:
@@ -107,26 +148,39 @@ def pdf_date(date: str) -> str:
 
 def bind(pieces: Sequence[Piece], title: str, date: str | None) -> bytes:
     """The pieces as one PDF, in order, with their bookmarks and working links."""
-    from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+    import pikepdf
 
-    writer = PdfWriter()
-    digest = hashlib.sha256(title.encode("utf-8"))
+    book = pikepdf.new()
     firsts = []
-    for piece in pieces:
-        digest.update(hashlib.sha256(piece.data).digest())
-        firsts.append(len(writer.pages))
-        writer.append(_explicit(piece.data), outline_item=piece.title, import_outline=True)
-    _link_pages(writer, firsts)
-    info = {"/Title": title}
-    if date is not None:
-        info["/CreationDate"] = info["/ModDate"] = pdf_date(date)
-    writer.add_metadata(info)
-    writer.root_object[NameObject("/Lang")] = TextStringObject("en")
-    writer.page_mode = "/UseOutlines"  # a reader opens the book on its bookmarks
-    # pypdf draws a random identifier; the book's is a hash of what it binds.
-    identifier = ByteStringObject(digest.digest()[:16])
-    writer._ID = ArrayObject([identifier, identifier])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    bookmarks: list[pikepdf.OutlineItem] = []
+    opened = []
+    try:
+        for piece in pieces:
+            part = pikepdf.open(io.BytesIO(piece.data))
+            opened.append(part)
+            _explicit(part)
+            firsts.append(len(book.pages))
+            book.pages.extend(part.pages)
+            with part.open_outline() as outline:
+                own = _bookmarks(outline.root, book)
+            if piece.title is None:
+                bookmarks.extend(own)
+                continue
+            bookmark = pikepdf.OutlineItem(piece.title, firsts[-1])
+            bookmark.children.extend(own)
+            bookmarks.append(bookmark)
+        _link_pages(book, firsts)
+        with book.open_outline() as outline:
+            outline.root.extend(bookmarks)
+        book.docinfo["/Title"] = title
+        if date is not None:
+            book.docinfo["/CreationDate"] = book.docinfo["/ModDate"] = pdf_date(date)
+        book.Root.Lang = pikepdf.String("en")
+        book.Root.PageMode = pikepdf.Name.UseOutlines  # a reader opens it on its bookmarks
+        out = io.BytesIO()
+        # qpdf draws a random identifier unless told to make it from the file's bytes.
+        book.save(out, deterministic_id=True)
+        return out.getvalue()
+    finally:
+        for part in opened:
+            part.close()

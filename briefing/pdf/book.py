@@ -148,7 +148,7 @@ def bind_book(
     total = front_pages + sum(c.pages for c in chapters) + (back[1] if back else 0)
     # Binding takes about 4 ms a page: a build whose parts are all unchanged reuses the book.
     recipe = "\0".join(
-        ["bound book 1", cover.title, date or "", *(_fingerprint(p) for p in pieces)]
+        ["bound book 2", bind.binder(), cover.title, date or "", *map(_fingerprint, pieces)]
     )
     if store is not None and (hit := store.get(recipe)) is not None:
         return hit[0], total
