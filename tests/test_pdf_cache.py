@@ -33,21 +33,27 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return calls
 
 
+@pytest.fixture
+def bound(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The title of every book bound, in order."""
+    titles: list[str] = []
+    binding = bind.bind
+
+    def recording(pieces: Any, title: str, date: Any) -> bytes:
+        titles.append(title)
+        return binding(pieces, title, date)
+
+    monkeypatch.setattr(bind, "bind", recording)
+    return titles
+
+
 def pdf_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.pdf")}
 
 
 def test_an_unchanged_pdf_is_reused_byte_for_byte(
-    tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, laid_out: list[list[str]], bound: list[str]
 ) -> None:
-    bound: list[str] = []
-    binding = bind.bind
-
-    def recording(pieces: Any, title: str, date: Any) -> bytes:
-        bound.append(title)
-        return binding(pieces, title, date)
-
-    monkeypatch.setattr(bind, "bind", recording)
     project = make_corpus(tmp_path, EXTRA)
     checked = check(project)
     layout.build_pdfs(project, checked, tmp_path / "first", jobs=1)
@@ -65,16 +71,8 @@ def test_an_unchanged_pdf_is_reused_byte_for_byte(
 
 
 def test_a_book_bound_by_another_binder_is_bound_again(
-    tmp_path: Path, laid_out: list[list[str]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, laid_out: list[list[str]], bound: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bound: list[str] = []
-    binding = bind.bind
-
-    def recording(pieces: Any, title: str, date: Any) -> bytes:
-        bound.append(title)
-        return binding(pieces, title, date)
-
-    monkeypatch.setattr(bind, "bind", recording)
     project = make_corpus(tmp_path, EXTRA)
     checked = check(project)
     layout.build_pdfs(project, checked, tmp_path / "first", jobs=1)
