@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefing.model.errors import TemplateProblem
+from briefing.present.bytecode import NamedBytecodeCache, bytecode_folder, settings_of
 from briefing.present.links import escaped
 
 
@@ -100,7 +101,14 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["front_matter_string"] = _front_matter_string
     env.template_class = _Template
+    # Compiled once for every later build (and the PDF process), not once in each.
+    folder = bytecode_folder(settings=settings_of(env))
+    env.bytecode_cache = _BYTECODE.setdefault(folder, NamedBytecodeCache(folder))
     return env
+
+
+# The bytecode caches by folder: one for this module's settings, kept by the process.
+_BYTECODE: dict[Path, NamedBytecodeCache] = {}
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

@@ -29,18 +29,15 @@ next process; where that cannot be written, only memory is used.
 from __future__ import annotations
 
 import html
-import importlib.metadata
-import os
 import re
-import sys
-import tempfile
 from pathlib import Path
 
-import jinja2
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from briefing.present.bytecode import MemoryBytecodeCache, bytecode_folder
 
 # The first line of a generated page's Markdown (added by the MkDocs hook, removed here).
 MARK = "<!-- briefing: generated page -->"
@@ -85,56 +82,11 @@ def anchor_ids(page_html: str) -> set[str]:
     return {html.unescape(value) for value in _ANCHOR.findall(page_html)}
 
 
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Jinja bytecode kept in a dict, and in folder for later processes (when given and
-    writable); Jinja recompiles a template whose source changed (the bytecode holds a
-    checksum of it), and so does this cache a file it cannot read back."""
-
-    def __init__(self, folder: Path | None = None) -> None:
-        self.stored: dict[str, bytes] = {}
-        self.folder = folder
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.stored.get(bucket.key)
-        if data is None and self.folder is not None:
-            try:
-                data = (self.folder / bucket.key).read_bytes()
-            except OSError:
-                return
-        if data is not None:
-            try:
-                bucket.bytecode_from_string(data)
-            except Exception:  # a damaged file (its checksum is a pickle): compile again
-                bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.stored[bucket.key] = bucket.bytecode_to_string()
-        if self.folder is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{bucket.key}-", dir=self.folder)
-        except OSError:  # not writable: this process keeps it in memory only
-            return
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, self.folder / bucket.key)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
-
-
 def _bytecode_folder() -> Path:
-    """Where the theme's compiled templates are kept for later processes: in the Python
-    environment briefing runs in, which is trusted as its code is (the bytecode is code), under
-    the versions that shape it (Python, Jinja2, MkDocs and Material set up the environment)."""
-    versions = [f"py{sys.version_info.major}.{sys.version_info.minor}"]
-    for name in ("jinja2", "mkdocs", "mkdocs-material"):
-        try:
-            versions.append(f"{name}-{importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name}-absent")
-    return Path(sys.prefix) / "var" / "cache" / "briefing" / "jinja" / "_".join(versions)
+    """Where the theme's compiled templates are kept for later processes (see
+    briefing.present.bytecode), under the versions that shape them: Python, Jinja2, and MkDocs
+    and Material, which set up the environment."""
+    return bytecode_folder("mkdocs", "mkdocs-material")
 
 
 THEME_BYTECODE = MemoryBytecodeCache(_bytecode_folder())
