@@ -154,3 +154,17 @@ def indexed_page_count(site: Path) -> int:
         entry = site / "pagefind" / part / "pagefind-entry.json"
         total += json.loads(entry.read_text(encoding="utf-8"))["languages"]["en"]["page_count"]
     return total
+
+
+def counting_compiles(env: Any) -> list[int]:
+    """Count the templates a Jinja environment compiles from now on: a one-item list, so
+    that the count can be read after rendering."""
+    count = [0]
+    compile_source = env.compile
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return compile_source(*args, **kwargs)
+
+    env.compile = counting
+    return count

@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from briefing.present import jinja as present_jinja
 from briefing.present.bytecode import settings_of
 from briefing.present.jinja import environment, render_template
-from tests.helpers import ROOT
+from tests.helpers import ROOT, counting_compiles
 
 
 @pytest.fixture
@@ -31,16 +30,8 @@ def _rendered(templates: Path) -> tuple[str, int]:
     """Render page.j2 in a new process's environment: the text, and the templates compiled."""
     present_jinja._BYTECODE.clear()  # what a new process starts with
     env = environment(templates)
-    compiled = 0
-    compile_source = env.compile
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        nonlocal compiled
-        compiled += 1
-        return compile_source(*args, **kwargs)
-
-    env.compile = counting  # type: ignore[method-assign]
-    return render_template(env, "page.j2", {"name": "x"}), compiled
+    compiled = counting_compiles(env)
+    return render_template(env, "page.j2", {"name": "x"}), compiled[0]
 
 
 def _templates(folder: Path, source: str) -> Path:

@@ -31,7 +31,7 @@ from briefing.web.speedups import (
     MemoryBytecodeCache,
     with_raw_headings,
 )
-from tests.helpers import make_corpus
+from tests.helpers import counting_compiles, make_corpus
 
 # Stashed blocks are joined by blank lines where Markdown's HTML parser keeps the page's
 # own line breaks (speedups.py says so): only white space between tags may differ.
@@ -115,16 +115,8 @@ def _compiled(cache: MemoryBytecodeCache, templates: Path) -> tuple[str, int]:
     """Render page.html with a new environment (a new build, or a new process given a new
     cache); the text and how many templates Jinja compiled for it."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), bytecode_cache=cache)
-    compiled = 0
-    compile_source = env.compile
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        nonlocal compiled
-        compiled += 1
-        return compile_source(*args, **kwargs)
-
-    env.compile = counting  # type: ignore[method-assign]
-    return env.get_template("page.html").render(name="x"), compiled
+    compiled = counting_compiles(env)
+    return env.get_template("page.html").render(name="x"), compiled[0]
 
 
 def test_theme_bytecode_is_kept_on_disk_for_the_next_process(tmp_path: Path) -> None:
