@@ -64,7 +64,7 @@ def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]]
     if not content_dir.is_dir():  # as rglob lists nothing there
         return found, problems
     # In path order, as sorted(content_dir.rglob("*")) lists them (parts compared in turn).
-    for parts, entry in sorted(_entries(content_dir, ()), key=_parts_of):
+    for parts, entry in sorted(entries(content_dir), key=_parts_of):
         shown = "/".join((base, *parts))
         if entry.is_symlink():
             problems.append(Problem(Loc(shown), link_message))
@@ -92,21 +92,22 @@ def discover(root: Path, content_dir: Path) -> tuple[list[tuple[Path, str, str]]
 FoundEntry = tuple[tuple[str, ...], "os.DirEntry[str]"]
 
 
-def _entries(folder: Path, parts: tuple[str, ...]) -> Iterator[FoundEntry]:
+def entries(folder: Path, parts: tuple[str, ...] = ()) -> Iterator[FoundEntry]:
     """Every file, folder and link under folder, with its path parts; links are not followed.
 
     os.scandir knows each entry's type from the directory listing, where pathlib's rglob
-    and is_file asked the file system again for each file (0.1 s at 3,000 sheets).
+    and is_file asked the file system again for each file (0.1 s at 3,000 sheets; and
+    0.09 s for each listing of a 1,000-sheet site, briefing.web.sitefiles).
     """
     try:
         with os.scandir(folder) as listing:
-            entries = list(listing)
+            listed = list(listing)
     except PermissionError:  # as rglob does: a folder it may not list is passed over
         return
-    for entry in entries:
+    for entry in listed:
         yield (*parts, entry.name), entry
         if entry.is_dir(follow_symlinks=False):
-            yield from _entries(folder / entry.name, (*parts, entry.name))
+            yield from entries(folder / entry.name, (*parts, entry.name))
 
 
 def _parts_of(entry: FoundEntry) -> tuple[str, ...]:

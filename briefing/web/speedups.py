@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -82,14 +81,10 @@ def anchor_ids(page_html: str) -> set[str]:
     return {html.unescape(value) for value in _ANCHOR.findall(page_html)}
 
 
-def _bytecode_folder() -> Path:
-    """Where the theme's compiled templates are kept for later processes (see
-    briefing.present.bytecode), under the versions that shape them: Python, Jinja2, and MkDocs
-    and Material, which set up the environment."""
-    return bytecode_folder("mkdocs", "mkdocs-material")
-
-
-THEME_BYTECODE = MemoryBytecodeCache(_bytecode_folder())
+# The theme's compiled templates, kept for later processes (briefing.present.bytecode) under
+# the versions that shape them: Python and Jinja2, and MkDocs and Material, which set up
+# the environment.
+THEME_BYTECODE = MemoryBytecodeCache(bytecode_folder("mkdocs", "mkdocs-material"))
 
 
 # A section heading the templates write as raw HTML (the title is a value, so it never starts
