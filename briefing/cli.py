@@ -37,9 +37,9 @@ from briefing.model.errors import (
     SiteBuildError,
     TemplateProblem,
 )
-from briefing.pdf.layout import PAPERS
+from briefing.present.places import PAPERS
 from briefing.project import Project
-from briefing.web.engines import DEFAULT_ENGINE, ENGINES
+from briefing.web.engine_names import DEFAULT_ENGINE, ENGINE_NAMES
 
 
 def _program() -> str:
@@ -77,7 +77,7 @@ def argument_parser(root: Path | None = None) -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
     build.add_argument(
         "--engine",
-        choices=tuple(ENGINES),
+        choices=ENGINE_NAMES,
         default=DEFAULT_ENGINE,
         help="the site engine (default: mkdocs; docs/engines.md)",
     )

@@ -33,7 +33,8 @@ from briefing.project import Project
 from briefing.publish import staged
 from briefing.web import between_builds
 from briefing.web.downloads import fill_pdf_facts
-from briefing.web.engines import DEFAULT_ENGINE, ENGINES
+from briefing.web.engine_names import DEFAULT_ENGINE
+from briefing.web.engines import ENGINES
 from briefing.web.offline import write_offline
 from briefing.web.render import render_pages, write_archives
 from briefing.web.reuse import SiteReuse

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT, make_corpus
 
 BAD_SHEETS = {
@@ -81,3 +83,26 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     result = run(tmp_path, "frobnicate")
     assert result.returncode == 2
     assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+# What only building needs: `briefing check` runs without loading any of it.
+BUILD_ONLY = ("mkdocs", "material", "markdown", "jinja2", "weasyprint", "pikepdf", "pagefind")
+LOADED = (
+    "import sys; from briefing import cli; code = cli.main(sys.argv[1:]);"
+    "print(sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr); sys.exit(code)"
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+@pytest.mark.parametrize("good", [True, False])
+def test_check_loads_none_of_the_build_libraries(tmp_path: Path, fmt: str, good: bool) -> None:
+    project = make_corpus(tmp_path)
+    if not good:
+        (project.content / "actors/iran.yaml").write_text(BAD_SHEETS["unknown field"][0])
+    command = [sys.executable, "-c", LOADED, "--root", str(project.root), "check", "--format", fmt]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == (0 if good else 1), result.stderr
+    loaded = result.stderr.splitlines()[-1]
+    assert loaded.startswith("['"), result.stderr
+    assert [name for name in BUILD_ONLY if f"'{name}'" in loaded] == []
+    assert "'briefing'" in loaded  # the list is the check's own process's

@@ -46,7 +46,7 @@ from briefing.present.jinja import environment, render_template
 from briefing.project import Project
 from briefing.publish import staged
 
-PAPERS = {"a4": "A4", "letter": "letter"}
+PAPERS = places.PAPERS
 
 # WeasyPrint warnings known to change nothing a reader sees (message pattern -> the notice
 # and its fix, printed once a build). Every other warning is a problem that fails the build.

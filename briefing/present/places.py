@@ -7,6 +7,8 @@ import posixpath
 from briefing.model import records
 
 PDF_DIR = "pdf"
+# The page sizes a PDF is printed on (`--paper`), as CSS's @page size names them.
+PAPERS = {"a4": "A4", "letter": "letter"}
 BOOK = "briefing-book.pdf"
 # The kinds that get a PDF of their own, and the folder it goes to under pdf/. Actors have
 # none: their pages print from the browser (docs/pdf.md says why).

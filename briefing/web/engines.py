@@ -33,6 +33,7 @@ from typing import Protocol
 
 from briefing.model.errors import BriefingError, SiteBuildError
 from briefing.project import Project
+from briefing.web.engine_names import DEFAULT_ENGINE, ENGINE_NAMES
 from briefing.web.site import InspectAsBuilt, mkdocs_build
 from briefing.web.stage import stage_config, write_stage
 
@@ -234,13 +235,13 @@ def _staged_engine(name: str) -> Engine:
     return run
 
 
-# `briefing build --engine NAME`; the first is the default.
+# `briefing build --engine NAME` (briefing.web.engine_names lists the names, for the CLI).
 ENGINES: dict[str, Engine] = {
     "mkdocs": mkdocs_build,
     "properdocs": _staged_engine("properdocs"),
     "zensical": _staged_engine("zensical"),
 }
-DEFAULT_ENGINE = "mkdocs"
+assert tuple(ENGINES) == ENGINE_NAMES and DEFAULT_ENGINE in ENGINES
 
 
 def main(argv: list[str] | None = None) -> int:
