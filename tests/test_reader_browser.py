@@ -227,3 +227,35 @@ def test_a_wide_diagram_prints_on_a_landscape_page(browser: Browser, base_url: s
     assert len(landscape) == 1, [(p.mediabox.width, p.mediabox.height) for p in pdf.pages]
     text = landscape[0].extract_text()
     assert "Relations" in text and actor.title in text
+
+
+# The first diagram's frame, its own actor's node (in CSS px of the viewport) and its scroll.
+FOCUS_IN_VIEW = """(() => {
+    const figure = document.querySelector('.bf-diagram');
+    const node = figure.querySelector('.bf-diagram-focus');
+    const frame = figure.getBoundingClientRect(), box = node.getBoundingClientRect();
+    return {hidden: figure.scrollWidth - figure.clientWidth, scrolled: figure.scrollLeft,
+            frame: [frame.left, frame.right], node: [box.left, box.right]};
+})()"""
+
+
+def test_a_wide_diagram_opens_on_a_phone_with_its_actor_in_view(
+    browser: Browser, base_url: str
+) -> None:
+    actor = widest_actor()
+    if actor is None:
+        pytest.skip(f"no actor's diagram is wider than {PRINT_COLUMN_PX} px")
+    width, height, _ = VIEWPORTS["phone"]
+    page = browser.new_page(width, height)
+    try:
+        page.goto(f"{base_url}actors/{actor.id}/")
+        seen = page.evaluate(FOCUS_IN_VIEW)
+    finally:
+        page.close()
+    assert seen["hidden"] > 0, seen  # wider than the phone: it scrolls sideways
+    (left, right), (node_left, node_right) = seen["frame"], seen["node"]
+    assert left <= node_left and node_right <= right, seen
+    if 0 < seen["scrolled"] < seen["hidden"]:  # not held at an end: the actor is in the middle
+        assert abs((node_left + node_right) / 2 - (left + right) / 2) <= 1, seen
+    else:
+        assert seen["scrolled"] > 0 or node_left > left, seen

@@ -291,7 +291,9 @@ def relation_diagram(
             f'<text text-anchor="middle" font-size="{NODE_FONT_SIZE}" fill="#1f2329"{weight}>'
             f"{spans}</text>"
         )
-        out.append(f'<g class="bf-diagram-node">{_link(href, node.id, box + text)}</g>')
+        # The page's own actor is marked: a phone scrolls the diagram to it (briefing-diagrams.js).
+        kind = "bf-diagram-node bf-diagram-focus" if focus else "bf-diagram-node"
+        out.append(f'<g class="{kind}">{_link(href, node.id, box + text)}</g>')
     out.append("</g>")
     # A white halo under each label keeps it readable over edges. It is a separate text
     # drawn first, not paint-order="stroke", which WeasyPrint ignores (labels vanished in PDFs).
