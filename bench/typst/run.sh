@@ -1,6 +1,7 @@
 #!/bin/sh
-# Rerun the whole measurement: export, then RUNS rounds of the four benches (each a fresh
-# process: Typst func, compiler, book, then WeasyPrint), the summary, the hostile-string check.
+# Rerun the whole measurement: export, then RUNS rounds of the five benches (each a fresh
+# process: Typst func, compiler, book, Typst walking the print HTML, then WeasyPrint), the
+# summary, the hostile-string check.
 # The results of an earlier run in OUT/results/ are deleted first.
 #
 #   bench/typst/run.sh [PROJECT [OUT]]        defaults: /tmp/typst-w1k /tmp/typst-bench
@@ -18,12 +19,14 @@ PY="$REPO/.venv/bin/python"
 TPY=${TYPST_PYTHON:-/tmp/typst-venv/bin/python}
 
 "$PY" "$HERE/export.py" --project "$PROJECT" --out "$OUT" --limit "$LIMIT"
+"$PY" "$HERE/export_print_html.py" --project "$PROJECT" --out "$OUT"
 rm -f "$OUT"/results/*.json
 run=1
 while [ "$run" -le "$RUNS" ]; do
   for mode in func compiler book; do
     "$TPY" "$HERE/bench_typst.py" --out "$OUT" --mode "$mode" --run "$run"
   done
+  "$TPY" "$HERE/bench_walk.py" --out "$OUT" --run "$run"
   "$PY" "$HERE/bench_weasy.py" --project "$PROJECT" --out "$OUT" --run "$run"
   run=$((run + 1))
 done
