@@ -247,8 +247,8 @@ def test_the_themes_own_scripts_pass_the_scan(site: Path) -> None:
     for path, blocks in (("actors/p00/index.html", 1), ("index.html", 0), ("404.html", 0)):
         html = (site / path).read_text(encoding="utf-8")
         assert html.count('<script type="application/ld+json">') == blocks, path
-        # Material's five, the search script, and the data block where there is one.
-        assert html.count("<script") == 6 + blocks, path
+        # Material's five, the search and diagram scripts, and the data block if any.
+        assert html.count("<script") == 7 + blocks, path
         assert scan_html(html, path, site) == [], path
 
 
