@@ -8,6 +8,8 @@ sys.inputs.data, a string the template parses with json(), so no sheet text is e
 markup. --mode:
   func      typst.compile() per briefing (a new world and a font scan each call)
   compiler  one typst.Compiler reused, compile() per briefing with new sys_inputs
+  walk      as compiler, with walk.typ laying out each briefing's print HTML as XML
+            (OUT/xml/, written by export_print_html.py) given as sys.inputs.doc
   book      one compile of all the briefings as a single document (book.typ)
 Measured: CPU time of this process, all its threads (time.process_time), DejaVu fonts only
 (--fonts), PDFs written to OUT/pdf-typst-MODE/, pages counted with pdfinfo (poppler-utils)
@@ -27,7 +29,7 @@ from typing import Any
 import typst
 from shared import DEFAULT_OUT, HERE, index, out_dir
 
-MODES = ("func", "compiler", "book")
+MODES = ("func", "compiler", "walk", "book")
 
 
 def pages(pdf: Path) -> int:
@@ -46,7 +48,8 @@ def main() -> None:
     args = parser.parse_args()
     out = args.out.resolve()
     names = [entry["name"] for entry in index(out)]
-    texts = {n: (out / "json" / f"{n}.json").read_text(encoding="utf-8") for n in names}
+    given = ("xml", "xml") if args.mode == "walk" else ("json", "json")
+    texts = {n: (out / given[0] / f"{n}.{given[1]}").read_text(encoding="utf-8") for n in names}
     pdfs = out_dir(out, f"pdf-typst-{args.mode}")
     results = out_dir(out, "results")
     options: dict[str, Any] = {
@@ -65,12 +68,13 @@ def main() -> None:
             )
             (pdfs / f"{name}.pdf").write_bytes(pdf)
             per.append({"name": name, "cpu": time.process_time() - cpu})
-    elif args.mode == "compiler":
-        compiler = typst.Compiler(HERE / "briefing.typ", **options)
+    elif args.mode in ("compiler", "walk"):
+        template, key = ("walk.typ", "doc") if args.mode == "walk" else ("briefing.typ", "data")
+        compiler = typst.Compiler(HERE / template, **options)
         for name in names:
             cpu = time.process_time()
             pdf, warnings = compiler.compile_with_warnings(
-                format="pdf", sys_inputs={"data": texts[name]}, timestamp=0
+                format="pdf", sys_inputs={key: texts[name]}, timestamp=0
             )
             if warnings:
                 raise SystemExit(f"{name}: {[w.message for w in warnings]}")

@@ -3,10 +3,11 @@
     cd /work/main && .venv/bin/python bench/typst/export_print_html.py \
         --project /tmp/typst-w1k --out /tmp/typst-bench
 
-For walk.typ (bench_walk.py): the same HTML WeasyPrint lays out (layout.document_html, from
-templates/print/, whose statement markup the site shares), parsed by lxml and written back
-as well-formed XML, since Typst's xml() reads only that: OUT/xml/<name>.xml, the <body>
-element, for each briefing in OUT/json/index.json (run export.py first).
+For walk.typ (bench_typst.py --mode walk): the same HTML WeasyPrint lays out
+(layout.document_html, from templates/print/, whose statement markup the site shares),
+parsed by lxml and written back as well-formed XML, since Typst's xml() reads only that:
+OUT/xml/<name>.xml, the <body> element, for each briefing in OUT/json/index.json (run
+export.py first).
 """
 
 from __future__ import annotations

@@ -23,10 +23,9 @@ TPY=${TYPST_PYTHON:-/tmp/typst-venv/bin/python}
 rm -f "$OUT"/results/*.json
 run=1
 while [ "$run" -le "$RUNS" ]; do
-  for mode in func compiler book; do
+  for mode in func compiler walk book; do
     "$TPY" "$HERE/bench_typst.py" --out "$OUT" --mode "$mode" --run "$run"
   done
-  "$TPY" "$HERE/bench_walk.py" --out "$OUT" --run "$run"
   "$PY" "$HERE/bench_weasy.py" --project "$PROJECT" --out "$OUT" --run "$run"
   run=$((run + 1))
 done
