@@ -106,3 +106,11 @@ def test_check_loads_none_of_the_build_libraries(tmp_path: Path, fmt: str, good:
     assert loaded.startswith("['"), result.stderr
     assert [name for name in BUILD_ONLY if f"'{name}'" in loaded] == []
     assert "'briefing'" in loaded  # the list is the check's own process's
+
+
+def test_the_command_line_offers_every_engine_and_no_other() -> None:
+    from briefing.web.engine_names import DEFAULT_ENGINE, ENGINE_NAMES
+    from briefing.web.engines import ENGINES
+
+    assert tuple(ENGINES) == ENGINE_NAMES
+    assert ENGINE_NAMES[0] == DEFAULT_ENGINE

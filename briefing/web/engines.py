@@ -33,7 +33,6 @@ from typing import Protocol
 
 from briefing.model.errors import BriefingError, SiteBuildError
 from briefing.project import Project
-from briefing.web.engine_names import DEFAULT_ENGINE, ENGINE_NAMES
 from briefing.web.site import InspectAsBuilt, mkdocs_build
 from briefing.web.stage import stage_config, write_stage
 
@@ -241,7 +240,6 @@ ENGINES: dict[str, Engine] = {
     "properdocs": _staged_engine("properdocs"),
     "zensical": _staged_engine("zensical"),
 }
-assert tuple(ENGINES) == ENGINE_NAMES and DEFAULT_ENGINE in ENGINES
 
 
 def main(argv: list[str] | None = None) -> int:
