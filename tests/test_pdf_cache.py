@@ -3,6 +3,8 @@ anything that shapes them changes."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from briefing.check.checker import check
 from briefing.pdf import bind, layout
 from briefing.pdf.book import BACK, FRONT
-from briefing.pdf.cache import CACHE_ENV, DEFAULT_FOLDER, PdfCache, cache_root
+from briefing.pdf.cache import CACHE_ENV, DEFAULT_FOLDER, PdfCache, cache_root, library_versions
 from briefing.project import Project
 from tests.helpers import make_corpus
 from tests.small_corpus import EXTRA
@@ -148,3 +150,41 @@ def test_one_font_configuration_for_every_pdf_gives_the_bytes_of_a_fresh_one(
     layout.build_pdfs(project, checked, tmp_path / "fresh", jobs=1)
     assert shared and pdf_bytes(tmp_path / "a") == pdf_bytes(tmp_path / "fresh")
     assert pdf_bytes(tmp_path / "b") == pdf_bytes(tmp_path / "fresh")
+
+
+def test_the_key_names_the_libraries_weasyprint_lays_out_with() -> None:
+    from weasyprint.text import ffi as weasy
+
+    found = dict(entry.split("=", 1) for entry in library_versions())
+    assert found["pango"] == str(weasy.pango.pango_version())
+    major, minor, micro = (int(part) for part in found["harfbuzz"].split("."))
+    assert weasy.harfbuzz.hb_version_atleast(major, minor, micro)
+    assert not weasy.harfbuzz.hb_version_atleast(major, minor, micro + 1)
+    # Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools: other bytes.
+    assert found["harfbuzz-subset"] == str(weasy.harfbuzz_subset is not None)
+
+
+# A build whose PDFs all come from the cache, in a fresh process: whether it loaded WeasyPrint
+# (printed by the last line). It still loads pikepdf, to read the back part's outline.
+CACHED_BUILD = """
+import sys
+from pathlib import Path
+from briefing.check.checker import check
+from briefing.pdf import layout
+from briefing.project import Project
+project = Project(Path(sys.argv[1]))
+layout.build_pdfs(project, check(project), Path(sys.argv[2]), jobs=1)
+print('weasyprint' in sys.modules)
+"""
+
+
+def test_pdfs_all_from_the_cache_do_not_load_weasyprint(
+    tmp_path: Path, laid_out: list[list[str]]
+) -> None:
+    project = make_corpus(tmp_path, EXTRA)
+    layout.build_pdfs(project, check(project), tmp_path / "first", jobs=1)
+    assert laid_out  # the first build laid them out, into the cache
+    command = [sys.executable, "-c", CACHED_BUILD, str(project.root), str(tmp_path / "again")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.splitlines()[-1] == "False", result.stderr
+    assert pdf_bytes(tmp_path / "again") == pdf_bytes(tmp_path / "first")

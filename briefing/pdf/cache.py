@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CACHE_ENV = "BRIEFING_CACHE"
 DEFAULT_FOLDER = Path(".cache") / "briefing"
@@ -48,16 +49,41 @@ def _versions() -> list[str]:
             found.append(f"{name}={importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             found.append(f"{name}=absent")
-    try:
-        from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset, pango
+    return found + library_versions()
 
-        found.append(f"pango={pango.pango_version()}")
-        found.append(f"harfbuzz={ffi.string(harfbuzz.hb_version_string()).decode()}")
+
+# The shared libraries WeasyPrint lays out with, by soname, then as find_library names them.
+_PANGO = ("libpango-1.0.so.0", "pango-1.0")
+_HARFBUZZ = ("libharfbuzz.so.0", "harfbuzz")
+_HARFBUZZ_SUBSET = ("libharfbuzz-subset.so.0", "harfbuzz-subset")
+
+
+def library_versions() -> list[str]:
+    """Pango's and HarfBuzz's versions, and whether libharfbuzz-subset is there, read from
+    the libraries themselves. Not through weasyprint.text.ffi: importing it imports all of
+    WeasyPrint (0.8 s of CPU), which a build whose PDFs all come from the cache never uses."""
+    from cffi import FFI
+
+    ffi = FFI()
+    ffi.cdef("int pango_version (void); const char *hb_version_string (void);")
+
+    def opened(names: tuple[str, ...]) -> Any:
+        for name in names:
+            try:
+                return ffi.dlopen(name)
+            except OSError:
+                continue
+        return None
+
+    pango, harfbuzz = opened(_PANGO), opened(_HARFBUZZ)
+    if pango is None or harfbuzz is None:
+        return ["pango=absent"]
+    return [
+        f"pango={pango.pango_version()}",
+        f"harfbuzz={ffi.string(harfbuzz.hb_version_string()).decode()}",
         # Without libharfbuzz-subset, fonts are subset by fontTools: other bytes.
-        found.append(f"harfbuzz-subset={harfbuzz_subset is not None}")
-    except (ImportError, OSError, AttributeError):
-        found.append("pango=absent")
-    return found
+        f"harfbuzz-subset={opened(_HARFBUZZ_SUBSET) is not None}",
+    ]
 
 
 def _font_files() -> list[str]:
