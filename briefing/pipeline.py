@@ -40,6 +40,7 @@ from briefing.web.render import render_pages, write_archives
 from briefing.web.reuse import SiteReuse
 from briefing.web.search import Indexing
 from briefing.web.site import InspectAsBuilt
+from briefing.web.sitefiles import NONE_KNOWN
 
 
 @dataclass(frozen=True)
@@ -214,17 +215,19 @@ def build_site(
                 # The readers' list of PDFs gets each file's pages and size, now they exist.
                 fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
             indexing = None
+            # The hash of each page the engine copied or wrote, while its file is unchanged.
+            known = reuse.digests() if reuse is not None else NONE_KNOWN
             if not messages:
                 # Every page Pagefind reads is final: it indexes them while the zip is
                 # written and the pages inspected.
                 release_memory()  # the offset maps
-                indexing = Indexing(staging, _search_cache(project), workers)
+                indexing = Indexing(staging, _search_cache(project), workers, known)
                 later.callback(indexing.close)  # before it starts: a stop then leaves nothing
                 indexing.start()
             if not messages and laying is not None:
                 # The zip the home page links to, scanned with the rest (not Pagefind's
                 # bundle, which it leaves out).
-                write_offline(staging, reuse.cache if reuse is not None else None)
+                write_offline(staging, reuse.cache if reuse is not None else None, known)
                 release_memory()  # the zip's members: freed before Pagefind needs the most
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).

@@ -15,6 +15,7 @@ from chromium import Browser, Page, chromium_binary
 
 from briefing.pipeline import PdfOptions
 from briefing.web.offline import FOLDER, INDEX_SCRIPT, ZIP_NAME, folder_link, write_offline
+from briefing.web.sitefiles import stamp
 from tests.test_search import build_search_site
 
 
@@ -65,6 +66,31 @@ def test_the_zip_is_reproducible_and_sorted(site: Path, tmp_path: Path) -> None:
     pdfs = [info for info in infos if info.filename.endswith(".pdf")]
     assert pdfs and {info.compress_type for info in pdfs} == {zipfile.ZIP_STORED}
     assert not [n for n in names if n.startswith(f"{FOLDER}/pagefind/") or n.endswith(".zip")]
+
+
+def test_pages_with_known_digests_and_kept_members_are_not_read(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(site, copy)
+    write_offline(copy, cache)  # keeps every member
+    pages = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*.html"))
+    known = {
+        name: (stamp(copy / name), hashlib.sha256((copy / name).read_bytes()).digest())
+        for name in pages[1:]
+    }
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def recording(path: Path) -> bytes:
+        if path.is_relative_to(copy):
+            read.append(path.relative_to(copy).as_posix())
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", recording)
+    write_offline(copy, cache, known)
+    assert [name for name in read if name.endswith(".html")] == pages[:1]
+    assert (copy / ZIP_NAME).read_bytes() == (site / ZIP_NAME).read_bytes()
 
 
 def test_the_home_page_links_to_the_zip(site: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from briefing.pipeline import build_site
 from briefing.project import Project
 from briefing.web import shards
 from briefing.web.scan import stray_code
+from briefing.web.sitefiles import stamp
 from tests.helpers import snapshot
 from tests.small_corpus import cached_corpus
 
@@ -98,6 +100,24 @@ def test_a_kind_with_many_pages_is_split_in_numbered_parts(
     # About as many pages in each (by a hash of the path, not by order).
     sizes = [len(part.pages) for part in plan[1:]]
     assert max(sizes) - min(sizes) < actors / len(parts) / 2 + 10
+
+
+def test_a_parts_key_takes_known_digests_only_for_the_files_they_were_taken_from(
+    tmp_path: Path,
+) -> None:
+    pages = ["index.html", "actors/a/index.html", "actors/b/index.html"]
+    site = _site_of(tmp_path, pages)
+    digests = {
+        page: (stamp(site / page), sha256((site / page).read_bytes()).digest()) for page in pages
+    }
+    keys = [shards.shard_key(site, part, ["v"]) for part in shards.plan(site)]
+    assert [shards.shard_key(site, part, ["v"], digests) for part in shards.plan(site)] == keys
+    fresh = site / "fresh.html"
+    fresh.write_text("<p>changed</p>", encoding="utf-8")
+    fresh.replace(site / pages[1])  # a new file: its digest above is not its own
+    changed = [shards.shard_key(site, part, ["v"]) for part in shards.plan(site)]
+    assert changed != keys
+    assert [shards.shard_key(site, part, ["v"], digests) for part in shards.plan(site)] == changed
 
 
 def test_a_page_stays_in_its_part_as_other_pages_come_and_go(tmp_path: Path) -> None:

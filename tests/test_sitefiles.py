@@ -3,12 +3,13 @@ in the same order, on a tree with the cases that differ between the two ways of 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-from briefing.web.sitefiles import site_files
+from briefing.web.sitefiles import known_digest, site_files, stamp
 
 
 def _by_pathlib(site: Path) -> list[str]:
@@ -49,3 +50,39 @@ def test_the_same_files_in_the_same_order_as_pathlib(site: Path) -> None:
 
 def test_a_missing_site_has_no_files(tmp_path: Path) -> None:
     assert site_files(tmp_path / "missing") == [] == _by_pathlib(tmp_path / "missing")
+
+
+def _written_over(path: Path, text: str) -> None:
+    """path written over in place (same inode and size), a millisecond later."""
+    before = path.stat()
+    with path.open("r+", encoding="utf-8") as stream:
+        stream.write(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+
+
+@pytest.mark.parametrize(
+    ("change", "known"),
+    [
+        ("none", True),
+        ("written over, same size, new time", False),
+        ("replaced by a new file with the same bytes", False),
+        ("removed", False),
+    ],
+)
+def test_a_digest_is_known_only_for_the_file_it_was_taken_from(
+    tmp_path: Path, change: str, known: bool
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("old", encoding="utf-8")
+    digests = {"page.html": (stamp(page), hashlib.sha256(b"old").digest())}
+    if change.startswith("written over"):
+        _written_over(page, "new")
+    elif change.startswith("replaced"):
+        fresh = tmp_path / "fresh.html"
+        fresh.write_text("old", encoding="utf-8")
+        fresh.replace(page)
+    elif change == "removed":
+        page.unlink()
+    expected = hashlib.sha256(b"old").digest() if known else None
+    assert known_digest(tmp_path, "page.html", digests) == expected
+    assert known_digest(tmp_path, "other.html", digests) is None

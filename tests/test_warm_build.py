@@ -18,6 +18,7 @@ from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
 from briefing.web import between_builds, reuse
 from briefing.web.render import RenderMemo
+from briefing.web.site import InspectAsBuilt
 from tests.helpers import snapshot
 from tests.small_corpus import cached_corpus
 
@@ -146,6 +147,37 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(
     (first, had_first), (second, had) = recalled[:2]
     assert had_first == 0 and first.computed == len(first.pages)
     assert 0 < second.computed < had  # the other pages' Markdown came from the first build
+
+
+def test_unchanged_pages_are_linked_and_a_late_failure_leaves_the_site_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    site = project.root / "site"
+    build_site(project, site, PdfOptions(jobs=1))
+    inodes = {p: p.stat().st_ino for p in site.rglob("*.html")}
+    published = snapshot(site)
+    _edit_a_statement(project)
+    finish = InspectAsBuilt.finish
+
+    def failing(self: InspectAsBuilt) -> list[str]:
+        # Everything written by now: the pages copied and built, the PDFs, their list, the zip.
+        assert finish(self) == []
+        return ["error: a failure after every file was written"]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(InspectAsBuilt, "finish", failing)
+        with pytest.raises(SiteBuildError, match="after every file was written"):
+            build_site(project, site, PdfOptions(jobs=1))
+    assert copied[1]
+    assert snapshot(site) == published  # no write went through a link into the site
+    build_site(project, site, PdfOptions(jobs=1))
+    for name in copied[2]:  # the very files published before, now only in the new site
+        status = (site / name).stat()
+        assert (status.st_ino, status.st_nlink) == (inodes[site / name], 1)
+    # The PDFs' list, filled in after the engine, is never copied: a new file every build.
+    assert (site / "pdfs/index.html").is_file() and "pdfs/index.html" not in copied[2]
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=True)
+    assert_same_site(site, tmp_path / "cold")
 
 
 def test_a_page_changed_in_site_is_built_again(

@@ -79,4 +79,8 @@ def fill_pdf_facts(site: Path, pdf_dir: Path, written: Iterable[tuple[Path, int]
         return f'<span class="bf-pdf-facts" data-pdf="{match.group(1)}">{text}</span>'
 
     html = page.read_text(encoding="utf-8")
-    page.write_text(_SLOT.sub(fill, html), encoding="utf-8")
+    # Replaced, not written over: a new file (with the usual mode), so never one a warm
+    # build linked to the published site (briefing.web.reuse).
+    fresh = page.with_name(f".{page.name}.filled")
+    fresh.write_text(_SLOT.sub(fill, html), encoding="utf-8")
+    fresh.replace(page)

@@ -17,13 +17,14 @@ inspection, which checks the home page's link to it and scans every page it hold
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html import unescape
 from pathlib import Path, PurePosixPath
 
 from briefing.web.search import OUTPUT as PAGEFIND_OUTPUT
-from briefing.web.sitefiles import site_files
+from briefing.web.sitefiles import NONE_KNOWN, Digests, known_digest, site_files
 from briefing.web.zipwrite import Member, MemberCache, ZipWriter, make_member
 
 ZIP_NAME = "offline.zip"
@@ -36,6 +37,7 @@ COMPRESSION = 1
 # In every member's cache key: a change to this code (how a page is made offline, its
 # index row) or to the compression level changes it.
 _VERSION = Path(__file__).read_bytes() + f"level {COMPRESSION}".encode()
+_VERSION_DIGEST = hashlib.sha256(_VERSION).digest()
 # href="..." and src="..." as MkDocs and the templates write them (always double quotes).
 _LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -96,11 +98,18 @@ def _member(name: str, data: bytes) -> Member:
     return make_member(data, not name.lower().endswith(_STORED), COMPRESSION)
 
 
-def write_offline(site: Path, cache: Path | None = None) -> Path:
+def _named(name: str) -> tuple[bytes, bytes]:
+    """The digests of the code's version and a page's name, which key its member with the
+    digest of its bytes."""
+    return _VERSION_DIGEST, hashlib.sha256(name.encode("utf-8")).digest()
+
+
+def write_offline(site: Path, cache: Path | None = None, known: Digests = NONE_KNOWN) -> Path:
     """Write site/offline.zip, the offline copy of the built site; its path.
 
     cache: a folder keeping each file's compressed member (and index row) for the next
     build, keyed by its name and bytes (briefing.web.zipwrite); None: none kept.
+    known: pages' digests (sitefiles.known_digest): a page whose member is kept is not read.
     """
     target = site / ZIP_NAME
     names = sorted(  # as the zip lists its names
@@ -113,14 +122,17 @@ def write_offline(site: Path, cache: Path | None = None) -> Path:
     with target.open("wb") as stream:
         archive = ZipWriter(stream)
         for name in names:
-            data = (site / name).read_bytes()
             if PurePosixPath(name).suffix != ".html":
-                archive.add(f"{FOLDER}/{name}", _member(name, data))
+                archive.add(f"{FOLDER}/{name}", _member(name, (site / name).read_bytes()))
                 continue
-            key = members.key(_VERSION, name.encode("utf-8"), data)
+            data, digest = None, known_digest(site, name, known)
+            if digest is None:
+                data = (site / name).read_bytes()
+                digest = hashlib.sha256(data).digest()
+            key = members.key_of(*_named(name), digest)
             found = members.get(key)
             if found is None:
-                html = data.decode("utf-8")
+                html = (data or (site / name).read_bytes()).decode("utf-8")
                 row = _entry(html, name)  # the file itself: from file:// a folder is a listing
                 member = _member(name, offline_page(html).encode("utf-8"))
                 members.put(key, member, row)

@@ -19,8 +19,13 @@ copied only when all of these hold, else it is built:
 - the page's Markdown (its source bytes) hashes as in the previous build, at the same URL;
 - the page is not a tags listing (made from every page's tags: always built), and, if it is
   in the nav, its title is configured there (else it is built, so the nav has its title);
-- the file in site/ still has the hash recorded when it was published, and that build left
-  it as MkDocs wrote it (a page a later stage edits, such as the PDF list, is always built).
+- the file in site/ is the one recorded when it was published (the same size, modification
+  time and inode, or else the same hash), and that build left it as MkDocs wrote it (a page
+  a later stage edits, such as the PDF list, is always built).
+
+A copied page is a hard link to the published file where the file system allows (a copy
+elsewhere): at 1,000 sheets, reading, hashing and writing the pages took 0.14 s, linking
+them 0.07 s, and removing the previous site afterwards frees no page's bytes.
 
 What the copied pages do not get from MkDocs (its own link validation runs on built pages
 only) the post-build inspection gives every page of the staged site: the link check always
@@ -31,8 +36,11 @@ Files MkDocs makes from every page (404.html, sitemap.xml) are theme templates i
 every build. Material's tags plugin gets the tags of copied pages from their front matter.
 
 The manifest (site/manifest.json in the cache folder, briefing.pdf.cache.cache_root) is
-replaced only after a build is published, and it describes files by hash: a failed or
-interrupted build, or a site/ changed by hand, can only make pages be built again.
+replaced only after a build is published, and it describes files by hash and stamp: a failed
+or interrupted build, or a site/ changed by hand, can only make pages be built again. (A
+hand edit that keeps a file's size and sets its modification time back, on the same inode,
+is taken for the file recorded, as make and rsync would take it; whoever can do that can
+also rewrite the manifest.)
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +67,7 @@ from mkdocs.utils import get_build_date
 from briefing.pdf.cache import cache_root
 from briefing.project import Project
 from briefing.web.linkcheck import PageLinks
+from briefing.web.sitefiles import Digests, Stamp, stamp
 
 MANIFEST = "manifest.json"
 VERSION = "briefing-site-reuse 1"
@@ -80,18 +90,10 @@ PACKAGES = (
 TAGS_LISTING = "<!-- material/tags"
 ENGINE_CODE = Path(__file__).parent
 
-Stamp = tuple[int, int, int]
-
 
 def sha256(data: bytes) -> str:
     """The hex SHA-256 of data."""
     return hashlib.sha256(data).hexdigest()
-
-
-def stamp(path: Path) -> Stamp:
-    """A file's size, modification time and inode: changed by any rewrite."""
-    status = path.stat()
-    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 @dataclass
@@ -169,6 +171,26 @@ def _file_hash(path: Path) -> str:
     return sha256(path.read_bytes())
 
 
+def _stamp_of(record: dict[str, Any]) -> Stamp | None:
+    """The stamp a manifest's page record holds, if it holds a well-formed one."""
+    found = record.get("stamp")
+    if isinstance(found, list) and len(found) == 3 and all(type(n) is int for n in found):
+        return found[0], found[1], found[2]
+    return None
+
+
+def _link_or_copy(published: Path, target: Path) -> None:
+    """A hard link to the published file (no bytes copied), or a copy where the file system
+    cannot link. Nothing writes to a copied page afterwards (MkDocs skips unmodified pages;
+    a page a later stage rewrites is never copied, as save() records it only as MkDocs
+    wrote it; such a stage replaces the file, briefing.web.downloads), so the link never
+    changes the published site, which stays as it was if this build fails."""
+    try:
+        os.link(published, target)
+    except OSError:
+        shutil.copyfile(published, target)
+
+
 def _always() -> bool:
     return True
 
@@ -228,16 +250,18 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
         return nav
 
     def _copy(self, built: Built, html: str, out: Path, old: dict[str, Any]) -> bool:
-        """Copy the published page into out if it is the file recorded; whether it was."""
+        """Link (or copy) the published page into out if it is the file recorded; whether
+        it was. A file with the size, modification time and inode recorded when it was
+        published is that file; any other is read and compared by hash."""
+        published = self.site_dir / built.dest
         try:
-            data = (self.site_dir / built.dest).read_bytes()
+            if _stamp_of(old) != stamp(published) and sha256(published.read_bytes()) != html:
+                return False
+            target = out / built.dest
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(published, target)
         except OSError:
             return False
-        if sha256(data) != html:
-            return False
-        target = out / built.dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
         built.html, built.stamp = html, stamp(target)
         if isinstance(old.get("ids"), list) and isinstance(old.get("links"), list):
             built.links = PageLinks(frozenset(old["ids"]), tuple(old["links"]))
@@ -277,6 +301,15 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
                 built.stamp = stamp(target)
                 built.html = _file_hash(target)
 
+    def digests(self) -> Digests:
+        """The hash of every page this build copied or MkDocs wrote, with the stamp of the
+        file it was taken from (briefing.web.sitefiles.known_digest)."""
+        return {
+            built.dest: (built.stamp, bytes.fromhex(built.html))
+            for built in self.pages.values()
+            if built.stamp is not None and built.html is not None
+        }
+
     def inspected(self, links: dict[str, tuple[PageLinks | None, tuple[int, int]]]) -> None:
         """Keep the inspection's parse of each page (dest -> links, (size, mtime))."""
         for built in self.pages.values():
@@ -297,7 +330,7 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
             if now != built.stamp or built.html is None:
                 continue  # rewritten after MkDocs (or gone): built again next time
             record: dict[str, Any] = {"source": built.source, "dest": built.dest}
-            record["html"] = built.html
+            record["html"], record["stamp"] = built.html, list(now)
             if built.links is not None:
                 record["ids"] = sorted(built.links.ids)
                 record["links"] = list(built.links.links)

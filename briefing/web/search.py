@@ -28,6 +28,7 @@ from pathlib import Path
 from briefing.forked import stops_held
 from briefing.web import shards
 from briefing.web.scan import stray_code
+from briefing.web.sitefiles import NONE_KNOWN, Digests
 
 # Where Pagefind writes its bundle (its primary index; the other parts are folders in it).
 OUTPUT = shards.OUTPUT
@@ -72,8 +73,10 @@ class Indexing:
     still running, and removes the folder (close()).
     """
 
-    def __init__(self, site: Path, cache: Path | None = None, jobs: int = 1) -> None:
-        self.site, self._cache, self._jobs = site, cache, jobs
+    def __init__(
+        self, site: Path, cache: Path | None = None, jobs: int = 1, known: Digests = NONE_KNOWN
+    ) -> None:
+        self.site, self._cache, self._jobs, self._known = site, cache, jobs, known
         self._made: list[Path] = []
         self._indexer: shards.Indexer | None = None
         self._thread: threading.Thread | None = None
@@ -126,7 +129,7 @@ class Indexing:
         try:
             work.mkdir()
             self._outcome = shards.index_parts(
-                self.site, folder, work, self._indexer, _version(), jobs
+                self.site, folder, work, self._indexer, _version(), jobs, self._known
             )
         except BaseException as error:  # raised again by finish(), in the build's thread
             self._outcome = error

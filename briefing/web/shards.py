@@ -32,7 +32,7 @@ from pathlib import Path
 
 from briefing.forked import stops_taken
 from briefing.present.links import FOLDERS
-from briefing.web.sitefiles import site_files
+from briefing.web.sitefiles import NONE_KNOWN, Digests, known_digest, site_files
 
 # Where the primary index goes, relative to the site root; the parts go in folders under it.
 OUTPUT = "pagefind"
@@ -105,13 +105,14 @@ def is_part_folder(name: str) -> bool:
     return kind in FOLDERS.values() and (numbered if dash else True)
 
 
-def shard_key(site: Path, shard: Shard, recipe: Sequence[str]) -> str:
+def shard_key(site: Path, shard: Shard, recipe: Sequence[str], known: Digests = NONE_KNOWN) -> str:
     """A hash of what shapes a part's index: the recipe (Pagefind's version and options),
-    its name, and each page's path and bytes."""
+    its name, and each page's path and bytes (their digest, from known where it holds it)."""
     digest = hashlib.sha256("\0".join([*recipe, shard.name]).encode("utf-8"))
     for page in shard.pages:
         digest.update(page.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256((site / page).read_bytes()).digest())
+        found = known_digest(site, page, known)
+        digest.update(found or hashlib.sha256((site / page).read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -242,11 +243,18 @@ def _forget_other_parts(cache: Path, shards: Sequence[Shard]) -> None:
 
 
 def index_parts(
-    site: Path, into: Path, work: Path, indexer: Indexer, version: str, jobs: int
+    site: Path,
+    into: Path,
+    work: Path,
+    indexer: Indexer,
+    version: str,
+    jobs: int,
+    known: Digests = NONE_KNOWN,
 ) -> list[str]:
     """Index every part of site into into/ (jobs at a time, scratch files in work/) and list
     the merged ones in into/pagefind/SHARDS_FILE; version: Pagefind's, which with its options
-    (indexer.command) shapes every part. Error messages, or []."""
+    (indexer.command) shapes every part; known: pages' digests (sitefiles.known_digest).
+    Error messages, or []."""
     shards = plan(site)
     if indexer.cache is not None:
         try:
@@ -254,7 +262,7 @@ def index_parts(
         except OSError:
             indexer.cache = None
     recipe = [version, *indexer.command[1:]]
-    keys = [shard_key(site, shard, recipe) for shard in shards]
+    keys = [shard_key(site, shard, recipe, known) for shard in shards]
     n = len(shards)
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         try:

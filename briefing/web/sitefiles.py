@@ -5,13 +5,43 @@ and the search index's parts. pathlib's rglob, relative_to and is_file took 0.09
 at 1,000 sheets (2,300 files), where os.scandir knows each entry's type from the listing
 (0.01 s). The same entries are listed: folders that are symbolic links are not entered, as
 rglob does not enter them, and a link to a file counts as the file, as is_file says.
+
+The offline zip and the search index's parts also key their caches by each page's SHA-256.
+The pages a build copied or wrote already have one (briefing.web.reuse), taken with the
+file's stamp: known_digest gives it while the file keeps that stamp, so those steps read
+only the pages whose stored member or part changed (0.06 s each at 1,000 sheets).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from briefing.check.load import entries
+
+Stamp = tuple[int, int, int]
+# Site-relative path -> the file's stamp and the SHA-256 digest of its bytes at that stamp.
+Digests = Mapping[str, tuple[Stamp, bytes]]
+NONE_KNOWN: Digests = MappingProxyType({})
+
+
+def stamp(path: Path) -> Stamp:
+    """A file's size, modification time and inode: changed by any rewrite (a file replaced
+    gets a new inode; one written over, a new time or size)."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def known_digest(site: Path, name: str, known: Digests) -> bytes | None:
+    """The SHA-256 digest of site/name's bytes, if known for the file as it is now."""
+    found = known.get(name)
+    if found is None:
+        return None
+    try:
+        return found[1] if stamp(site / name) == found[0] else None
+    except OSError:
+        return None
 
 
 def site_files(site: Path) -> list[str]:

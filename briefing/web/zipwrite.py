@@ -127,10 +127,12 @@ class MemberCache:
     @staticmethod
     def key(*parts: bytes) -> str:
         """The key of a member made from these parts."""
-        digest = hashlib.sha256()
-        for part in parts:
-            digest.update(hashlib.sha256(part).digest())
-        return digest.hexdigest()
+        return MemberCache.key_of(*(hashlib.sha256(part).digest() for part in parts))
+
+    @staticmethod
+    def key_of(*digests: bytes) -> str:
+        """The key of a member made from parts with these SHA-256 digests."""
+        return hashlib.sha256(b"".join(digests)).hexdigest()
 
     def get(self, key: str) -> tuple[Member, object] | None:
         """The member and the caller's note kept under key, if any."""
