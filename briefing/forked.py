@@ -17,9 +17,11 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from briefing.model.errors import BriefingError
 
@@ -66,8 +68,35 @@ class WorkerLost(BriefingError):
     """A forked worker ended without sending its result (killed, out of memory)."""
 
 
-def _run_share(work: Callable[[int, int], T], index: int, count: int, out: Connection) -> None:
+# prctl's option that asks for a signal when the parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def ends_with_parent(parent: int) -> None:
+    """In a worker that parent forked: be sent SIGTERM when parent ends (Linux; elsewhere
+    nothing). A worker stopped by its parent (close(), a failed build) has its own workers
+    stopped so, and none outlives a build that was killed: the PDF process's workers, blocked
+    on a pipe nobody read, outlived a failed build and held its output open for good."""
+    prctl = _libc_function("prctl")
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+def worker_pool(workers: int, context: BaseContext) -> ProcessPoolExecutor:
+    """A process pool whose workers end with this process (ends_with_parent): this process
+    stopped by its own parent (Background.close) stops them."""
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=ends_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def _run_share(
+    work: Callable[[int, int], T], index: int, count: int, out: Connection, parent: int
+) -> None:
     """In a forked worker: send (True, result) or (False, the exception that stopped it)."""
+    ends_with_parent(parent)
     release_stops()
     try:
         out.send((True, work(index, count)))
@@ -90,7 +119,9 @@ def run_shares(work: Callable[[int, int], T], workers: int) -> list[T]:
     try:
         for index in range(1, workers):
             receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_run_share, args=(work, index, workers, sender))
+            child = context.Process(
+                target=_run_share, args=(work, index, workers, sender, os.getpid())
+            )
             with stops_held():
                 child.start()
             sender.close()  # the worker's copy is the only one left: EOF if it dies
@@ -128,7 +159,7 @@ class Background(Generic[T]):
         gc.freeze()  # the worker's collections leave the inherited objects alone (see above)
         try:
             self._process = context.Process(
-                target=_run_share, args=(lambda index, count: work(), 0, 1, sender)
+                target=_run_share, args=(lambda index, count: work(), 0, 1, sender, os.getpid())
             )
             with stops_held():
                 self._process.start()
@@ -215,16 +246,21 @@ def resident_bytes() -> int | None:
 
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
-    try:
-        library = ctypes.CDLL(None)  # this program's symbols, the C library's among them
-    except OSError:
-        return None
-    trim = getattr(library, "malloc_trim", None)
+    trim = _libc_function("malloc_trim")
     if trim is None:
         return None
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
     return trim  # type: ignore[no-any-return]
+
+
+def _libc_function(name: str) -> Any:
+    """A function of the C library by name, or None where it has none."""
+    try:
+        library = ctypes.CDLL(None)  # this program's symbols, the C library's among them
+    except OSError:
+        return None
+    return getattr(library, name, None)
 
 
 def usable_cores() -> int:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
+import subprocess
+import sys
 import time
 import weakref
 from pathlib import Path
@@ -13,6 +17,7 @@ import pytest
 import briefing.forked
 from briefing.forked import Background, WorkerLost, release_memory, run_shares, share_of
 from briefing.model.errors import TemplateProblem
+from tests.helpers import ROOT
 
 
 def test_each_share_runs_once_and_results_come_in_order() -> None:
@@ -130,6 +135,37 @@ def test_closing_a_background_worker_stops_it(tmp_path: Path) -> None:
     time.sleep(0.2)
     assert not worker._process.is_alive()
     assert not mark.exists()
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_background_worker_ends_when_the_process_that_forked_it_is_killed() -> None:
+    script = (
+        "import time\n"
+        "from briefing.forked import Background\n"
+        "worker = Background(lambda: time.sleep(120))\n"
+        "print(worker._process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=ROOT)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while not _ended(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert _ended(worker)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
 
 
 class _Cycle:

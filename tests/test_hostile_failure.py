@@ -11,6 +11,7 @@ snapshot and reproducibility tests below cover its files too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,12 +23,14 @@ from pathlib import Path
 
 import pytest
 
+import briefing.pdf.layout
 import briefing.pipeline
 import briefing.web.engines
 from briefing.model.errors import BriefingError
-from briefing.pipeline import build_site
+from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
 from tests.helpers import ROOT, leftovers, make_corpus, snapshot
+from tests.small_corpus import cached_corpus
 
 BROKEN_SHEET = "id: iran\nname: Iran\ntype: stat\nsummary: s\n"
 BROKEN_SHEET_MESSAGE = (
@@ -206,6 +209,61 @@ def test_a_stopped_build_leaves_the_previous_site_and_no_temporary_folder(
 def run_build(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, str(ROOT / "build.py"), "--root", str(root), "build", *flags]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+PDF_WORKERS_SEEN = "BRIEFING_TEST_PDF_WORKERS"
+
+
+def _slow_render_job(*args: object) -> object:
+    """In a PDF worker: say so, then lay out nothing for far longer than the test waits."""
+    (Path(os.environ[PDF_WORKERS_SEEN]) / str(os.getpid())).touch()
+    time.sleep(120)
+    raise AssertionError("the worker was not stopped")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_build_that_fails_while_the_pdfs_are_laid_out_leaves_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The PDF process's own workers, blocked on a pipe nobody read, outlived such a build
+    # and held its output open: `briefing build | tee log` never ended.
+    project = cached_corpus(tmp_path, monkeypatch)
+    seen = tmp_path / "pdf-workers"
+    seen.mkdir()
+    monkeypatch.setenv(PDF_WORKERS_SEEN, str(seen))
+    monkeypatch.setattr(briefing.pdf.layout, "_render_job", _slow_render_job)
+    engine = briefing.pipeline.ENGINES["mkdocs"]
+
+    def engine_once_the_pdf_workers_run(*args: object, **kwargs: object) -> object:
+        deadline = time.monotonic() + 60
+        while len(list(seen.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return engine(*args, **kwargs)
+
+    monkeypatch.setitem(briefing.pipeline.ENGINES, "mkdocs", engine_once_the_pdf_workers_run)
+    (project.root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    workers: list[int] = []
+    try:
+        with pytest.raises(BriefingError, match="would hide a generated page"):
+            build_site(project, project.root / "site", PdfOptions(jobs=2))
+        workers = [int(path.name) for path in seen.iterdir()]
+        assert len(workers) == 2  # the PDFs were being laid out by two workers
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in workers if _alive(pid)] == []
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("flags", [("-q",), ("-v",), ("-q", "-v")], ids=["-q", "-v", "-q -v"])

@@ -21,7 +21,6 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +32,7 @@ import jinja2
 
 from briefing.check.link import Corpus
 from briefing.check.verify import Checked
-from briefing.forked import usable_cores
+from briefing.forked import usable_cores, worker_pool
 from briefing.model import records
 from briefing.model.contract import KIND_REGISTRY
 from briefing.model.errors import LogCollector, PdfBuildError, TemplateProblem
@@ -273,7 +272,7 @@ def render_all(
     if fork:  # import WeasyPrint and parse the stylesheet once; forked workers inherit both
         _stylesheet(project, css, "the print stylesheet")
     context = multiprocessing.get_context("fork" if fork else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with worker_pool(workers, context) as pool:
         futures = {
             p: pool.submit(_render_job, project.root, htmls[p], css, f"pdf/{p}") for p in order
         }

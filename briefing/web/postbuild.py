@@ -14,12 +14,13 @@ workers would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from briefing.forked import usable_cores
+from briefing.forked import ends_with_parent, usable_cores
 from briefing.web.linkcheck import BrokenLink, LinkRecorder, PageLinks, resolve_links
 from briefing.web.scan import SEARCH_INDEXES, Finding, Scanner, files_to_scan, scan_search_index
 
@@ -82,8 +83,10 @@ def _inspect_files(site: str, files: list[str]) -> list[tuple[str, Inspected]]:
     ]
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the building process, which stops them and cleans up."""
+def _ignore_interrupts(parent: int) -> None:
+    """Workers leave Ctrl-C to the building process, which stops them and cleans up; they
+    end with it if it is killed (ends_with_parent)."""
+    ends_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -111,7 +114,10 @@ class Inspection:
         self.pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self.pool = ProcessPoolExecutor(
-                workers, mp_context=_start_method(), initializer=_ignore_interrupts
+                workers,
+                mp_context=_start_method(),
+                initializer=_ignore_interrupts,
+                initargs=(os.getpid(),),
             )
         self.pending: list[str] = []
         self.futures: list[Future[list[tuple[str, Inspected]]]] = []
