@@ -86,6 +86,35 @@ def test_missing_source_text_is_reported(tmp_path: Path) -> None:
     ]
 
 
+def test_each_source_is_checked_against_its_own_text_whatever_the_others_lack(
+    tmp_path: Path,
+) -> None:
+    # In sheet order: a linked text (never read), the base corpus's article, a missing
+    # text, then a text the quote below is in.
+    source = "id: {0}\ntitle: {0}\nsummary: s\ntext: {0}.txt\n"
+    project = make_corpus(
+        tmp_path,
+        {
+            **{f"content/sources/{n}.yaml": source.format(n) for n in ("alpha", "beta", "gamma")},
+            "content/sources/gamma.txt": "Only gamma says that the talks were postponed.\n",
+            A: SHEET.replace("source: article", "source: gamma").format(
+                quote="the talks were postponed"
+            ),
+        },
+    )
+    (project.content / "sources" / "alpha.txt").symlink_to(project.content / "sources/gamma.txt")
+    with pytest.raises(ContentError) as raised:
+        check(project)
+    assert [str(p) for p in raised.value.problems] == [
+        "content/sources/alpha.txt:1:1: symbolic links are not allowed in content/; "
+        "put the file itself here",
+        "content/sources/alpha.yaml:1:1: source text 'content/sources/alpha.txt' is a "
+        "symbolic link; archive the text itself",
+        "content/sources/beta.yaml:1:1: source text 'content/sources/beta.txt' not found; "
+        "archive the source's text beside the sheet under that name",
+    ]
+
+
 def test_exclusions_are_verified_too(tmp_path: Path) -> None:
     sheet = (
         "id: article\ntitle: A\nsummary: s\ntext: article.txt\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -62,7 +62,7 @@ BATCH = 32
 BATCHES_AHEAD = 8
 
 
-def read_ahead(paths: Iterable[Path]) -> Iterator[bytes | OSError]:
+def read_ahead(paths: Iterable[Path]) -> Generator[bytes | OSError, None, None]:
     """Each file's read_file, in order, read by READERS threads up to BATCHES_AHEAD batches
     of the caller. A read releases the interpreter's lock, so where the files are not in
     memory (a first check after they were written long ago, or after the system let them
