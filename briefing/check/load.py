@@ -63,8 +63,8 @@ BATCHES_AHEAD = 8
 
 
 def read_ahead(paths: Iterable[Path]) -> Generator[bytes | OSError, None, None]:
-    """Each file's read_file, in order, read by READERS threads up to BATCHES_AHEAD batches
-    of the caller. A read releases the interpreter's lock, so where the files are not in
+    """Each file's read_file, in order, read by READERS threads, up to BATCHES_AHEAD batches
+    ahead of the caller. A read releases the interpreter's lock, so where the files are not in
     memory (a first check after they were written long ago, or after the system let them
     go), the disk serves several at once while the caller parses."""
     listed = iter(paths)

@@ -20,7 +20,6 @@ from types import MappingProxyType
 
 from briefing.check.characters import decode
 from briefing.check.link import Corpus
-from briefing.check.load import read_ahead
 from briefing.model import records
 from briefing.model.contract import PLACEHOLDER
 from briefing.model.errors import Loc, Problem
@@ -190,20 +189,17 @@ def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[
     """Read the archived text of every source sheet, strictly, as the loader reads sheets."""
     texts: dict[str, SourceText] = {}
     problems: list[Problem] = []
-    sources = []
     for sheet in corpus.of_kind("source"):
         assert isinstance(sheet, records.Source)
         shown = (Path(sheet.path).parent / sheet.text).as_posix()
-        sources.append((sheet, shown, (root / shown).is_symlink()))
-    # Never read a link: a near-miss quote would print the closest passage of its target.
-    reads = read_ahead(root / shown for _, shown, link in sources if not link)
-    for sheet, shown, link in sources:
-        if link:
+        if (root / shown).is_symlink():
+            # Never read it: a near-miss quote would print the closest passage of its target.
             message = f"source text '{shown}' is a symbolic link; archive the text itself"
             problems.append(Problem(sheet.loc, message))
             continue
-        data = next(reads)
-        if isinstance(data, OSError):
+        try:
+            data = (root / shown).read_bytes()
+        except OSError:
             problems.append(
                 Problem(
                     sheet.loc,
@@ -222,7 +218,6 @@ def read_texts(root: Path, corpus: Corpus) -> tuple[dict[str, SourceText], list[
             problems.append(Problem(Loc(shown), message))
         elif raw is not None:
             texts[sheet.id] = SourceText(sheet.id, shown, raw, normalise_text(raw))
-    reads.close()  # its readers stop
     return texts, problems
 
 
