@@ -122,10 +122,11 @@ def run_shares(work: Callable[[int, int], T], workers: int) -> list[T]:
             child = context.Process(
                 target=_run_share, args=(work, index, workers, sender, os.getpid())
             )
+            # Recorded before a stop held over the start lands, so the clean-up below ends it.
             with stops_held():
                 child.start()
+                children.append((child, receiver))
             sender.close()  # the worker's copy is the only one left: EOF if it dies
-            children.append((child, receiver))
         results = [work(0, workers)]
         for _, receiver in children:
             try:
@@ -157,12 +158,19 @@ class Background(Generic[T]):
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         gc.freeze()  # the worker's collections leave the inherited objects alone (see above)
+        self._process = context.Process(
+            target=_run_share, args=(lambda index, count: work(), 0, 1, sender, os.getpid())
+        )
         try:
-            self._process = context.Process(
-                target=_run_share, args=(lambda index, count: work(), 0, 1, sender, os.getpid())
-            )
             with stops_held():
                 self._process.start()
+        except BaseException:
+            # A stop held over the start lands as the block ends: the worker, forked with
+            # stops held and so never sent it, would lay out and write everything unasked.
+            sender.close()
+            if self._process.pid is not None:
+                self.close()
+            raise
         finally:
             gc.unfreeze()
         sender.close()  # the worker's copy is the only one left: EOF if it dies

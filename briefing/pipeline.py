@@ -25,7 +25,7 @@ from pathlib import Path
 from briefing.check.checker import check
 from briefing.check.verify import Checked
 from briefing.data.publish import data_files, write_data_files
-from briefing.forked import Background, release_memory, usable_cores
+from briefing.forked import Background, release_memory, stops_held, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
 from briefing.pdf.cache import cache_root
 from briefing.pdf.layout import Written, build_pdfs
@@ -95,16 +95,22 @@ def _pdfs_beside(
     if pdfs is None:
         yield None
         return
-    # Named like the staging folder, so whatever clears a killed build's folders clears it too.
-    folder = Path(tempfile.mkdtemp(prefix=f"{staging.name}-pdf-", dir=staging.parent))
+    made: list[Path] = []
+    laying: _PdfsLaying | None = None
     try:
-        laying = _PdfsLaying(project, checked, pdfs, folder)
-        try:
-            yield laying
-        finally:
-            laying.worker.close()
+        # With stops held, so that a stop lands once the folder and the worker are both
+        # recorded, and both are undone below (one landing in between left the worker
+        # writing the PDFs into a folder already removed).
+        with stops_held():
+            # Named like the staging folder: what clears a killed build's folders clears it.
+            made.append(Path(tempfile.mkdtemp(prefix=f"{staging.name}-pdf-", dir=staging.parent)))
+            laying = _PdfsLaying(project, checked, pdfs, made[0])
+        yield laying
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if laying is not None:
+            laying.worker.close()
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class _BesideEngine:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import weakref
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,28 @@ def test_closing_a_background_worker_stops_it(tmp_path: Path) -> None:
     time.sleep(0.2)
     assert not worker._process.is_alive()
     assert not mark.exists()
+
+
+def test_a_stop_held_over_a_background_start_stops_the_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mark = tmp_path / "worked"
+
+    def work() -> None:
+        time.sleep(0.5)
+        mark.touch()
+
+    start = BaseProcess.start
+
+    def start_then_stopped(self: BaseProcess) -> None:
+        start(self)
+        os.kill(os.getpid(), signal.SIGINT)  # held with the start: lands as it ends
+
+    monkeypatch.setattr(BaseProcess, "start", start_then_stopped)
+    with pytest.raises(KeyboardInterrupt):
+        Background(work)
+    time.sleep(1.5)
+    assert not mark.exists()  # the worker, which never got the stop, was ended
 
 
 def _ended(pid: int) -> bool:
