@@ -290,20 +290,6 @@ def test_discover_finds_nothing_without_a_content_folder(tmp_path: Path, content
     assert load.discover(tmp_path, tmp_path / content) == ([], [])
 
 
-@pytest.mark.parametrize("count", [0, 1, load.BATCH, load.BATCH * load.BATCHES_AHEAD + 5])
-def test_files_read_ahead_come_in_order_with_the_errors_in_place(
-    tmp_path: Path, count: int
-) -> None:
-    paths = [tmp_path / f"{n}.yaml" for n in range(count)]
-    for n, path in enumerate(paths):
-        if n % 7 != 3:  # every seventh file, from the fourth, is missing
-            path.write_bytes(f"id: s{n}\n".encode())
-    reads = list(load.read_ahead(iter(paths)))
-    assert [r if isinstance(r, bytes) else type(r) for r in reads] == [
-        f"id: s{n}\n".encode() if n % 7 != 3 else FileNotFoundError for n in range(count)
-    ]
-
-
 def test_a_file_that_cannot_be_read_is_a_problem_naming_it(tmp_path: Path) -> None:
     document, problems = load_file(tmp_path / "gone.yaml", P, "actors")
     assert document is None

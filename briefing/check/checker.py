@@ -10,14 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from briefing.check.link import Corpus, link
-from briefing.check.load import (
-    KINDS,
-    Document,
-    discover,
-    load_data,
-    load_read,
-    read_ahead,
-)
+from briefing.check.load import KINDS, Document, discover, load_data, load_file
 from briefing.check.memo import Loaded, SheetMemo
 from briefing.check.restatement import unsupported
 from briefing.check.review import due_for_review, warnings
@@ -150,10 +143,8 @@ def _load_and_validate(
     reader = Reader(vocabulary)
     placed: list[Placed] = []
     problems: list[Problem] = []
-    positions = share_of(len(files), index, count, LOADING_FIRST_WEIGHT)
-    reads = read_ahead(files[position][0] for position in positions)
-    for position, read in zip(positions, reads, strict=True):
-        document, found = load_read(read, *files[position])
+    for position in share_of(len(files), index, count, LOADING_FIRST_WEIGHT):
+        document, found = load_file(*files[position])
         problems.extend(found)
         sheet = validate_document(reader, document) if document is not None else None
         if sheet is not None:
@@ -168,11 +159,12 @@ def _remembered(
     reader = Reader(vocabulary)
     placed: list[Placed] = []
     problems: list[Problem] = []
-    reads = read_ahead(path for path, _, _ in files)
-    for position, ((path, shown, kind), data) in enumerate(zip(files, reads, strict=True)):
+    for position, (path, shown, kind) in enumerate(files):
         known = memo.files.get(shown)
-        if isinstance(data, OSError):  # load_read says why, as a fresh check does
-            loaded = _load_one(reader, load_read(data, path, shown, kind), b"", kind)
+        try:
+            data = path.read_bytes()
+        except OSError:  # load_file says why, as a fresh check does
+            loaded = _load_one(reader, load_file(path, shown, kind), b"", kind)
             memo.files.pop(shown, None)
             memo.read += 1
         else:
@@ -215,14 +207,16 @@ def _loaded(
     could be read)."""
     reader = Reader(vocabulary)
     found = []
-    positions = share_of(len(files), index, count, LOADING_FIRST_WEIGHT)
-    reads = read_ahead(files[position][0] for position in positions)
-    for position, data in zip(positions, reads, strict=True):
+    for position in share_of(len(files), index, count, LOADING_FIRST_WEIGHT):
         path, shown, kind = files[position]
-        loading = load_read(data, path, shown, kind)
-        if isinstance(data, OSError):
-            found.append((position, _load_one(reader, loading, b"", kind), False))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            found.append(
+                (position, _load_one(reader, load_file(path, shown, kind), b"", kind), False)
+            )
         else:
+            loading = load_data(data, path, shown, kind)
             found.append((position, _load_one(reader, loading, data, kind), True))
     return found
 

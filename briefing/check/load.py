@@ -7,11 +7,8 @@ text into a located tree (yamltree.parse); every problem names its file, line an
 from __future__ import annotations
 
 import os
-from collections import deque
-from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from briefing.check.characters import decode
@@ -35,52 +32,11 @@ class Document:
 
 def load_file(path: Path, shown_as: str, kind: str) -> tuple[Document | None, list[Problem]]:
     """Read one sheet file strictly."""
-    return load_read(read_file(path), path, shown_as, kind)
-
-
-def read_file(path: Path) -> bytes | OSError:
-    """A file's bytes, or the error that kept it from being read."""
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as error:
-        return error
-
-
-def load_read(
-    read: bytes | OSError, path: Path, shown_as: str, kind: str
-) -> tuple[Document | None, list[Problem]]:
-    """One sheet file, as read_file read it, strictly."""
-    if isinstance(read, OSError):
-        return None, [Problem(Loc(shown_as), f"cannot read the file: {read.strerror}")]
-    return load_data(read, path, shown_as, kind)
-
-
-# Threads reading files ahead of the parser; files each reads in one go (fewer hand-overs
-# between threads); batches of them read ahead of the caller.
-READERS = 4
-BATCH = 32
-BATCHES_AHEAD = 8
-
-
-def read_ahead(paths: Iterable[Path]) -> Generator[bytes | OSError, None, None]:
-    """Each file's read_file, in order, read by READERS threads, up to BATCHES_AHEAD batches
-    ahead of the caller. A read releases the interpreter's lock, so where the files are not in
-    memory (a first check after they were written long ago, or after the system let them
-    go), the disk serves several at once while the caller parses."""
-    listed = iter(paths)
-    batches = iter(lambda: list(islice(listed, BATCH)), [])
-    with ThreadPoolExecutor(READERS) as pool:
-        pending = deque(pool.submit(_read_all, batch) for batch in islice(batches, BATCHES_AHEAD))
-        while pending:
-            reads = pending.popleft().result()
-            following = next(batches, None)
-            if following is not None:
-                pending.append(pool.submit(_read_all, following))
-            yield from reads
-
-
-def _read_all(paths: list[Path]) -> list[bytes | OSError]:
-    return [read_file(path) for path in paths]
+        return None, [Problem(Loc(shown_as), f"cannot read the file: {error.strerror}")]
+    return load_data(data, path, shown_as, kind)
 
 
 def load_data(
