@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from briefing.forked import stops_held
+
 if TYPE_CHECKING:  # pikepdf is imported when a book is bound, not by every build
     from pikepdf import OutlineItem, Pdf
 
@@ -57,8 +59,17 @@ class Piece:
     title: str | None = None
 
 
+def _load_pikepdf() -> None:
+    """Import pikepdf with stops held (they land just after, as Python exceptions): a stop
+    landing while its C extension sets up its types aborts the process ('Critical nanobind
+    error'), and no clean-up runs. A timed stop test left a staging folder so."""
+    with stops_held():
+        import pikepdf  # noqa: F401
+
+
 def outline_pages(data: bytes) -> list[tuple[str, int]]:
     """The top-level bookmarks of a PDF and the page (1-based) each goes to."""
+    _load_pikepdf()
     import pikepdf
 
     found = []
@@ -148,6 +159,7 @@ def pdf_date(date: str) -> str:
 
 def bind(pieces: Sequence[Piece], title: str, date: str | None) -> bytes:
     """The pieces as one PDF, in order, with their bookmarks and working links."""
+    _load_pikepdf()
     import pikepdf
 
     book = pikepdf.new()
