@@ -82,6 +82,26 @@ def test_filling_again_replaces_the_old_facts(tmp_path: Path) -> None:
     ]
 
 
+def test_a_fill_stopped_midway_leaves_the_page_and_no_other_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pdfs").mkdir()
+    (tmp_path / "pdf").mkdir()
+    page = tmp_path / "pdfs" / "index.html"
+    before = '<span class="bf-pdf-facts" data-pdf="a.pdf">3 pages, 9 KB</span>'
+    page.write_text(before, encoding="utf-8")
+    (tmp_path / "pdf" / "a.pdf").write_bytes(b"x" * 2400)
+
+    def stopped(self: Path, target: Path) -> Path:
+        raise KeyboardInterrupt  # a stop between writing the new page and moving it in
+
+    monkeypatch.setattr(Path, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        fill_pdf_facts(tmp_path, tmp_path / "pdf", [(tmp_path / "pdf" / "a.pdf", 1)])
+    assert sorted(p.name for p in (tmp_path / "pdfs").iterdir()) == ["index.html"]
+    assert page.read_text(encoding="utf-8") == before
+
+
 def test_a_site_without_pdfs_says_so(tmp_path: Path) -> None:
     page = render_pages(ROOT / "templates", small_checked(tmp_path), False, 1)["pdfs.md"]
     assert "built without its PDFs" in page and "bf-pdf-facts" not in page

@@ -82,5 +82,8 @@ def fill_pdf_facts(site: Path, pdf_dir: Path, written: Iterable[tuple[Path, int]
     # Replaced, not written over: a new file (with the usual mode), so never one a warm
     # build linked to the published site (briefing.web.reuse).
     fresh = page.with_name(f".{page.name}.filled")
-    fresh.write_text(_SLOT.sub(fill, html), encoding="utf-8")
-    fresh.replace(page)
+    try:
+        fresh.write_text(_SLOT.sub(fill, html), encoding="utf-8")
+        fresh.replace(page)
+    finally:  # a stop or a full disk leaves no half-written file beside the page
+        fresh.unlink(missing_ok=True)
