@@ -125,11 +125,6 @@ class MemberCache:
             self.old, self.blob = index.get("members", {}), blob
 
     @staticmethod
-    def key(*parts: bytes) -> str:
-        """The key of a member made from these parts."""
-        return MemberCache.key_of(*(hashlib.sha256(part).digest() for part in parts))
-
-    @staticmethod
     def key_of(*digests: bytes) -> str:
         """The key of a member made from parts with these SHA-256 digests."""
         return hashlib.sha256(b"".join(digests)).hexdigest()
