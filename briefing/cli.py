@@ -37,7 +37,7 @@ from briefing.model.errors import (
     SiteBuildError,
     TemplateProblem,
 )
-from briefing.present.places import PAPERS
+from briefing.present.places import DEFAULT_PRINT_ENGINE, PAPERS, PRINT_ENGINES
 from briefing.project import Project
 from briefing.web.engine_names import DEFAULT_ENGINE, ENGINE_NAMES
 
@@ -74,6 +74,12 @@ def argument_parser(root: Path | None = None) -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("--paper", choices=PAPERS, default="a4", help="PDF page size")
+    build.add_argument(
+        "--print-engine",
+        choices=PRINT_ENGINES,
+        default=DEFAULT_PRINT_ENGINE,
+        help=f"what lays out the PDFs (default: {DEFAULT_PRINT_ENGINE}; docs/pdf.md)",
+    )
     build.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
     build.add_argument(
         "--engine",
@@ -85,6 +91,12 @@ def argument_parser(root: Path | None = None) -> argparse.ArgumentParser:
     pdf = sub.add_parser("pdf", help="check the content, then build only the PDFs (site/pdf/)")
     pdf.add_argument("--out", type=Path, help="where to write them (default: ROOT/site/pdf)")
     pdf.add_argument("--paper", choices=PAPERS, default="a4", help="page size (default: a4)")
+    pdf.add_argument(
+        "--print-engine",
+        choices=PRINT_ENGINES,
+        default=DEFAULT_PRINT_ENGINE,
+        help=f"what lays out the PDFs (default: {DEFAULT_PRINT_ENGINE}; docs/pdf.md)",
+    )
     pdf.add_argument("-j", "--jobs", type=int, help="PDFs laid out at once (default: CPUs)")
     pdf.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     pdf.set_defaults(run=cmd_pdf)

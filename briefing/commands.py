@@ -116,7 +116,7 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
         built = build_site(
             project,
             site_dir,
-            PdfOptions(args.paper, args.jobs),
+            PdfOptions(args.paper, args.jobs, args.print_engine),
             verbose=args.verbose,
             engine=args.engine,
         )
@@ -150,7 +150,9 @@ def cmd_pdf(project: Project, args: argparse.Namespace) -> int:
     checked = check(project, usable_cores())
     out = args.out or project.root / "site" / "pdf"
     with _reports_publishing(out, _identity(out)):
-        written = build_pdf_dir(project, checked, out, paper=args.paper, jobs=args.jobs)
+        written = build_pdf_dir(
+            project, checked, out, paper=args.paper, jobs=args.jobs, engine=args.print_engine
+        )
     # A built site beside them lists the PDFs: its pages and sizes follow the new files.
     fill_pdf_facts(out.parent, out, ((w.path, w.pages) for w in written))
     if not args.quiet:

@@ -29,6 +29,7 @@ from briefing.forked import Background, release_memory, stops_held, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
 from briefing.pdf.cache import cache_root
 from briefing.pdf.layout import Written, build_pdfs
+from briefing.present.places import DEFAULT_PRINT_ENGINE
 from briefing.project import Project
 from briefing.publish import staged
 from briefing.web import between_builds
@@ -49,6 +50,7 @@ class PdfOptions:
 
     paper: str = "a4"
     jobs: int | None = None  # PDFs laid out at once (default: every usable core)
+    engine: str = DEFAULT_PRINT_ENGINE  # what lays them out (places.PRINT_ENGINES)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ class _PdfsLaying:
         self.folder = folder
 
         def lay_out() -> list[Written]:
-            return build_pdfs(project, checked, folder, pdfs.paper, jobs=pdfs.jobs)
+            return build_pdfs(
+                project, checked, folder, pdfs.paper, jobs=pdfs.jobs, engine=pdfs.engine
+            )
 
         self.worker = Background(lay_out)
 

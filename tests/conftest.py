@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from chromium import Browser, Page, chromium_binary
 
+from briefing.present.places import PRINT_ENGINES
 from briefing.project import Project
 from tests.helpers import ROOT
 
@@ -16,6 +17,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden/ from the output"
     )
+
+
+@pytest.fixture(scope="module", params=PRINT_ENGINES)
+def print_engine(request: pytest.FixtureRequest) -> str:
+    """Each print engine in turn: both lay out the same print HTML, and their PDFs must read
+    alike (tests/test_pdf*.py)."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")

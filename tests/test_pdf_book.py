@@ -28,8 +28,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="module")
-def pdfs(project: Project) -> Path:
-    return build(project, project.root / "site" / "pdf")
+def pdfs(project: Project, print_engine: str) -> Path:
+    return build(project, project.root / "site" / print_engine / "pdf", engine=print_engine)
 
 
 def briefings(project: Project) -> list[records.Briefing]:
@@ -149,22 +149,22 @@ def test_contents_links_go_to_each_chapter(project: Project, pdfs: Path) -> None
 
 
 def test_the_front_part_is_laid_out_again_when_its_guess_was_wrong(
-    tmp_path: Path, pdfs: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, pdfs: Path, print_engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A guess of one contents entry a page: five pages guessed, the count found is used.
     monkeypatch.setattr(book, "ENTRIES_PER_PAGE", 1)
     other = make_corpus(tmp_path, FILES)
     monkeypatch.setenv("BRIEFING_CACHE", "off")
-    again = build(other, tmp_path / "again")
+    again = build(other, tmp_path / "again", engine=print_engine)
     assert (again / BOOK).read_bytes() == (pdfs / BOOK).read_bytes()
 
 
 def test_a_long_list_of_sources_is_left_to_the_back_part(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, print_engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(book, "COVER_SOURCES", 0)
     monkeypatch.setenv("BRIEFING_CACHE", "off")
-    pdfs = build(make_corpus(tmp_path, FILES), tmp_path / "pdf")
+    pdfs = build(make_corpus(tmp_path, FILES), tmp_path / "pdf", engine=print_engine)
     cover = flat(text(pdfs / BOOK, page=1))
     found = re.search(
         r"Sources (\d+), listed under Sources at the back of the book \(page (\d+)\)", cover

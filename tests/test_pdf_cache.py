@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from briefing.check.checker import check
-from briefing.pdf import bind, layout
+from briefing.pdf import bind, layout, weasy
 from briefing.pdf.book import BACK, FRONT
 from briefing.pdf.cache import CACHE_ENV, DEFAULT_FOLDER, PdfCache, cache_root, library_versions
 from briefing.project import Project
@@ -25,9 +25,9 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     render_all = layout.render_all
 
-    def recording(project: Project, css: str, htmls: dict[str, str], *args: Any) -> Any:
+    def recording(project: Project, printer: Any, htmls: dict[str, str], *args: Any) -> Any:
         calls.append(sorted(htmls))
-        return render_all(project, css, htmls, *args)
+        return render_all(project, printer, htmls, *args)
 
     monkeypatch.setattr(layout, "render_all", recording)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -144,9 +144,9 @@ def test_one_font_configuration_for_every_pdf_gives_the_bytes_of_a_fresh_one(
     # The process's one configuration for every document (the second time, every face
     # already loaded)...
     shared = [layout.build_pdfs(project, checked, tmp_path / n, jobs=1) for n in ("a", "b")]
-    assert layout._fonts() is layout._fonts()
+    assert weasy._fonts() is weasy._fonts()
     # ...and a new configuration for each document, as WeasyPrint does by default.
-    monkeypatch.setattr(layout, "_fonts", FontConfiguration)
+    monkeypatch.setattr(weasy, "_fonts", FontConfiguration)
     layout.build_pdfs(project, checked, tmp_path / "fresh", jobs=1)
     assert shared and pdf_bytes(tmp_path / "a") == pdf_bytes(tmp_path / "fresh")
     assert pdf_bytes(tmp_path / "b") == pdf_bytes(tmp_path / "fresh")

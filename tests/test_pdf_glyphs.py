@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefing.pdf import glyphs
+from briefing.present.places import PRINT_ENGINES
 from briefing.project import Project
 from tests.helpers import ROOT, make_corpus
 from tests.small_corpus import EXTRA
@@ -47,9 +48,19 @@ def project(tmp_path: Path) -> Project:
     return project
 
 
-def test_the_build_names_each_place_the_character_is_written(project: Project) -> None:
+@pytest.mark.parametrize("engine", PRINT_ENGINES)
+def test_the_build_names_each_place_the_character_is_written(project: Project, engine: str) -> None:
+    # WeasyPrint warns of the missing glyph; Typst would not, so the text is checked first.
     failed = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "--root", str(project.root), "build"],
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--root",
+            str(project.root),
+            "build",
+            "--print-engine",
+            engine,
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -90,3 +101,13 @@ def test_the_build_names_each_place_the_character_is_written(project: Project) -
 )
 def test_a_failure_message(project: Project, messages: list[str], expected: list[str]) -> None:
     assert glyphs.failure(project, "pdf/x.pdf", messages).split("\n") == expected
+
+
+def test_a_character_written_nowhere_in_content_is_named_with_its_pdf(project: Project) -> None:
+    assert glyphs.missing(project, "pdf/x.pdf", ["\ue000", NO_GLYPH]).split("\n") == [
+        placed("content/briefings/brief.yaml", 2, 18, NO_GLYPH),
+        placed("content/briefings/brief.yaml", 2, 19, NO_GLYPH),
+        "pdf/x.pdf:",
+        'no font the PDFs can use has "\ue000" (U+E000), which would print as an empty box; '
+        + glyphs.FIX,
+    ]

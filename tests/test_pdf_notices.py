@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefing.model.errors import PdfBuildError
-from briefing.pdf.layout import render_pdf, stylesheet
+from briefing.pdf.weasy import render_pdf, stylesheet
 from briefing.project import Project
 from tests.helpers import ROOT, make_corpus
 

@@ -81,9 +81,9 @@ def test_a_cached_build_equals_a_cold_build(
     laid_out: list[str] = []
     render_all = layout.render_all
 
-    def recording(project: object, css: str, htmls: dict[str, str], *args: object) -> object:
+    def recording(project: object, printer: object, htmls: dict[str, str], *args: object) -> object:
         laid_out.extend(htmls)
-        return render_all(project, css, htmls, *args)  # type: ignore[arg-type]
+        return render_all(project, printer, htmls, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(layout, "render_all", recording)
     build_site(project, project.root / "site", PdfOptions(jobs=1))

@@ -35,6 +35,7 @@ import yaml
 from briefing.bench import synthetic
 from briefing.bench.run import make_project, run_child, site_size, write_plain
 from briefing.bench.serve import serve_latency
+from briefing.present.places import DEFAULT_PRINT_ENGINE, PRINT_ENGINES
 
 
 def edit_statement(content: Path, cited: bool, run: int) -> str:
@@ -72,30 +73,32 @@ def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def bench_size(n: int, runs: int, seed: int, work: Path, preview_runs: int) -> dict[str, Any]:
+def bench_size(
+    n: int, runs: int, seed: int, work: Path, preview_runs: int, engine: str
+) -> dict[str, Any]:
     from briefing.web.render import render_site_pages
 
     project = make_project(work / f"n{n}")
     synthetic.generate(project.content, n, seed)
     write_plain(project, render_site_pages(project))
-    row: dict[str, Any] = {"sheets": n}
+    row: dict[str, Any] = {"sheets": n, "print_engine": engine}
     built: list[dict[str, Any]] = []
     plain: list[dict[str, Any]] = []
     for _ in range(runs):  # alternately, so both see the same machine
-        built.append(run_child("build", project.root))
+        built.append(run_child("build", project.root, engine=engine))
         plain.append(run_child("plain", project.root))
     row["build"], row["material"] = _summary(built), _summary(plain)
     row["build"]["pages"], _ = site_size(project.root / "site")
     row["build"]["pdfs"] = len(list((project.root / "site" / "pdf").rglob("*.pdf")))
     row["site"] = _summary([run_child("site", project.root) for _ in range(runs)])
-    row["pdf"] = _summary([run_child("pdf", project.root) for _ in range(runs)])
+    row["pdf"] = _summary([run_child("pdf", project.root, engine=engine) for _ in range(runs)])
     cache = work / f"cache-{n}"
-    run_child("build", project.root, cache)  # fills the PDF cache
+    run_child("build", project.root, cache, engine)  # fills the PDF cache
     for cited in (False, True):
         warm = []
         for r in range(runs):
             target = edit_statement(project.content, cited, r)
-            warm.append(run_child("build", project.root, cache))
+            warm.append(run_child("build", project.root, cache, engine))
         row["warm_cited" if cited else "warm"] = {**_summary(warm), "edited": target}
     if preview_runs:
         row["preview"] = serve_latency(runs=preview_runs, timeout=300, sheets=n, seed=seed)
@@ -146,13 +149,14 @@ def run(
     preview_runs: int,
     keep: Path | None,
     progress: Callable[[str], None],
+    engine: str = DEFAULT_PRINT_ENGINE,
 ) -> list[dict[str, Any]]:
     work = keep or Path(tempfile.mkdtemp(prefix="briefing-headline-"))
     rows = []
     try:
         for n in sizes:
             started = time.perf_counter()
-            rows.append(bench_size(n, runs, seed, work, preview_runs))
+            rows.append(bench_size(n, runs, seed, work, preview_runs, engine))
             progress(f"measured {n} sheets in {time.perf_counter() - started:.0f} s")
     finally:
         if keep is None:
@@ -168,6 +172,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="build the corpora here and keep them")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    parser.add_argument(
+        "--print-engine", choices=PRINT_ENGINES, default=DEFAULT_PRINT_ENGINE, help="lays out PDFs"
+    )
     args = parser.parse_args(argv)
     rows = run(
         args.sizes,
@@ -176,6 +183,7 @@ def main(argv: list[str]) -> int:
         args.preview_runs,
         args.keep,
         lambda line: print(line, file=sys.stderr, flush=True),
+        args.print_engine,
     )
     print(table(rows), end="")
     if args.json:

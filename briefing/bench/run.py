@@ -29,6 +29,7 @@ import yaml
 
 from briefing.bench import synthetic
 from briefing.model.errors import BriefingError
+from briefing.present.places import DEFAULT_PRINT_ENGINE
 from briefing.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,8 +129,9 @@ def _mkdocs(config_file: Path, site_dir: Path) -> None:
         config.plugins.on_shutdown()
 
 
-def measure(mode: str, root: Path) -> dict[str, Any]:
-    """One measurement of mode on the project in root, in this process."""
+def measure(mode: str, root: Path, engine: str = DEFAULT_PRINT_ENGINE) -> dict[str, Any]:
+    """One measurement of mode on the project in root, in this process; engine lays out the
+    PDFs (modes pdf and build)."""
     import logging
 
     from briefing.check.checker import check, collector_paused
@@ -188,11 +190,11 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
         from briefing.pdf.layout import build_pdf_dir
 
         # As `briefing pdf` calls it; cold unless BRIEFING_CACHE names a cache to use.
-        build_pdf_dir(project, check(project), root / "pdf")
+        build_pdf_dir(project, check(project), root / "pdf", engine=engine)
     elif mode == "build":  # what `briefing build` (make site) runs: site and PDFs
         from briefing.pipeline import PdfOptions, build_site
 
-        build_site(project, root / "site", PdfOptions())
+        build_site(project, root / "site", PdfOptions(engine=engine))
     else:
         raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
     result["seconds"] = time.perf_counter() - started
@@ -211,14 +213,16 @@ def _cpu_seconds() -> float:
     return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, _WHO))
 
 
-def run_child(mode: str, root: Path, cache: Path | None = None) -> dict[str, Any]:
+def run_child(
+    mode: str, root: Path, cache: Path | None = None, engine: str = DEFAULT_PRINT_ENGINE
+) -> dict[str, Any]:
     """Measure mode in a fresh Python process; add its wall time (start-up included).
 
     cache: the PDF cache folder to use; None measures a cold build (no PDF cache).
     """
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "briefing.bench.run", mode, str(root)],
+        [sys.executable, "-m", "briefing.bench.run", mode, str(root), engine],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -295,9 +299,9 @@ def run(options: Options, progress: Callable[[str], None] = print) -> list[dict[
 
 
 def main(argv: list[str]) -> int:
-    """Child entry: measure one mode and print the result as one JSON line."""
-    mode, root = argv
-    print(json.dumps(measure(mode, Path(root))))
+    """Child entry: measure one mode (MODE ROOT [PRINT-ENGINE]), print it as one JSON line."""
+    mode, root, *engine = argv
+    print(json.dumps(measure(mode, Path(root), *engine)))
     return 0
 
 

@@ -67,6 +67,15 @@ def _load_pikepdf() -> None:
         import pikepdf  # noqa: F401
 
 
+def page_count(data: bytes) -> int:
+    """The number of pages of a PDF."""
+    _load_pikepdf()
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
 def outline_pages(data: bytes) -> list[tuple[str, int]]:
     """The top-level bookmarks of a PDF and the page (1-based) each goes to."""
     _load_pikepdf()

@@ -3,10 +3,11 @@
 A PDF's key is a SHA-256 of its HTML (which holds every value it prints and the
 SOURCE_DATE_EPOCH date) and of what the whole build shares: the stylesheet with its paper
 size, every file beside the print templates (what the URL fetcher may serve), the font files
-fontconfig can choose from (path, size, modification time), and the versions of WeasyPrint,
-pydyf, fontTools, tinycss2, cssselect2, Pango and HarfBuzz (and whether libharfbuzz-subset
-is there). The environment notices of the build that laid a PDF out are kept with it and
-printed again when it is reused. Layout is deterministic (layout.py), so a
+fontconfig can choose from (path, size, modification time), the print engine and the versions
+that shape its output: WeasyPrint, pydyf, fontTools, tinycss2, cssselect2, Pango and HarfBuzz
+(and whether libharfbuzz-subset is there), or typst (the compiler and its own fonts). The
+environment notices of the build that laid a PDF out are kept with it and printed again when
+it is reused. Layout is deterministic (layout.py), so a
 cached PDF is byte for byte the one a cold build would write.
 
 The cache lives outside site/: `.cache/briefing/pdf/` in the project by default, or the
@@ -30,8 +31,11 @@ from typing import Any
 
 CACHE_ENV = "BRIEFING_CACHE"
 DEFAULT_FOLDER = Path(".cache") / "briefing"
-# The packages whose versions shape a PDF's bytes.
-ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2")
+# The packages whose versions shape a PDF's bytes, by print engine.
+ENGINE_PACKAGES = {
+    "weasyprint": ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"),
+    "typst": ("typst",),  # its wheel carries the compiler and its own fonts
+}
 
 
 def cache_root(project_root: Path) -> Path | None:
@@ -42,14 +46,14 @@ def cache_root(project_root: Path) -> Path | None:
     return Path(configured) if configured else project_root / DEFAULT_FOLDER
 
 
-def _versions() -> list[str]:
-    found = []
-    for name in ENGINE_PACKAGES:
+def _versions(engine: str) -> list[str]:
+    found = [f"engine={engine}"]
+    for name in ENGINE_PACKAGES[engine]:
         try:
             found.append(f"{name}={importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
             found.append(f"{name}=absent")
-    return found + library_versions()
+    return found + (library_versions() if engine == "weasyprint" else [])
 
 
 # The shared libraries WeasyPrint lays out with, by soname, then as find_library names them.
@@ -114,15 +118,16 @@ def _folder_files(folder: Path) -> list[str]:
     ]
 
 
-def shared_key(css: str, print_folder: Path, date: str | None) -> str:
-    """The part of every PDF's key that the whole build shares."""
+def shared_key(engine: str, style: str, print_folder: Path, date: str | None) -> str:
+    """The part of every PDF's key that the whole build shares; style: the engine's
+    stylesheet with the paper size."""
     parts = [
         "briefing-pdf-cache 1",
         f"date={date}",
-        *_versions(),
+        *_versions(engine),
         *_font_files(),
         *_folder_files(print_folder),
-        css,
+        style,
     ]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 

@@ -2,10 +2,11 @@
 
 Pango falls back through every font fontconfig knows; a character none of them has is drawn
 as an empty box (.notdef), and WeasyPrint logs a warning that fails the PDF
-(layout.render_pdf). The warning names the character, not the sheet that holds it, so the
-failure says instead where each such character is written in content/, line and column, and
-how to fix it. A character found nowhere there as written (a YAML escape, a template) keeps
-WeasyPrint's own message.
+(weasy.render_pdf). Typst draws the box and says nothing, so typeset.render_pdf looks for
+such characters before layout (missing). The warning names the character, not the sheet
+that holds it, so the failure says instead where each such character is written in content/,
+line and column, and how to fix it. A character found nowhere there as written (a YAML
+escape, a template) keeps WeasyPrint's own message, or gets a message of its own.
 """
 
 from __future__ import annotations
@@ -37,6 +38,20 @@ def failure(project: Project, name: str, messages: list[str]) -> str:
         message
         for message, match in zip(messages, matches, strict=True)
         if not (match and places.get(match.group(1)))
+    ]
+    return "\n".join([*located, *([f"{name}:", *rest] if rest else [])])
+
+
+def missing(project: Project, name: str, characters: list[str]) -> str:
+    """The message of the PDF name, which would draw characters as empty boxes: the places in
+    content/ that write each one, or the character itself where no sheet writes it."""
+    places = _written(project, dict.fromkeys(characters))
+    located = sorted(line for found in places.values() for line in found)
+    rest = [
+        f'no font the PDFs can use has "{char}" (U+{ord(char):04X}), which would print as an '
+        "empty box; " + FIX
+        for char in characters
+        if not places.get(char)
     ]
     return "\n".join([*located, *([f"{name}:", *rest] if rest else [])])
 

@@ -10,6 +10,9 @@ PDF_DIR = "pdf"
 # The page sizes a PDF is printed on (`--paper`), as CSS's @page size names them.
 PAPERS = {"a4": "A4", "letter": "letter"}
 BOOK = "briefing-book.pdf"
+# The engines that lay out the print HTML (`--print-engine`; docs/pdf.md compares them).
+PRINT_ENGINES = ("weasyprint", "typst")
+DEFAULT_PRINT_ENGINE = "weasyprint"
 # The kinds that get a PDF of their own, and the folder it goes to under pdf/. Actors have
 # none: their pages print from the browser (docs/pdf.md says why).
 OWN_PDF = {"briefing": "briefings"}
