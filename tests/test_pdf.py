@@ -386,9 +386,26 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> None:
+# Per print engine: its stylesheet, a line that breaks it, and what the failure says.
+BROKEN_STYLESHEETS = {
+    "weasyprint": (
+        "print.css",
+        '@import url("https://example.com/evil.css");',
+        "refused to fetch https://example.com/evil.css",
+    ),
+    "typst": (
+        "print.typ",
+        '#read("/etc/passwd")',
+        "Typst failed on the print stylesheet",
+    ),
+}
+
+
+@pytest.mark.parametrize("engine", PRINT_ENGINES)
+def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path, engine: str) -> None:
     project = make_corpus(tmp_path, FILES)
-    built = run(project.root, "build", "-q")
+    chosen = ("--print-engine", engine)
+    built = run(project.root, "build", "-q", *chosen)
     assert built.returncode == 0, built.stderr
     site = project.root / "site"
     assert (site / "pdf/briefing-book.pdf").is_file() and (
@@ -400,17 +417,18 @@ def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> No
     assert 'href="../../pdf/briefings/overview.pdf"' in page
     assert (site / "pdf/index.html").is_file()  # docs/pdf.md, beside the PDFs
     before = snapshot(site)
-    css = project.templates / "print" / "print.css"
-    css.write_text('@import url("https://example.com/evil.css");\n' + css.read_text())
+    name, breaking, message = BROKEN_STYLESHEETS[engine]
+    css = project.templates / "print" / name
+    css.write_text(breaking + "\n" + css.read_text())
     for command in ("build", "pdf"):
-        failed = run(project.root, command)
+        failed = run(project.root, command, *chosen)
         assert failed.returncode == 1, command
-        assert "refused to fetch https://example.com/evil.css" in failed.stderr
+        assert message in failed.stderr
         assert "Traceback" not in failed.stderr
         assert snapshot(site) == before, command
     assert not list(project.root.glob(".site-*")) and not list(site.glob(".pdf-*"))
     css.write_text(css.read_text().split("\n", 1)[1])
-    letter = run(project.root, "pdf", "--paper", "letter")
+    letter = run(project.root, "pdf", "--paper", "letter", *chosen)
     assert letter.returncode == 0, letter.stderr
     assert re.fullmatch(r"wrote 3 PDFs \(\d+ pages\) to .* in \d+\.\d\d s\n", letter.stdout)
     box = pypdf.PdfReader(site / "pdf/briefing-book.pdf").pages[0].mediabox
@@ -418,7 +436,7 @@ def test_cli_pdf_and_a_pdf_failure_keeps_the_previous_site(tmp_path: Path) -> No
     assert (site / "pdf/index.html").read_bytes() == before["pdf/index.html"]  # carried over
     (project.root / "docs/pdf/briefings").mkdir(parents=True)
     (project.root / "docs/pdf/briefings/overview.pdf").write_bytes(b"%PDF-1.7 hand-made")
-    clash = run(project.root, "build")
+    clash = run(project.root, "build", *chosen)
     assert clash.returncode == 1
     assert "pdf/briefings/overview.pdf exists in the site already (from docs/?)" in clash.stderr
 

@@ -143,11 +143,14 @@ def test_one_font_configuration_for_every_pdf_gives_the_bytes_of_a_fresh_one(
     checked = check(project)
     # The process's one configuration for every document (the second time, every face
     # already loaded)...
-    shared = [layout.build_pdfs(project, checked, tmp_path / n, jobs=1) for n in ("a", "b")]
+    shared = [
+        layout.build_pdfs(project, checked, tmp_path / n, jobs=1, engine="weasyprint")
+        for n in ("a", "b")
+    ]
     assert weasy._fonts() is weasy._fonts()
     # ...and a new configuration for each document, as WeasyPrint does by default.
     monkeypatch.setattr(weasy, "_fonts", FontConfiguration)
-    layout.build_pdfs(project, checked, tmp_path / "fresh", jobs=1)
+    layout.build_pdfs(project, checked, tmp_path / "fresh", jobs=1, engine="weasyprint")
     assert shared and pdf_bytes(tmp_path / "a") == pdf_bytes(tmp_path / "fresh")
     assert pdf_bytes(tmp_path / "b") == pdf_bytes(tmp_path / "fresh")
 
@@ -173,7 +176,7 @@ from briefing.check.checker import check
 from briefing.pdf import layout
 from briefing.project import Project
 project = Project(Path(sys.argv[1]))
-layout.build_pdfs(project, check(project), Path(sys.argv[2]), jobs=1)
+layout.build_pdfs(project, check(project), Path(sys.argv[2]), jobs=1, engine="weasyprint")
 print('weasyprint' in sys.modules)
 """
 
@@ -182,7 +185,7 @@ def test_pdfs_all_from_the_cache_do_not_load_weasyprint(
     tmp_path: Path, laid_out: list[list[str]]
 ) -> None:
     project = make_corpus(tmp_path, EXTRA)
-    layout.build_pdfs(project, check(project), tmp_path / "first", jobs=1)
+    layout.build_pdfs(project, check(project), tmp_path / "first", jobs=1, engine="weasyprint")
     assert laid_out  # the first build laid them out, into the cache
     command = [sys.executable, "-c", CACHED_BUILD, str(project.root), str(tmp_path / "again")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)

@@ -110,7 +110,7 @@ def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_build_prints_the_notice_once_and_succeeds(tmp_path: Path) -> None:
     project = make_corpus(tmp_path)
     for command in (["pdf", "-q", "-j", "2"], ["pdf", "-q", "-j", "1"], ["build", "-q"]):
-        ran = build(project.root, *command)
+        ran = build(project.root, *command, "--print-engine", "weasyprint")
         assert (ran.returncode, ran.stderr, ran.stdout) == (0, FALLBACK, ""), command
     assert (project.root / "site/pdf/briefing-book.pdf").is_file()
 
@@ -120,7 +120,7 @@ def test_build_with_a_problem_exits_1_naming_it(tmp_path: Path) -> None:
     css = project.templates / "print" / "print.css"
     css.write_text(css.read_text() + "p { frobnicate: 1 }\n")
     line = css.read_text().count("\n")
-    ran = build(project.root, "pdf", "-j", "2")
+    ran = build(project.root, "pdf", "-j", "2", "--print-engine", "weasyprint")
     assert ran.returncode == 1
     assert f"warning: Ignored `frobnicate: 1 ` at {line}:5, unknown property." in ran.stderr
     assert "notice:" not in ran.stderr and "Traceback" not in ran.stderr

@@ -1,8 +1,8 @@
 """scripts/system-deps.sh installs every Debian package whose libraries a PDF build loads.
 
 A subprocess records the shared objects the interpreter has mapped (after importing every
-stdlib extension module), then lays out a PDF with WeasyPrint in the project's fonts, and
-lists what it mapped since. Each new library must belong to a package the site list names,
+stdlib extension module), then lays out a PDF with WeasyPrint and one with Typst in the
+project's fonts, and lists what it mapped since. Each new library must belong to a package the site list names,
 or to one of their dependencies, or come with a Python wheel; a library that is on this
 machine only because the test packages (Chromium) pulled it in fails the test.
 """
@@ -62,6 +62,11 @@ html = (
 )
 data = HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
 assert data.startswith(b"%PDF"), data[:8]
+# The other print engine, Typst (briefing/pdf/typeset.py), in the same fonts.
+import typst
+source = '#set text(font: "DejaVu Serif")\nTrade. #text(font: "DejaVu Sans")[*Sans*]'
+data, warnings = typst.compile_with_warnings(source.encode(), format="pdf")
+assert data.startswith(b"%PDF") and not warnings, warnings
 print(json.dumps({
     "loaded": sorted(shared_objects() - baseline),
     "prefixes": sorted({sys.prefix, sys.base_prefix}),

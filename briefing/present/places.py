@@ -11,8 +11,9 @@ PDF_DIR = "pdf"
 PAPERS = {"a4": "A4", "letter": "letter"}
 BOOK = "briefing-book.pdf"
 # The engines that lay out the print HTML (`--print-engine`; docs/pdf.md compares them).
+# Typst by default: it lays a briefing out three times faster (docs/performance.md).
 PRINT_ENGINES = ("weasyprint", "typst")
-DEFAULT_PRINT_ENGINE = "weasyprint"
+DEFAULT_PRINT_ENGINE = "typst"
 # The kinds that get a PDF of their own, and the folder it goes to under pdf/. Actors have
 # none: their pages print from the browser (docs/pdf.md says why).
 OWN_PDF = {"briefing": "briefings"}
