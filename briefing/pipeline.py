@@ -28,7 +28,7 @@ from briefing.data.publish import data_files, write_data_files
 from briefing.forked import Background, release_memory, stops_held, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
 from briefing.pdf.cache import cache_root
-from briefing.pdf.layout import Written, build_pdfs
+from briefing.pdf.layout import Written, build_pdfs, printer
 from briefing.present.places import DEFAULT_PRINT_ENGINE
 from briefing.project import Project
 from briefing.publish import staged
@@ -99,6 +99,7 @@ def _pdfs_beside(
     if pdfs is None:
         yield None
         return
+    printer(project, pdfs.paper, pdfs.engine)  # a stylesheet it cannot read fails the build now
     made: list[Path] = []
     laying: _PdfsLaying | None = None
     try:

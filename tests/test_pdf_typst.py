@@ -4,6 +4,7 @@ itself or never had to. The PDFs both engines make are read alike in tests/test_
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,44 @@ print("built twice")
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "built twice"
+
+
+def test_a_project_without_print_typ_fails_before_the_site_is_built(tmp_path: Path) -> None:
+    """A project whose templates/ predate Typst: the build says what to do, at once."""
+    project = make_corpus(tmp_path, FILES)
+    (project.templates / "print" / typeset.TEMPLATE).unlink()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--root", str(project.root), "build"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    path = project.templates / "print" / typeset.TEMPLATE
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{path}: cannot read the Typst print stylesheet (No such file or directory); copy "
+        "templates/print/print.typ from briefing into the project's templates/print/, or lay "
+        "the PDFs out with --print-engine weasyprint\n"
+        "the build failed; site/ was left as it was\n"
+    )
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize("per_worker, processes", [(1, 3), (2, 2), (10, 1)])
+def test_a_typst_worker_is_replaced_after_its_share_of_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_worker: int, processes: int
+) -> None:
+    """Typst's memo of recent compiles grows a worker by some 10 MB a document: a fresh
+    worker takes over after TYPST_DOCUMENTS_PER_WORKER of them."""
+    project = make_corpus(tmp_path, FILES)
+
+    def which_process(*args: object) -> tuple[bytes, int]:  # inherited by the forked workers
+        return str(os.getpid()).encode(), 1
+
+    monkeypatch.setattr(typeset, "lay_out", which_process)
+    monkeypatch.setattr(layout, "TYPST_DOCUMENTS_PER_WORKER", per_worker)
+    printer = layout.printer(project, "a4", "typst")
+    htmls = {f"{n}.pdf": "<html><body><p>x</p></body></html>" for n in range(3)}
+    done = layout.render_all(project, printer, htmls, jobs=1, notices=[])
+    assert len({data for data, _, _ in done.values()}) == processes
+    assert str(os.getpid()).encode() not in {data for data, _, _ in done.values()}

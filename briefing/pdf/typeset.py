@@ -55,7 +55,12 @@ def stylesheet(project: Project, paper: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise PdfBuildError(f"{path}: cannot read the Typst print stylesheet: {error}") from None
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise PdfBuildError(
+            f"{path}: cannot read the Typst print stylesheet ({reason}); copy "
+            "templates/print/print.typ from briefing into the project's templates/print/, "
+            "or lay the PDFs out with --print-engine weasyprint"
+        ) from None
 
 
 def _typst() -> Any:
@@ -69,7 +74,10 @@ def _typst() -> Any:
 @functools.lru_cache(maxsize=4)
 def _compiler(folder: Path) -> Any:
     """One compiler per process (and its forked workers): it keeps fonts and parsed code."""
-    return _typst().Compiler(str(folder / TEMPLATE), root=str(folder))
+    try:
+        return _typst().Compiler(str(folder / TEMPLATE), root=str(folder))
+    except RuntimeError as error:  # print.typ gone since stylesheet() read it, say
+        raise PdfBuildError(f"{folder / TEMPLATE}: Typst cannot start: {error}") from None
 
 
 def prepare(project: Project) -> None:
