@@ -48,20 +48,15 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Project:
     and attribution (and so in the source's text)."""
     said = f"Ukrainian officials {HOSTILE} believe the troops are preparing to join."
     files = dict(FILES)
-    files["content/relations/china-russia-trade.yaml"] = f"""\
-        id: china-russia-trade
-        title: China–Russia trade
-        summary: Trade between [[china]] and [[russia]].
-        actors: [china, russia]
-        types: [trade]
-        statements:
-          - id: believe
-            text: {json.dumps(said)}
-            kind: attributed
-            attributed_to: {json.dumps("Officials " + HOSTILE)}
-            source: article
-            quote: {json.dumps(said)}
-        """
+    relation = files["content/relations/china-russia-trade.yaml"]
+    believed = "Ukrainian officials believe the troops are preparing to join the invading forces."
+    for field, value in (("text", said), ("quote", said)):
+        relation = relation.replace(f"{field}: {believed}", f"{field}: {json.dumps(value)}")
+    relation = relation.replace(
+        "attributed_to: Ukrainian officials", f"attributed_to: {json.dumps('Officials ' + HOSTILE)}"
+    )
+    assert relation.count("#eval") == 3  # the three fields were replaced
+    files["content/relations/china-russia-trade.yaml"] = relation
     files["content/briefings/quiet.yaml"] = files["content/briefings/quiet.yaml"].replace(
         "title: Quiet", f"title: {json.dumps('Quiet ' + TITLE)}"
     )
@@ -104,22 +99,24 @@ def test_the_body_is_handed_over_as_xml_and_svgs_apart() -> None:
     ]
 
 
-def test_a_typst_warning_fails_the_pdf(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "appended, message",
+    [
+        # An unknown font family: Typst warns and falls back, as a typo in print.typ would.
+        ('#text(font: "No Such Font")[x]', r"^pdf/x\.pdf: Typst warned: .*(?i:no such font)"),
+        # A file outside templates/print/: Typst refuses, and so does the build.
+        ('#read("/etc/passwd")', r"^pdf/x\.pdf: Typst failed on the print stylesheet"),
+    ],
+    ids=["warning", "error"],
+)
+def test_a_typst_warning_or_error_fails_the_pdf(
+    tmp_path: Path, appended: str, message: str
+) -> None:
     project = make_corpus(tmp_path, FILES)
     style = project.templates / "print" / typeset.TEMPLATE
-    # An unknown font family: Typst warns and falls back, as a typo in print.typ would.
-    style.write_text(style.read_text(encoding="utf-8") + '\n#text(font: "No Such Font")[x]\n')
+    style.write_text(style.read_text(encoding="utf-8") + f"\n{appended}\n")
     printer = layout.printer(project, "a4", "typst")
-    with pytest.raises(PdfBuildError, match=r"^pdf/x\.pdf: Typst warned: .*(?i:no such font)"):
-        layout.render_pdf(project, "<html><body><p>x</p></body></html>", printer, "pdf/x.pdf", [])
-
-
-def test_a_typst_error_fails_the_pdf(tmp_path: Path) -> None:
-    project = make_corpus(tmp_path, FILES)
-    style = project.templates / "print" / typeset.TEMPLATE
-    style.write_text(style.read_text(encoding="utf-8") + '\n#read("/etc/passwd")\n')
-    printer = layout.printer(project, "a4", "typst")
-    with pytest.raises(PdfBuildError, match=r"^pdf/x\.pdf: Typst failed on the print stylesheet"):
+    with pytest.raises(PdfBuildError, match=message):
         layout.render_pdf(project, "<html><body><p>x</p></body></html>", printer, "pdf/x.pdf", [])
 
 
