@@ -84,18 +84,18 @@ def test_the_body_is_handed_over_as_xml_and_svgs_apart() -> None:
     html = (
         "<html><head><title>T &amp; t</title></head><body class='bf-single'>"
         "<p>a<br>b &lt;#x&gt;</p><figure><?xml version='1.0'?>"
-        '<svg width="2" height="2" viewBox="0 0 2 2"><rect width="1" height="1"/></svg>'
-        "</figure></body></html>"
+        '<svg width="2" height="2" viewBox="0 0 2 2"><rect width="1" height="1"/>'
+        "<text>Label</text></svg></figure></body></html>"
     )
-    body, svgs, title = typeset.handed_over(html)
-    assert title == "T & t"
+    body, svgs, title, text = typeset.handed_over(html)
+    assert title == "T & t" and text == "ab <#x>T & tLabel"  # a diagram's labels count too
     assert body == (
         '<body class="bf-single"><p>a<br/>b &lt;#x&gt;</p><figure><bf-svg n="0"/></figure></body>'
     )
     # The SVG keeps its case (viewBox) and gains the namespace Typst's reader needs.
     assert svgs == [
         '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2" viewBox="0 0 2 2">'
-        '<rect width="1" height="1"/></svg>'
+        '<rect width="1" height="1"/><text>Label</text></svg>'
     ]
 
 

@@ -28,7 +28,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from briefing.forked import worker_pool
 from briefing.model.errors import PdfBuildError
@@ -86,9 +86,17 @@ def prepare(project: Project) -> None:
     _covered(FAMILIES)
 
 
-def handed_over(html: str) -> tuple[str, list[str], str]:
-    """The print HTML as print.typ reads it: the <body> as XML, with each <svg> replaced by
-    <bf-svg n="i"/>; the SVGs' sources; the document's title."""
+class HandOver(NamedTuple):
+    """The print HTML as print.typ reads it."""
+
+    body: str  # the <body> as XML, each <svg> replaced by <bf-svg n="i"/>
+    svgs: list[str]  # the SVGs' sources
+    title: str  # the document's title
+    text: str  # every text it prints, for the glyph check
+
+
+def handed_over(html: str) -> HandOver:
+    """The print HTML as print.typ reads it (HandOver)."""
     import lxml.etree
     import lxml.html
 
@@ -106,7 +114,19 @@ def handed_over(html: str) -> tuple[str, list[str], str]:
     if body is None:
         raise PdfBuildError("the print HTML has no <body>")
     title = root.findtext("head/title") or ""
-    return lxml.etree.tostring(body, method="xml", encoding="unicode"), svgs, title
+    xml = lxml.etree.tostring(body, method="xml", encoding="unicode")
+    texts = [*body.itertext(), title, *(_svg_text(svg) for svg in svgs)]
+    return HandOver(xml, svgs, title, "".join(texts))
+
+
+def _svg_text(svg: str) -> str:
+    """The text an SVG draws (its labels need glyphs too)."""
+    import lxml.etree
+
+    try:
+        return "".join(lxml.etree.fromstring(svg.encode("utf-8")).itertext())
+    except lxml.etree.XMLSyntaxError as error:
+        raise PdfBuildError(f"a diagram is not well-formed SVG: {error}") from None
 
 
 def _timestamp() -> int | None:
@@ -126,10 +146,7 @@ def lay_out(project: Project, html: str, paper: str, name: str) -> tuple[bytes, 
     """Lay out one print HTML document with print.typ, in this process, which must not fork
     afterwards: its PDF and page count. A character no font has, a Typst warning or error
     fails it."""
-    body, svgs, title = handed_over(html)
-    import lxml.etree
-
-    text = "".join(lxml.etree.fromstring(body).itertext()) + title
+    body, svgs, title, text = handed_over(html)
     missing = [char for char in dict.fromkeys(text) if not _drawable(char)]
     if missing:
         raise PdfBuildError(glyphs.missing(project, name, missing))
