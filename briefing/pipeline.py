@@ -16,6 +16,7 @@ every engine's site gets the same PDFs and the same inspection before it is publ
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.check.checker import check
+from briefing.check.load import KINDS
 from briefing.check.verify import Checked
 from briefing.data.publish import data_files, write_data_files
-from briefing.forked import Background, release_memory, stops_held, usable_cores
+from briefing.forked import Background, WorkerPool, release_memory, stops_held, usable_cores
 from briefing.model.errors import PdfBuildError, SiteBuildError
 from briefing.pdf.cache import cache_root
 from briefing.pdf.layout import Written, build_pdfs, printer
@@ -35,8 +37,9 @@ from briefing.publish import staged
 from briefing.web import between_builds
 from briefing.web.downloads import fill_pdf_facts
 from briefing.web.engine_names import DEFAULT_ENGINE
-from briefing.web.engines import ENGINES
+from briefing.web.engines import ENGINES, Engine
 from briefing.web.offline import write_offline
+from briefing.web.postbuild import default_workers, inspection_pool
 from briefing.web.render import render_pages, write_archives
 from briefing.web.reuse import SiteReuse
 from briefing.web.search import Indexing
@@ -179,6 +182,33 @@ def build_site(
     engine: the name of the engine that builds the pages (briefing.web.engines.ENGINES).
     """
     build_with = ENGINES[engine]  # an unknown name fails before the slow part
+    # The inspection's workers are forked first, while this process is small: a worker
+    # forked later keeps its own copy of whatever this process held then (WorkerPool).
+    pool = inspection_pool(default_workers(_sheet_files(project)))
+    try:
+        return _build_site(project, site_dir, pdfs, verbose, checked, engine, build_with, pool)
+    finally:
+        if pool is not None:  # stopped by the inspection, unless the build failed before it
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _sheet_files(project: Project) -> int:
+    """About how many sheets, and so pages, a build will make (files in content/<kind>/),
+    known before anything is read."""
+    folders = (project.content / kind for kind in KINDS)
+    return sum(len(os.listdir(folder)) for folder in folders if folder.is_dir())
+
+
+def _build_site(
+    project: Project,
+    site_dir: Path,
+    pdfs: PdfOptions | None,
+    verbose: bool,
+    checked: Checked | None,
+    engine: str,
+    build_with: Engine,
+    pool: WorkerPool | None,
+) -> Built:
     workers = usable_cores()
     # The previous build's sheets and pages are reused where their inputs are unchanged.
     memos = between_builds.recall(project)
@@ -202,14 +232,14 @@ def build_site(
         beside = _BesideEngine(project, checked, memos, sheets)
         later.callback(beside.close)
         del memos, memo
-        inspector = InspectAsBuilt(staging, reuse)
+        inspector = InspectAsBuilt(staging, reuse, pool)
         try:
             messages = build_with(project, pages, staging, inspector, verbose)
             built_pages = len(pages)
             del pages  # the rendered Markdown: MkDocs is done with it
-            # The inspection's workers, each holding a copy of this process as it was while
-            # MkDocs built, end now that it has: the few pages left to inspect (the last
-            # ones, those the steps below rewrite) take this process, beside Pagefind.
+            # The inspection's workers end now that MkDocs is done: the few pages left to
+            # inspect (the last ones, those the steps below rewrite) take this process,
+            # beside Pagefind.
             inspector.stop_workers()
             # MkDocs' pages and navigation were freed with its build; hand the memory back,
             # so that the steps below, Pagefind above all, start in a smaller process.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -16,7 +17,14 @@ from pathlib import Path
 import pytest
 
 import briefing.forked
-from briefing.forked import Background, WorkerLost, release_memory, run_shares, share_of
+from briefing.forked import (
+    Background,
+    WorkerLost,
+    WorkerPool,
+    release_memory,
+    run_shares,
+    share_of,
+)
 from briefing.model.errors import TemplateProblem
 from tests.helpers import ROOT
 
@@ -229,3 +237,34 @@ def test_memory_is_released_only_by_a_large_process(
 def test_the_resident_size_is_read() -> None:
     resident = briefing.forked.resident_bytes()
     assert resident is None or 2**20 < resident < 2**40
+
+
+FORK = multiprocessing.get_context("fork")
+
+
+def _new_workers(before: set[BaseProcess]) -> set[BaseProcess]:
+    return set(multiprocessing.active_children()) - before
+
+
+def test_a_pool_forks_its_workers_when_made_with_the_objects_frozen() -> None:
+    before = set(multiprocessing.active_children())
+    with WorkerPool(2, FORK) as pool:
+        workers = _new_workers(before)
+        assert len(workers) == 2  # forked before any task, so before the pool's thread
+        assert gc.get_freeze_count() == 0  # frozen only while they were forked
+        # In the workers, what they inherited stays out of their collections.
+        assert min(pool.submit(gc.get_freeze_count).result() for _ in range(4)) > 0
+    assert not any(worker.is_alive() for worker in workers)
+
+
+def test_a_pool_given_no_task_stops_its_workers() -> None:
+    before = set(multiprocessing.active_children())
+    pool = WorkerPool(2, FORK)
+    workers = _new_workers(before)
+    try:
+        pool.shutdown(wait=True)
+        assert len(workers) == 2
+        assert not any(worker.is_alive() for worker in workers)
+    finally:  # else they would wait for a task until pytest ends
+        for worker in workers:
+            worker.terminate()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from briefing import pipeline
 from briefing.bench import synthetic
 from briefing.check import checker
 from briefing.check.checker import check
+from briefing.check.verify import Checked
 from briefing.model.errors import ContentError
 from briefing.pipeline import PdfOptions, build_site
 from tests.helpers import make_corpus
@@ -90,3 +95,25 @@ def test_pdfs_are_laid_out_while_the_engine_builds_the_site(
     assert built.pdfs >= 1
     assert sorted(p.name for p in (project.root / "site" / "pdf").rglob("*.pdf"))
     assert not list(tmp_path.rglob(".site-build-*"))  # the PDFs' folder is gone too
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_the_inspections_workers_are_forked_before_the_check_and_always_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    """Forked first, while the process is small (briefing.forked.WorkerPool); stopped when
+    the build ends, even when the check fails and the inspection never starts."""
+    project = make_corpus(tmp_path, BROKEN if broken else None)
+    monkeypatch.setattr(pipeline, "default_workers", lambda pages: 2)  # as for a large site
+    children_at_check = []
+
+    def checking(*args: Any, **kwargs: Any) -> Checked:
+        children_at_check.append(len(multiprocessing.active_children()))
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check", checking)
+    with pytest.raises(ContentError) if broken else contextlib.nullcontext():
+        build_site(project, project.root / "site")
+    assert children_at_check == [2]
+    assert multiprocessing.active_children() == []
+    assert (project.root / "site" / "index.html").is_file() != broken

@@ -22,7 +22,7 @@ import jinja2
 
 from briefing.check.link import Corpus
 from briefing.check.verify import Checked
-from briefing.forked import usable_cores, worker_pool
+from briefing.forked import WorkerPool, usable_cores
 from briefing.model import records
 from briefing.model.contract import KIND_REGISTRY
 from briefing.model.errors import PdfBuildError, TemplateProblem
@@ -168,7 +168,7 @@ def render_all(
     done = {}
     for start in range(0, len(order), batch):  # fresh workers for each batch
         part = order[start : start + batch]
-        with worker_pool(min(workers, len(part)), context) as pool:
+        with WorkerPool(min(workers, len(part)), context) as pool:
             futures = {
                 p: pool.submit(_render_job, project.root, htmls[p], printer, f"pdf/{p}")
                 for p in part

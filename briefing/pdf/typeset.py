@@ -30,7 +30,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from briefing.forked import worker_pool
+from briefing.forked import WorkerPool
 from briefing.model.errors import PdfBuildError
 from briefing.pdf import bind, glyphs
 from briefing.present import places
@@ -138,7 +138,7 @@ def render_pdf(project: Project, html: str, paper: str, name: str) -> tuple[byte
     """lay_out in a forked worker: this process stays free to fork (see the docstring)."""
     prepare(project)
     context = multiprocessing.get_context("fork")
-    with worker_pool(1, context) as pool:
+    with WorkerPool(1, context) as pool:
         return pool.submit(lay_out, project, html, paper, name).result()
 
 

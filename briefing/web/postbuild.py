@@ -14,13 +14,12 @@ workers would cost more than it saves.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from briefing.forked import ends_with_parent, usable_cores
+from briefing.forked import WorkerPool, ends_with_parent, usable_cores
 from briefing.web.linkcheck import BrokenLink, LinkRecorder, PageLinks, resolve_links
 from briefing.web.scan import SEARCH_INDEXES, Finding, Scanner, files_to_scan, scan_search_index
 
@@ -103,22 +102,23 @@ def default_workers(pages: int) -> int:
     return 0 if pages < PARALLEL_FROM else usable_cores()
 
 
+def inspection_pool(workers: int) -> WorkerPool | None:
+    """The workers of an Inspection (none for 0), forked now: a build forks them first,
+    while its process is small (briefing.forked.WorkerPool)."""
+    return WorkerPool(workers, _start_method(), _ignore_interrupts) if workers > 0 else None
+
+
 class Inspection:
     """The inspection of one build: told of each page as it is written, judged at the end.
 
     Always close() it (use it as a context manager): that stops its workers.
     """
 
-    def __init__(self, site: Path, workers: int = 0) -> None:
+    def __init__(self, site: Path, workers: int = 0, pool: WorkerPool | None = None) -> None:
+        """workers: processes to start for it; or pool: those started by inspection_pool,
+        which it then owns (close() stops them)."""
         self.site = site.resolve()
-        self.pool: ProcessPoolExecutor | None = None
-        if workers > 0:
-            self.pool = ProcessPoolExecutor(
-                workers,
-                mp_context=_start_method(),
-                initializer=_ignore_interrupts,
-                initargs=(os.getpid(),),
-            )
+        self.pool = pool if pool is not None else inspection_pool(workers)
         self.pending: list[str] = []
         self.futures: list[Future[list[tuple[str, Inspected]]]] = []
         self.done: dict[str, Inspected] = {}

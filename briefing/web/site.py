@@ -28,6 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 from mkdocs.utils.yaml import yaml_load
 
+from briefing.forked import WorkerPool
 from briefing.model.errors import LogCollector
 from briefing.project import Project
 from briefing.web.plugin import SitePages
@@ -56,14 +57,25 @@ class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
     warm build copied (reuse) are announced once copied, their parse taken from the reuse.
     """
 
-    def __init__(self, site: Path, reuse: SiteReuse | None = None) -> None:
+    def __init__(
+        self, site: Path, reuse: SiteReuse | None = None, pool: WorkerPool | None = None
+    ) -> None:
+        """pool: the inspection's workers (postbuild.inspection_pool), if forked already; then
+        it owns them. Else they are forked once the number of pages is known."""
         self.site = site
         self.reuse = reuse
+        self.pool = pool
         self.inspection: Inspection | None = None
         self.previous: str | None = None
 
+    def _start(self, pages: int | None) -> Inspection:
+        if self.pool is not None or pages is None:
+            pool, self.pool = self.pool, None
+            return Inspection(self.site, pool=pool)
+        return Inspection(self.site, default_workers(pages))
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        self.inspection = Inspection(self.site, default_workers(len(files.documentation_pages())))
+        self.inspection = self._start(len(files.documentation_pages()))
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -86,7 +98,7 @@ class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
     def finish(self) -> list[str]:
         """Every unsafe construct, else every broken link, of the finished site, as messages."""
         if self.inspection is None:  # the build did not get as far as reading the pages
-            self.inspection = Inspection(self.site)
+            self.inspection = self._start(None)
         unsafe, broken = self.inspection.finish()
         if self.reuse is not None and not unsafe:
             results = self.inspection.results.items()
@@ -103,6 +115,9 @@ class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
     def close(self) -> None:
         if self.inspection is not None:
             self.inspection.close()
+        if self.pool is not None:  # never handed to an inspection
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def _other_hooks(config_file: Path) -> list[str]:
