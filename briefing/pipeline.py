@@ -16,7 +16,6 @@ every engine's site gets the same PDFs and the same inspection before it is publ
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -24,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.check.checker import check
-from briefing.check.load import KINDS
 from briefing.check.verify import Checked
 from briefing.data.publish import data_files, write_data_files
 from briefing.forked import Background, WorkerPool, release_memory, stops_held, usable_cores
@@ -184,19 +182,12 @@ def build_site(
     build_with = ENGINES[engine]  # an unknown name fails before the slow part
     # The inspection's workers are forked first, while this process is small: a worker
     # forked later keeps its own copy of whatever this process held then (WorkerPool).
-    pool = inspection_pool(default_workers(_sheet_files(project)))
+    pool = inspection_pool(default_workers(between_builds.sheet_files(project)))
     try:
         return _build_site(project, site_dir, pdfs, verbose, checked, engine, build_with, pool)
     finally:
         if pool is not None:  # stopped by the inspection, unless the build failed before it
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _sheet_files(project: Project) -> int:
-    """About how many sheets, and so pages, a build will make (files in content/<kind>/),
-    known before anything is read."""
-    folders = (project.content / kind for kind in KINDS)
-    return sum(len(os.listdir(folder)) for folder in folders if folder.is_dir())
 
 
 def _build_site(

@@ -76,3 +76,22 @@ def test_problems_are_sorted_and_counted_once(tmp_path: Path) -> None:
         {**SITE, "b.html": '<a href="x/">1</a><a href="x/">2</a>', "a.html": '<a href="y/">'},
     )
     assert [(b.page, b.url) for b in check_links(tmp_path)] == [("a.html", "y/"), ("b.html", "x/")]
+
+
+def test_a_link_is_judged_from_each_page_that_holds_it(tmp_path: Path) -> None:
+    """One verdict serves every page of a folder, but not a link to a place on the page."""
+    write_files(
+        tmp_path,
+        {
+            "a/one.html": '<p id="here"></p><a href="#here">x</a><a href="two.html#gone">y</a>'
+            '<a href="../b/">z</a>',
+            "a/two.html": '<a href="#here">x</a><a href="two.html#gone">y</a><a href="../b/">z</a>',
+            "b/index.html": '<a href="../b/">z</a><a href="two.html#gone">y</a>',
+        },
+    )
+    assert [str(link) for link in check_links(tmp_path)] == [
+        "a/one.html: broken link 'two.html#gone': no element with id 'gone' in a/two.html",
+        "a/two.html: broken link '#here': no element with id 'here' in a/two.html",
+        "a/two.html: broken link 'two.html#gone': no element with id 'gone' in a/two.html",
+        "b/index.html: broken link 'two.html#gone': no such file (b/two.html)",
+    ]

@@ -141,7 +141,7 @@ def recall(project: Project) -> Memos | None:
     ones; None with caching off, or for more than KEPT_UP_TO sheet files (counted before the
     check: filling a sheet memo at 10,000 sheets, only to drop it, cost 33 MiB of peak)."""
     where = _memo_file(project)
-    if where is None or _sheet_files(project) > KEPT_UP_TO:
+    if where is None or sheet_files(project) > KEPT_UP_TO:
         return None
     try:
         with where.open("rb", buffering=1 << 20) as file:
@@ -164,8 +164,9 @@ def recall(project: Project) -> Memos | None:
     return memos
 
 
-def _sheet_files(project: Project) -> int:
-    """How many sheet files the check will load (as it finds them: content/<kind>/*.yaml)."""
+def sheet_files(project: Project) -> int:
+    """How many sheet files the check will load (as it finds them: content/<kind>/*.yaml),
+    counted before anything is read."""
     return sum(1 for kind in KINDS for _ in (project.content / kind).glob("*.yaml"))
 
 
