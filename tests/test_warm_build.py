@@ -3,8 +3,11 @@ writes the same site, byte for byte, as a cold build of the same content."""
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,7 +19,8 @@ from briefing.pdf import layout
 from briefing.pdf.cache import CACHE_ENV
 from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
-from briefing.web import between_builds, reuse
+from briefing.web import between_builds, postbuild, reuse
+from briefing.web.linkcheck import page_links
 from briefing.web.render import RenderMemo
 from briefing.web.site import InspectAsBuilt
 from tests.helpers import snapshot
@@ -275,3 +279,68 @@ def test_another_hook_turns_reuse_off(
     build_site(project, project.root / "site")
     build_site(project, project.root / "site")
     assert copied == [set(), set()]
+
+
+@pytest.fixture
+def checked_pages(monkeypatch: pytest.MonkeyPatch) -> list[set[str] | None]:
+    """The pages whose links each build checked (None: every page)."""
+    found: list[set[str] | None] = []
+    resolve = postbuild.resolve_links
+
+    def recording(site: Path, pages: Any, only: Any = None) -> Any:
+        found.append(None if only is None else set(only))
+        return resolve(site, pages, only)
+
+    monkeypatch.setattr(postbuild, "resolve_links", recording)
+    return found
+
+
+def test_copied_pages_links_are_not_checked_again_when_files_and_ids_are_the_same(
+    project: Project, copied: list[set[str]], checked_pages: list[set[str] | None]
+) -> None:
+    build_site(project, project.root / "site")
+    changed = _edit_a_statement(project)
+    build_site(project, project.root / "site")
+    first, second = checked_pages
+    assert first is None and second is not None  # no published build to compare with
+    assert changed in second and not second & copied[1]
+
+
+def _a_link_to_a_place_on_another_page(site: Path) -> tuple[str, str, str]:
+    """(page, url, the page it goes to) for a link with '#place' to another page."""
+    for html in sorted(site.rglob("*.html")):
+        page = html.relative_to(site).as_posix()
+        for url in page_links(html.read_text(encoding="utf-8")).links:
+            path, _, place = url.partition("#")
+            if not path or not place or ":" in path:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+            target = target + "/index.html" if (site / target).is_dir() else target
+            if target != page and (site / target).is_file():
+                return page, url, target
+    raise LookupError("no link to a place on another page")
+
+
+def test_a_copied_page_linking_to_a_place_now_gone_fails_the_build(
+    monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    """The ids changed: every page's links are checked, the copied ones too."""
+    build_site(project, project.root / "site")
+    page, url, target = _a_link_to_a_place_on_another_page(project.root / "site")
+    place = url.partition("#")[2]
+    stem = target.removesuffix("index.html").removesuffix("/") or "index"
+    render = pipeline.render_pages
+
+    def without_the_place(*args: object) -> dict[str, str]:
+        pages = dict(render(*args))  # type: ignore[arg-type]
+        for name in (f"{stem}.md", f"{stem}/index.md"):
+            if name in pages:
+                assert f'id="{place}"' in pages[name]
+                pages[name] = pages[name].replace(f'id="{place}"', "")
+        return pages
+
+    monkeypatch.setattr(pipeline, "render_pages", without_the_place)
+    message = f"{page}: broken link '{url}': no element with id '{place}' in {target}"
+    with pytest.raises(SiteBuildError, match=re.escape(message)):
+        build_site(project, project.root / "site")
+    assert page in copied[1]  # copied, its link checked all the same

@@ -7,8 +7,9 @@ the standard library's HTML parser, so that a broken internal link fails the bui
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -137,9 +138,25 @@ def check_links(site: Path) -> list[BrokenLink]:
     return resolve_links(site, pages)
 
 
-def resolve_links(site: Path, pages: Mapping[str, PageLinks]) -> list[BrokenLink]:
+def link_context(files: Iterable[str], pages: Mapping[str, PageLinks]) -> str:
+    """A hash of all a link's verdict depends on but the link and the folder of its page:
+    which files the site has (files: site-relative paths) and each page's ids."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0")
+    for name in sorted(pages):
+        digest.update(b"\1" + name.encode("utf-8") + b"\0")
+        for found in sorted(pages[name].ids):
+            digest.update(found.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def resolve_links(
+    site: Path, pages: Mapping[str, PageLinks], only: Collection[str] | None = None
+) -> list[BrokenLink]:
     """The broken links among pages (site-relative path -> its links), against the files of
-    site; pages must hold every HTML page of the site, since anchors are looked up there."""
+    site; pages must hold every HTML page of the site, since anchors are looked up there.
+    only: the pages whose links are checked, if not all (those of pages)."""
     resolved: dict[str, tuple[str | None, str]] = {}
     from_root: dict[str, str] = {}
     split_urls: dict[str, tuple[str, str, str, str]] = {}
@@ -167,7 +184,7 @@ def resolve_links(site: Path, pages: Mapping[str, PageLinks]) -> list[BrokenLink
         return split_urls[url]
 
     broken: list[BrokenLink] = []
-    for page in sorted(pages):
+    for page in sorted(pages if only is None else only):
         directory = posixpath.dirname(page)
         climb = "../" * (directory.count("/") + 1) if directory else ""  # to the site's root
         for url in pages[page].links:

@@ -20,8 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from briefing.forked import WorkerPool, ends_with_parent, usable_cores
-from briefing.web.linkcheck import BrokenLink, LinkRecorder, PageLinks, resolve_links
+from briefing.web.linkcheck import (
+    BrokenLink,
+    LinkRecorder,
+    PageLinks,
+    link_context,
+    resolve_links,
+)
 from briefing.web.scan import SEARCH_INDEXES, Finding, Scanner, files_to_scan, scan_search_index
+from briefing.web.sitefiles import site_files
 
 # Below this many pages, one process after the build is faster than starting workers.
 PARALLEL_FROM = 300
@@ -122,7 +129,9 @@ class Inspection:
         self.pending: list[str] = []
         self.futures: list[Future[list[tuple[str, Inspected]]]] = []
         self.done: dict[str, Inspected] = {}
+        self.known_pages: set[str] = set()  # copied from the published build (known())
         self.results: dict[str, Inspected] = {}  # every file's, once finish() has run
+        self.context = ""  # linkcheck.link_context of the site, once finish() has run
 
     def __enter__(self) -> Inspection:
         return self
@@ -149,6 +158,7 @@ class Inspection:
         """A page (site-relative path) on disk is one inspected before with no findings and
         these links (a warm build's copied page): its parse is not redone."""
         self.done[shown] = Inspected((), links, _stamp(self.site / shown))
+        self.known_pages.add(shown)
 
     def written(self, shown: str) -> None:
         """A file (site-relative path) is complete on disk: inspect it when workers can."""
@@ -163,9 +173,16 @@ class Inspection:
         self.futures.append(self.pool.submit(_inspect_files, str(self.site), self.pending))
         self.pending = []
 
-    def finish(self) -> tuple[list[Finding], list[BrokenLink]]:
-        """Inspect what is left; the unsafe constructs and the broken links, each sorted."""
-        files = files_to_scan(self.site)
+    def finish(self, published: str | None = None) -> tuple[list[Finding], list[BrokenLink]]:
+        """Inspect what is left; the unsafe constructs and the broken links, each sorted.
+
+        published: the link context (linkcheck.link_context) of the published build the
+        known pages were copied from. The same now, their links are not checked again: they
+        say what they said there, about the same files and ids, and that build had no
+        broken link (a broken link fails a build; its site is not published).
+        """
+        listed = site_files(self.site)
+        files = files_to_scan(self.site, listed)
         if self.pending and self.pool is not None:
             self._submit()
         early = dict(self.done)
@@ -191,7 +208,12 @@ class Inspection:
         findings = sorted(finding for found in inspected for finding in found.findings)
         pages = {shown: found.links for shown, found in zip(files, inspected, strict=True)}
         links = {shown: found for shown, found in pages.items() if found is not None}
-        return findings, resolve_links(self.site, links)
+        self.context = link_context(listed, links)
+        only = None
+        if published is not None and published == self.context:
+            unchanged = self.known_pages.difference(rest)  # those not read again
+            only = [shown for shown in links if shown not in unchanged]
+        return findings, resolve_links(self.site, links, only)
 
 
 def inspect_site(site: Path, workers: int | None = None) -> tuple[list[Finding], list[BrokenLink]]:

@@ -28,9 +28,12 @@ elsewhere): at 1,000 sheets, reading, hashing and writing the pages took 0.14 s,
 them 0.07 s, and removing the previous site afterwards frees no page's bytes.
 
 What the copied pages do not get from MkDocs (its own link validation runs on built pages
-only) the post-build inspection gives every page of the staged site: the link check always
-resolves every page's links and anchors against the whole new site. Its parse of a copied
-page (ids and links) is reused from the manifest, keyed by the page's HTML hash.
+only) the post-build inspection gives every page of the staged site: the link check
+resolves every page's links and anchors against the whole new site, unless the site has the
+same files, and every page the same ids, as the published build (a hash of both is kept in
+the manifest): then a copied page's links say what they said there, where none was broken,
+and only the other pages' are checked. Its parse of a copied page (ids and links) is
+reused from the manifest, keyed by the page's HTML hash.
 
 Files MkDocs makes from every page (404.html, sitemap.xml) are theme templates it renders on
 every build. Material's tags plugin gets the tags of copied pages from their front matter.
@@ -210,6 +213,7 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
         self.context: str | None = None
         self.pages: dict[str, Built] = {}  # src_uri -> this build's page
         self.copied: dict[str, Built] = {}  # dest -> page copied from site/
+        self.link_context: str | None = None  # this build's (linkcheck.link_context)
 
     @classmethod
     def prepare(cls, project: Project, site_dir: Path) -> SiteReuse:
@@ -310,8 +314,17 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
             if built.stamp is not None and built.html is not None
         }
 
-    def inspected(self, links: dict[str, tuple[PageLinks | None, tuple[int, int]]]) -> None:
-        """Keep the inspection's parse of each page (dest -> links, (size, mtime))."""
+    def link_context_before(self) -> str | None:
+        """The link context (linkcheck.link_context) of the published build, if recorded."""
+        found = self.previous.get("link_context")
+        return found if isinstance(found, str) else None
+
+    def inspected(
+        self, links: dict[str, tuple[PageLinks | None, tuple[int, int]]], context: str
+    ) -> None:
+        """Keep the inspection's parse of each page (dest -> links, (size, mtime)), and the
+        link context of the site it inspected."""
+        self.link_context = context
         for built in self.pages.values():
             found = links.get(built.dest)
             if found is not None and built.stamp is not None and found[1] == built.stamp[:2]:
@@ -335,7 +348,10 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
                 record["ids"] = sorted(built.links.ids)
                 record["links"] = list(built.links.links)
             pages[src] = record
-        data = json.dumps({"version": VERSION, "context": self.context, "pages": pages})
+        kept: dict[str, Any] = {"version": VERSION, "context": self.context, "pages": pages}
+        if self.link_context is not None:
+            kept["link_context"] = self.link_context
+        data = json.dumps(kept)
         try:
             self.cache.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.cache, prefix=".tmp-")

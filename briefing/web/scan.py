@@ -321,11 +321,12 @@ ZENSICAL_SEARCH_INDEX = "search.json"
 SEARCH_INDEXES = (SEARCH_INDEX, ZENSICAL_SEARCH_INDEX)
 
 
-def files_to_scan(site_dir: Path) -> list[str]:
-    """The site-relative paths of every file scan_site reads, sorted."""
+def files_to_scan(site_dir: Path, listed: list[str] | None = None) -> list[str]:
+    """The site-relative paths of every file scan_site reads, sorted (of listed, if given:
+    sitefiles.site_files(site_dir) as it is now)."""
     return [
         shown
-        for shown in site_files(site_dir)
+        for shown in (site_files(site_dir) if listed is None else listed)
         if PurePosixPath(shown).suffix.lower() in HTML_SUFFIXES or shown in SEARCH_INDEXES
     ]
 

@@ -99,10 +99,14 @@ class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
         """Every unsafe construct, else every broken link, of the finished site, as messages."""
         if self.inspection is None:  # the build did not get as far as reading the pages
             self.inspection = self._start(None)
-        unsafe, broken = self.inspection.finish()
+        published = self.reuse.link_context_before() if self.reuse is not None else None
+        unsafe, broken = self.inspection.finish(published)
         if self.reuse is not None and not unsafe:
             results = self.inspection.results.items()
-            self.reuse.inspected({shown: (found.links, found.stamp) for shown, found in results})
+            self.reuse.inspected(
+                {shown: (found.links, found.stamp) for shown, found in results},
+                self.inspection.context,
+            )
         # Unsafe HTML is reported first: it matters more than a link it may also break.
         return [f"unsafe HTML in the built site: {found}" for found in unsafe] or [
             f"error: {link}" for link in broken
