@@ -29,7 +29,9 @@ from briefing.web.speedups import (
     THEME_BYTECODE,
     GeneratedHtmlExtension,
     MemoryBytecodeCache,
+    ThemeLoader,
     with_raw_headings,
+    with_theme_loader,
 )
 from tests.helpers import counting_compiles, make_corpus
 
@@ -177,3 +179,25 @@ def test_a_briefing_keeps_its_bottom_line_first_for_the_skip_link() -> None:
     page = TITLE + '<h2 class="bf-bluf-title" id="_bottom-line">Bottom line up front</h2>'
     toc = with_raw_headings(TableOfContents([]), page)
     assert _entries(toc) == [(2, "_bottom-line", "Bottom line up front", [])]
+
+
+def test_the_theme_loader_lists_what_mkdocs_keeps_without_hidden_folders(tmp_path: Path) -> None:
+    """The theme's static files are the same; only the names MkDocs drops are not listed."""
+    project = make_corpus(tmp_path)
+    config = load_config(str(project.root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    (project.root / "templates" / "theme" / ".hidden").mkdir()
+    (project.root / "templates" / "theme" / ".hidden" / "x.css").write_text("", "utf-8")
+    plain = config.theme.get_env()
+    assert type(plain.loader) is jinja2.FileSystemLoader
+    fast = with_theme_loader(config.theme.get_env)()
+    assert isinstance(fast.loader, ThemeLoader)
+    everything = plain.loader.list_templates()
+    hidden = [name for name in everything if any(p.startswith(".") for p in name.split("/"))]
+    assert ".hidden/x.css" in hidden and len(hidden) > 1000  # Material's .icons
+    assert fast.loader.list_templates() == [name for name in everything if name not in hidden]
+    kept = []
+    for env in (plain, fast):
+        files = Files([])
+        files.add_files_from_theme(env, config)
+        kept.append(sorted((file.src_uri, file.abs_src_path) for file in files))
+    assert kept[0] == kept[1] and kept[0]

@@ -37,6 +37,7 @@ from briefing.web.speedups import (
     GeneratedHtmlExtension,
     anchor_ids,
     with_raw_headings,
+    with_theme_loader,
 )
 
 # The editors' notice atop a page past its 'review_by' date (live preview only).
@@ -77,8 +78,9 @@ class SitePages(BasePlugin[_NoOptions]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Let generated pages' raw HTML skip Markdown's HTML parsers (see speedups.py), and
-        take the site's name from content/corpus.yaml's title when it gives one."""
+        """Let generated pages' raw HTML skip Markdown's HTML parsers and the listing of the
+        theme's files skip its hidden folders (see speedups.py), and take the site's name
+        from content/corpus.yaml's title when it gives one."""
         project = Project(_config_dir(config))
         # Its problems, if any, are the check's to report (the build checks first).
         settings, _ = load_settings(project.root, project.content)
@@ -86,6 +88,7 @@ class SitePages(BasePlugin[_NoOptions]):
             config.site_name = settings.title
         # MkDocs types the list as names, but Markdown takes extension instances too.
         config.markdown_extensions.append(GeneratedHtmlExtension())  # type: ignore[arg-type]
+        config.theme.get_env = with_theme_loader(config.theme.get_env)  # type: ignore[method-assign]
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

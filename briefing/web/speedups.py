@@ -24,13 +24,21 @@ sheets). THEME_BYTECODE keeps their bytecode in memory, keyed by template name a
 against the source; this module, unlike the hook file, is imported once per process, so
 the cache survives. It also writes it into the Python environment (sys.prefix), for the
 next process; where that cannot be written, only memory is used.
+
+3. MkDocs lists every file of the theme, every build, to find the static ones to copy,
+and drops every name in a hidden folder: Material's .icons holds 14,510 of its 14,511 files
+(0.05 s of each build and of each save in the preview). The theme's loader skips hidden
+folders when it lists (ThemeLoader), so the same files are copied.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
+from collections.abc import Callable
 
+import jinja2
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
@@ -79,6 +87,36 @@ class GeneratedHtmlExtension(Extension):
 def anchor_ids(page_html: str) -> set[str]:
     """The id (and <a name>) values in a page's HTML, as an HTML parser would read them."""
     return {html.unescape(value) for value in _ANCHOR.findall(page_html)}
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """The theme's loader, whose listing leaves out hidden folders (their files are no
+    static files to MkDocs: see the docstring)."""
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for searchpath in self.searchpath:
+            for folder, folders, names in os.walk(searchpath, followlinks=self.followlinks):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                relative = os.path.relpath(folder, searchpath).replace(os.path.sep, "/")
+                prefix = "" if relative == "." else relative + "/"
+                found.update(prefix + name for name in names)
+        return sorted(found)
+
+
+def with_theme_loader(
+    get_env: Callable[[], jinja2.Environment],
+) -> Callable[[], jinja2.Environment]:
+    """A theme's get_env whose environment lists its files with ThemeLoader."""
+
+    def made() -> jinja2.Environment:
+        env = get_env()
+        loader = env.loader
+        if type(loader) is jinja2.FileSystemLoader:  # as MkDocs makes it
+            env.loader = ThemeLoader(loader.searchpath, loader.encoding, loader.followlinks)
+        return env
+
+    return made
 
 
 # The theme's compiled templates, kept for later processes (briefing.present.bytecode) under
