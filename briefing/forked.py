@@ -90,10 +90,10 @@ class WorkerPool(ProcessPoolExecutor):
 
     With fork, its workers are forked when it is made, with this process's objects frozen
     (as in run_shares), and copy this process as it is then; it may still fork until the
-    first task starts the pool's thread. Forked later, at the first task, they copied it as
-    it was then, and every page of it the building process rewrote meanwhile became theirs:
-    at 10,000 sheets the inspection's two workers, forked while MkDocs built, held 449 and
-    439 MiB.
+    first task starts the pool's thread. A worker keeps its own copy of every page this
+    process rewrites after the fork: the inspection's workers, forked at the first page
+    MkDocs wrote rather than before the check, cost a 10,000-sheet build about 90 MiB more
+    at its peak (docs/performance.md, ninth round).
     """
 
     def __init__(
