@@ -259,3 +259,24 @@ def test_stop_ends_the_runs_under_way_and_starts_no_other(tmp_path: Path) -> Non
     assert not first.is_alive() and time.monotonic() - started < 10
     assert said[0][0] != 0 and not indexer._running
     assert indexer._run(["true"], tmp_path, tmp_path) == (1, ["stopped"])
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["linked", "copied"])
+def test_a_kept_part_joins_the_site_linked_where_the_file_system_allows(
+    project: Project, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    cache = project.root.parent / "cache" / "pagefind"
+    site = project.root / "site"
+    build_site(project, site)
+    first = snapshot(site)
+    if not links:  # as on a cache in another file system
+
+        def cross_device(source: str, target: str) -> None:
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(shards.os, "link", cross_device)
+    build_site(project, site)  # nothing changed: every part comes from the cache
+    assert snapshot(site) == first
+    entry = site / "pagefind" / "pagefind-entry.json"
+    kept = cache / "_primary" / "index" / "pagefind-entry.json"
+    assert os.path.samefile(entry, kept) is links

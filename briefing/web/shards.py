@@ -14,6 +14,13 @@ of all of them, and a part whose pages are unchanged is copied from it, the same
 Pagefind would write. An edit to one actor's statement changes its page and its source's:
 two parts are indexed again. A kind of up to 400 pages is itself in parts of about 100
 (plan), so that those two parts are small.
+
+A part goes from the cache into the site, and from Pagefind's output into the cache, as hard
+links where the file system allows (copies elsewhere): at 1,000 sheets copying the eleven
+unchanged parts' 1,300 files took the index's thread about 0.13 s of a build after an edit,
+before it could start the last changed part. Nothing writes to a bundle's file in place:
+the site's folder is replaced whole when published, and a cached part is replaced by
+renaming a fresh folder over it (_keep), so a file shared by both never changes.
 """
 
 from __future__ import annotations
@@ -121,10 +128,7 @@ def _linked(site: Path, pages: Sequence[str], into: Path) -> None:
     for page in pages:
         target = into / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site / page, target)
-        except OSError:
-            shutil.copyfile(site / page, target)
+        link_or_copy(str(site / page), str(target))
 
 
 class Indexer:
@@ -149,7 +153,7 @@ class Indexer:
         out = into / shard.output
         kept = self.cache / (shard.name or "_primary") if self.cache is not None else None
         if kept is not None and _read(kept / KEY_FILE) == key:
-            shutil.copytree(kept / "index", out, dirs_exist_ok=True)
+            shutil.copytree(kept / "index", out, copy_function=link_or_copy, dirs_exist_ok=True)
             return None
         with tempfile.TemporaryDirectory(prefix="part-", dir=work) as folder:
             pages, cwd = Path(folder) / "pages", Path(folder) / "cwd"
@@ -199,6 +203,16 @@ class Indexer:
             process.wait()
 
 
+def link_or_copy(source: str, target: str) -> None:
+    """copytree's copy_function: a hard link to source, or a copy (without its times and
+    mode: a bundle's files are Pagefind's, written with the usual mode) where the file
+    system cannot link, such as a cache on another one."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
@@ -214,7 +228,7 @@ def _keep(out: Path, kept: Path, key: str) -> None:
     except OSError:
         return
     try:
-        shutil.copytree(out, fresh / "index", ignore=_nested(out))
+        shutil.copytree(out, fresh / "index", ignore=_nested(out), copy_function=link_or_copy)
         (fresh / KEY_FILE).write_text(key, encoding="utf-8")
         shutil.rmtree(kept, ignore_errors=True)
         fresh.rename(kept)
