@@ -12,7 +12,7 @@ on those pages' bytes, their paths, Pagefind's version and its options: the cach
 (`.cache/briefing/pagefind/`, briefing.pdf.cache.cache_root) keeps each part under a hash
 of all of them, and a part whose pages are unchanged is copied from it, the same bytes
 Pagefind would write. An edit to one actor's statement changes its page and its source's:
-two parts are indexed again. A kind of up to 400 pages is itself in parts of about 100
+two parts are indexed again. A kind of up to 400 pages is itself in parts of about 50
 (plan), so that those two parts are small.
 
 A part goes from the cache into the site, and from Pagefind's output into the cache, as hard
@@ -46,14 +46,17 @@ OUTPUT = "pagefind"
 # In OUTPUT: the folders (under OUTPUT) of the parts the search box merges, as a JSON list.
 SHARDS_FILE = "shards.json"
 KEY_FILE = "key"
-# A kind's pages are indexed in parts of about PART_PAGES pages: Pagefind costs about 2.3 ms
-# of CPU a page, however few, and a build after an edit indexes again only the parts whose
-# pages changed. But a search loads, from every part, its metadata and the index chunks of
-# the query's words: each part added about 50 KB to a search at 10,000 sheets. So a kind is
-# split only while MOST_PARTS parts hold it (up to 400 pages); a larger kind is one part,
-# which keeps a search at 10,000 sheets under 1.5 MB (docs/performance.md, fifth round).
-PART_PAGES = 100
-MOST_PARTS = 4
+# A kind's pages are indexed in parts of about PART_PAGES pages: Pagefind costs 2.5 ms of
+# CPU an actor's page, 4 ms a source's and 0.015 s a run, and a build after an edit indexes
+# again only the parts whose pages changed (the edited sheet's and its source's: at 1,000
+# sheets, 0.5 s of CPU in parts of about 100 pages, 0.23 s in parts of about 50). But a
+# search loads, from every part, its metadata and the index chunks of the query's words: at
+# 1,000 sheets, 24 parts of about 50 pages meant 1,092 KB before the first result, 14 parts of
+# about 100, 900 KB; each part added about 50 KB at 10,000 sheets. So a kind is split only
+# while MOST_PARTS parts hold it (up to 400 pages); a larger kind is one part, which keeps a
+# search at 10,000 sheets under 1.5 MB (docs/performance.md, fifth and tenth rounds).
+PART_PAGES = 50
+MOST_PARTS = 8
 
 
 @dataclass(frozen=True)
