@@ -6,11 +6,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from mkdocs.structure.pages import Page
 
 from briefing import pipeline
 from briefing.bench.headline import edit_statement
@@ -344,3 +346,43 @@ def test_a_copied_page_linking_to_a_place_now_gone_fails_the_build(
     with pytest.raises(SiteBuildError, match=re.escape(message)):
         build_site(project, project.root / "site")
     assert page in copied[1]  # copied, its link checked all the same
+
+
+def test_a_copied_pages_front_matter_is_the_one_kept_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    build_site(project, project.root / "site")
+    _edit_a_statement(project)
+    read: set[str] = set()
+    read_source = Page.read_source
+
+    def recording(self: Page, config: Any) -> None:
+        read.add(self.file.dest_uri)
+        read_source(self, config)
+
+    monkeypatch.setattr(Page, "read_source", recording)
+    build_site(project, project.root / "site")
+    sheets = {page for page in copied[1] if page.count("/") == 2}  # kind/id/index.html
+    assert sheets and read and not read & sheets  # front matter from the manifest
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")  # the tags' listings too
+
+
+@pytest.mark.parametrize(
+    ("source", "markdown", "data", "kept"),
+    [
+        ("---\ntitle: A\ntags: [x]\n---\n\nBody\n", "Body\n", {"title": "A", "tags": ["x"]}, True),
+        ("---\nsearch:\n  boost: 2.5\n---\nBody", "Body", {"search": {"boost": 2.5}}, True),
+        ("Body without front matter\n", "Body without front matter\n", {}, False),
+        # YAML that is not a mapping: MkDocs keeps the whole source as the Markdown.
+        ("---\n- a list\n---\nBody", "---\n- a list\n---\nBody", {}, False),
+        ("---\ndate: 2024-01-02\n---\nBody", "Body", {"date": date(2024, 1, 2)}, False),
+        ("---\nx: .nan\n---\nBody", "Body", {"x": float("nan")}, False),
+        ("---\nx: !!python/tuple [1]\n---\nBody", "Body", {"x": (1,)}, False),
+    ],
+    ids=["tags", "number", "none", "not a mapping", "a date", "not a number", "a tuple"],
+)
+def test_front_matter_is_kept_only_when_json_gives_it_back_the_same(
+    source: str, markdown: str, data: dict[str, Any], kept: bool
+) -> None:
+    assert (reuse._front_matter(source, markdown, data) == data) is kept
