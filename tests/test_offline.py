@@ -8,12 +8,14 @@ import shutil
 import time
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from chromium import Browser, Page, chromium_binary
 
 from briefing.pipeline import PdfOptions
+from briefing.web import offline
 from briefing.web.offline import FOLDER, INDEX_SCRIPT, ZIP_NAME, folder_link, write_offline
 from briefing.web.sitefiles import stamp
 from tests.test_search import build_search_site
@@ -196,3 +198,38 @@ def test_zip_digest_is_stable_across_builds(site: Path, tmp_path: Path) -> None:
 def _members(archive: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(archive) as opened:
         return {name: opened.read(name) for name in opened.namelist()}
+
+
+def test_unchanged_files_that_are_not_pages_are_not_compressed_again(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(site, copy)
+    write_offline(copy, cache)
+    compressed: list[int] = []
+    make_member = offline.make_member
+
+    def recording(data: bytes, compress: bool, level: int) -> Any:
+        if compress:
+            compressed.append(len(data))
+        return make_member(data, compress, level)
+
+    monkeypatch.setattr(offline, "make_member", recording)
+    write_offline(copy, cache)
+    assert len(compressed) == 1  # only the offline index, made anew each time
+    assert (copy / ZIP_NAME).read_bytes() == (site / ZIP_NAME).read_bytes()
+    style = next(copy.glob("assets/stylesheets/*.css"))
+    style.write_bytes(style.read_bytes() + b"\n")
+    compressed.clear()
+    write_offline(copy, cache)
+    assert len(compressed) == 2 and style.stat().st_size in compressed
+    with zipfile.ZipFile(copy / ZIP_NAME) as archive:
+        name = f"{FOLDER}/{style.relative_to(copy).as_posix()}"
+        assert archive.read(name) == style.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "name", ["a/b.html", "index.html", ".html", "a/.html", "a/..html", "a/b.HTML", "a/b.htm"]
+)
+def test_a_page_is_a_file_whose_suffix_is_html(name: str) -> None:
+    assert offline._is_page(name) is (PurePosixPath(name).suffix == ".html")
