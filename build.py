@@ -1,5 +1,5 @@
 """`python build.py COMMAND` is `briefing COMMAND` for the project beside this file: a shim."""
 
-from briefing.cli import main
+from briefing.cli import run
 
-raise SystemExit(main(next_to=__file__))
+run(next_to=__file__)

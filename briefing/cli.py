@@ -1,18 +1,22 @@
 """The command line: parses arguments, runs a command, maps errors to exit codes.
 
-`briefing COMMAND`, `python -m briefing COMMAND` and `python build.py COMMAND` all come here.
+`briefing COMMAND`, `python -m briefing COMMAND` and `python build.py COMMAND` all come here,
+through run(), which ends the process as soon as the command is done (exit_now).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
+import logging
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from briefing.commands import (
     Command,
@@ -270,3 +274,25 @@ def main(argv: list[str] | None = None, next_to: str | None = None) -> int:
             signal.signal(signum, action)
         sys.unraisablehook = unraisable
     return 1
+
+
+def run(argv: list[str] | None = None, next_to: str | None = None) -> NoReturn:
+    """main(), then the process ends with its exit code (exit_now)."""
+    exit_now(main(argv, next_to))
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process with code, skipping the interpreter's freeing of every object one by
+    one, which the system does at once: 0.04 s of a build after an edit at 1,000 sheets.
+
+    What a normal exit would still do is done: the functions registered to run at exit
+    (multiprocessing's, concurrent.futures': joining what is left, as they would), the
+    logging handlers flushed, the standard streams flushed. Every file, process and thread a
+    command makes is closed, reaped or ended before it returns.
+    """
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed, or a pipe nobody reads
+            stream.flush()
+    os._exit(code)

@@ -114,3 +114,16 @@ def test_the_command_line_offers_every_engine_and_no_other() -> None:
 
     assert tuple(ENGINES) == ENGINE_NAMES
     assert ENGINE_NAMES[0] == DEFAULT_ENGINE
+
+
+ENDING = (
+    "import atexit, sys; from briefing.cli import exit_now;"
+    "atexit.register(lambda: print('at exit', end='', file=sys.stderr));"
+    "print('said before', end=''); exit_now(3)"
+)
+
+
+def test_the_process_ends_with_its_code_its_output_and_its_exit_functions() -> None:
+    # exit_now skips freeing the objects, not what a normal exit does for the user.
+    result = subprocess.run([sys.executable, "-c", ENDING], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (3, "said before", "at exit")

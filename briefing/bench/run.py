@@ -306,4 +306,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from briefing.cli import exit_now
+
+    code = main(sys.argv[1:])
+    if sys.argv[1] == "plain":  # `mkdocs build`: its process ends as Python's do
+        sys.exit(code)
+    exit_now(code)  # as `briefing` ends (briefing.cli.run)
