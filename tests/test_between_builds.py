@@ -7,6 +7,7 @@ test_preview_reads.py ("across builds")."""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from collections.abc import Callable
@@ -213,3 +214,19 @@ def test_pages_rendered_in_parallel_note_the_reads_one_process_notes(
         path: page.reads for path, page in alone.pages.items()
     }
     assert shared.inputs is not None and shared.inputs.checked is checked
+
+
+def test_the_memo_is_unpickled_with_the_collector_paused(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept(project)
+    collecting: list[bool] = []
+    load = between_builds._Unpickler.load
+
+    def recording(self: between_builds._Unpickler) -> object:
+        collecting.append(gc.isenabled())
+        return load(self)
+
+    monkeypatch.setattr(between_builds._Unpickler, "load", recording)
+    assert recalled(project).render.pages
+    assert collecting == [False] and gc.isenabled()

@@ -46,6 +46,7 @@ from typing import Any, BinaryIO
 from markupsafe import Markup
 
 import briefing
+from briefing.check.checker import collector_paused
 from briefing.check.load import KINDS
 from briefing.check.memo import Loaded, SheetMemo
 from briefing.check.reads import Inputs
@@ -147,7 +148,11 @@ def recall(project: Project) -> Memos | None:
         with where.open("rb", buffering=1 << 20) as file:
             if file.readline().rstrip(b"\n") != memo_key(project):
                 return Memos()
-            kept = _Unpickler(file).load()
+            # Unpickling makes objects and no garbage: with the collector running, its
+            # collections rescanned them as they grew (0.14 s against 0.09 s at 1,000 sheets,
+            # in a fresh process).
+            with collector_paused():
+                kept = _Unpickler(file).load()
     # A missing file, or one that is damaged, foreign or of another version (unpickling
     # raises many kinds of errors): only memos not reused.
     except Exception:
