@@ -193,12 +193,15 @@ class Background(Generic[T]):
     worker is raised by result(); close() stops a worker whose result is no longer wanted.
     """
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], T], name: str | None = None) -> None:
+        """name: the worker process's (multiprocessing's own, else)."""
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         gc.freeze()  # the worker's collections leave the inherited objects alone (see above)
         self._process = context.Process(
-            target=_run_share, args=(lambda index, count: work(), 0, 1, sender, os.getpid())
+            target=_run_share,
+            args=(lambda index, count: work(), 0, 1, sender, os.getpid()),
+            name=name,
         )
         try:
             with stops_held():

@@ -36,13 +36,13 @@ from briefing.web import between_builds
 from briefing.web.downloads import fill_pdf_facts
 from briefing.web.engine_names import DEFAULT_ENGINE
 from briefing.web.engines import ENGINES, Engine
-from briefing.web.offline import write_offline
+from briefing.web.offline import ZIP_NAME, write_offline
 from briefing.web.postbuild import default_workers, inspection_pool
 from briefing.web.render import render_pages, write_archives
 from briefing.web.reuse import SiteReuse
 from briefing.web.search import Indexing
 from briefing.web.site import InspectAsBuilt
-from briefing.web.sitefiles import NONE_KNOWN
+from briefing.web.sitefiles import NONE_KNOWN, Digests
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,42 @@ class _BesideEngine:
                 worker.result()
 
 
+ZIP_WORKER = "offline zip"  # the name of the process that writes it (_Zipping)
+
+
+class _Zipping:
+    """The offline zip (briefing.web.offline): written by a forked process while this one
+    inspects the site (its 0.13 s of CPU at 1,000 sheets shared this process with Pagefind's
+    thread), or, above between_builds.KEPT_UP_TO sheets, here, before the inspection: a
+    second process beside Pagefind would raise the build's peak."""
+
+    def __init__(self, staging: Path, cache: Path | None, known: Digests, aside: bool) -> None:
+        self.staging, self.cache, self.known = staging, cache, known
+        self.worker: Background[Path] | None = None
+        if aside:
+            self.worker = Background(lambda: write_offline(staging, cache, known), ZIP_WORKER)
+            # In the site from now on (the inspection lists it; the worker writes it).
+            (staging / ZIP_NAME).touch()
+
+    def write(self) -> None:
+        """Write the zip here, if no worker does."""
+        if self.worker is None:
+            write_offline(self.staging, self.cache, self.known)
+            release_memory()  # the zip's members: freed before Pagefind needs the most
+
+    def wait(self) -> None:
+        """Wait for the worker, if there is one (its failure raised here)."""
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.result()
+
+    def close(self) -> None:
+        """On a failed build: stop the worker, if it still runs, and reap it."""
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.close()
+
+
 def _search_cache(project: Project) -> Path | None:
     """Where the search index's parts are kept between builds (None: caching is off)."""
     root = cache_root(project.root)
@@ -246,9 +282,15 @@ def _build_site(
                 written = laying.into(staging / "pdf")  # the PDF process has ended here
                 # The readers' list of PDFs gets each file's pages and size, now they exist.
                 fill_pdf_facts(staging, staging / "pdf", ((w.path, w.pages) for w in written))
-            indexing = None
+            indexing = zipping = None
             # The hash of each page the engine copied or wrote, while its file is unchanged.
             known = reuse.digests() if reuse is not None else NONE_KNOWN
+            if not messages and laying is not None:
+                # The zip the home page links to, scanned with the rest (not Pagefind's
+                # bundle, which it leaves out): forked before Pagefind's thread starts.
+                cache = reuse.cache if reuse is not None else None
+                zipping = _Zipping(staging, cache, known, sheets <= between_builds.KEPT_UP_TO)
+                later.callback(zipping.close)
             if not messages:
                 # Every page Pagefind reads is final: it indexes them while the zip is
                 # written and the pages inspected.
@@ -256,14 +298,13 @@ def _build_site(
                 indexing = Indexing(staging, _search_cache(project), workers, known)
                 later.callback(indexing.close)  # before it starts: a stop then leaves nothing
                 indexing.start()
-            if not messages and laying is not None:
-                # The zip the home page links to, scanned with the rest (not Pagefind's
-                # bundle, which it leaves out).
-                write_offline(staging, reuse.cache if reuse is not None else None, known)
-                release_memory()  # the zip's members: freed before Pagefind needs the most
+            if zipping is not None:
+                zipping.write()  # here, if not beside
             # One parse of every built file: the safety scan, and the links in raw HTML that
             # MkDocs' own validation cannot see (with MkDocs, mostly done while it built).
             messages = messages or inspector.finish()
+            if zipping is not None:
+                zipping.wait()
             if not messages and indexing is not None:
                 messages = indexing.finish()  # the bundle joins the scanned site
         finally:

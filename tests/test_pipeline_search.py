@@ -26,8 +26,9 @@ import briefing.web.search
 import briefing.web.shards
 import briefing.web.site
 from briefing.model.errors import SiteBuildError
-from briefing.pipeline import PdfOptions, build_site
+from briefing.pipeline import ZIP_WORKER, PdfOptions, build_site
 from briefing.project import Project
+from briefing.web import between_builds
 from briefing.web.search import OUTPUT, UNUSED, Indexing, pagefind_binary
 from briefing.web.site import InspectAsBuilt
 from tests.helpers import ROOT, leftovers, make_corpus, snapshot
@@ -228,10 +229,14 @@ def test_closing_stops_a_running_pagefind(tmp_path: Path, monkeypatch: pytest.Mo
     assert beside(site) == []
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["up to 5,000 sheets", "above"])
 def test_pagefind_starts_once_every_other_process_of_the_build_has_ended(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large: bool
 ) -> None:
-    """The PDF process and the inspection's workers hold memory Pagefind needs at scale."""
+    """The PDF process and the inspection's workers hold memory Pagefind needs at scale;
+    up to between_builds.KEPT_UP_TO sheets, the offline zip is written beside it."""
+    if large:
+        monkeypatch.setattr(between_builds, "KEPT_UP_TO", 0)
     project = make_corpus(tmp_path)
     monkeypatch.setenv("BRIEFING_CACHE", "off")
     # Workers for the inspection even of this small site.
@@ -249,7 +254,7 @@ def test_pagefind_starts_once_every_other_process_of_the_build_has_ended(
     monkeypatch.setattr(briefing.pipeline, "Indexing", Recording)
     built = build_site(project, project.root / "site", PdfOptions())
     assert built.pdfs >= 1
-    assert alive_at_start == [[]]
+    assert alive_at_start == [[] if large else [ZIP_WORKER]]
     assert (project.root / "site" / OUTPUT / "pagefind.js").is_file()
 
 

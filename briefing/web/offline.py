@@ -10,9 +10,10 @@ briefing-search.js). The zip is reproducible: entries sorted, fixed timestamps a
 so a cached build writes the same bytes as a cold one. Its writer (briefing.web.zipwrite)
 takes compressed members from the previous build where a file's bytes are unchanged.
 
-The full build (the one that writes PDFs) writes it into the staged site before the
-inspection, which checks the home page's link to it and scans every page it holds
-(briefing/pipeline.py); the preview and `stage` neither write nor link it.
+The full build (the one that writes PDFs) writes it into the staged site while the site is
+inspected (briefing/pipeline.py: by a forked process, up to 5,000 sheets), which checks the
+home page's link to it; the pages it holds are the site's, made to link to index.html, which
+the inspection scans. The preview and `stage` neither write nor link it.
 """
 
 from __future__ import annotations
