@@ -305,6 +305,8 @@ def _build_site(
             messages = messages or inspector.finish()
             if zipping is not None:
                 zipping.wait()
+            if not messages and reuse is not None:
+                reuse.prepare_manifest(staging)  # while Pagefind may still run
             if not messages and indexing is not None:
                 messages = indexing.finish()  # the bundle joins the scanned site
         finally:

@@ -215,6 +215,10 @@ def test_scan_refuses_any_other_script_file(site: Path, tmp_path: Path, name: st
         (name, "script file that is neither the theme's nor Pagefind's")
     ]
     assert [f.path for f in scan_site(copy)] == [name]
+    # A build scans the site but Pagefind's folder while it runs, then that folder.
+    inside = name.startswith("pagefind/")
+    assert [f.path for f in stray_code(copy, besides="pagefind")] == ([] if inside else [name])
+    assert [f.path for f in stray_code(copy, within="pagefind")] == ([name] if inside else [])
 
 
 def test_markup_in_titles_and_excerpts_stays_text(page: Page, base_url: str) -> None:

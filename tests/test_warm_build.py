@@ -24,6 +24,7 @@ from briefing.project import Project
 from briefing.web import between_builds, postbuild, reuse
 from briefing.web.linkcheck import page_links
 from briefing.web.render import RenderMemo
+from briefing.web.search import Indexing
 from briefing.web.site import InspectAsBuilt
 from tests.helpers import snapshot
 from tests.small_corpus import cached_corpus
@@ -386,3 +387,22 @@ def test_front_matter_is_kept_only_when_json_gives_it_back_the_same(
     source: str, markdown: str, data: dict[str, Any], kept: bool
 ) -> None:
     assert (reuse._front_matter(source, markdown, data) == data) is kept
+
+
+def test_a_build_failing_after_its_manifest_was_made_does_not_keep_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    """The manifest is made while Pagefind runs, and saved only once the site is published."""
+    build_site(project, project.root / "site")
+    manifest = project.root.parent / "cache" / "site" / reuse.MANIFEST
+    before = manifest.read_bytes()
+    _edit_a_statement(project)
+    with monkeypatch.context() as patch:
+        patch.setattr(Indexing, "finish", lambda self: ["error: a failure at the very end"])
+        with pytest.raises(SiteBuildError, match="at the very end"):
+            build_site(project, project.root / "site")
+    assert manifest.read_bytes() == before
+    build_site(project, project.root / "site")
+    assert copied[2]
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")

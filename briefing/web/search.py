@@ -150,13 +150,18 @@ class Indexing:
                 "error: Pagefind is not installed (pip install -r requirements.txt installs "
                 "pagefind and pagefind_bin); the site's search needs it"
             ]
+        # The site but Pagefind's folder is scanned while Pagefind may still run; then that
+        # folder, once the bundle has joined it.
+        found = stray_code(self.site, besides=OUTPUT)
         self._done.wait()
         if isinstance(self._outcome, BaseException):
             raise self._outcome
         if self._outcome:
             return self._outcome
         _move_into(self._made[0] / OUTPUT, self.site / OUTPUT)
-        return [f"unsafe file in the built site: {found}" for found in stray_code(self.site)]
+        found += stray_code(self.site, within=OUTPUT)
+        found.sort(key=lambda finding: finding.path.split("/"))
+        return [f"unsafe file in the built site: {finding}" for finding in found]
 
     def close(self) -> None:
         """Stop every Pagefind still running (and reap them), wait for the thread; remove the
