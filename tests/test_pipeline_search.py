@@ -254,7 +254,9 @@ def test_pagefind_starts_once_every_other_process_of_the_build_has_ended(
     monkeypatch.setattr(briefing.pipeline, "Indexing", Recording)
     built = build_site(project, project.root / "site", PdfOptions())
     assert built.pdfs >= 1
-    assert alive_at_start == [[] if large else [ZIP_WORKER]]
+    # (The zip's worker may have finished already: a small site's zip is quick.)
+    assert len(alive_at_start) == 1
+    assert set(alive_at_start[0]) <= (set() if large else {ZIP_WORKER})
     assert (project.root / "site" / OUTPUT / "pagefind.js").is_file()
 
 
