@@ -3,6 +3,7 @@ writes the same site, byte for byte, as a cold build of the same content."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Callable
@@ -404,5 +405,24 @@ def test_a_build_failing_after_its_manifest_was_made_does_not_keep_it(
     assert manifest.read_bytes() == before
     build_site(project, project.root / "site")
     assert copied[2]
+    cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
+    assert_same_site(project.root / "site", tmp_path / "cold")
+
+
+def test_where_pages_cannot_be_linked_they_are_copied_and_kept_for_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project, copied: list[set[str]]
+) -> None:
+    def cross_device(source: str, target: str) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(reuse.os, "link", cross_device)
+    manifest = project.root.parent / "cache" / "site" / reuse.MANIFEST
+    build_site(project, project.root / "site")
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))["pages"]
+    _edit_a_statement(project)
+    build_site(project, project.root / "site")
+    assert copied[1]
+    # Each copy is recorded with its own stamp, so that the next build can copy it again.
+    assert json.loads(manifest.read_text(encoding="utf-8"))["pages"].keys() == recorded.keys()
     cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
     assert_same_site(project.root / "site", tmp_path / "cold")
