@@ -31,7 +31,7 @@ from briefing.pdf.cache import cache_root
 from briefing.pdf.layout import Written, build_pdfs, printer
 from briefing.present.places import DEFAULT_PRINT_ENGINE
 from briefing.project import Project
-from briefing.publish import staged
+from briefing.publish import empty_trash, has_trash, staged
 from briefing.web import between_builds
 from briefing.web.downloads import fill_pdf_facts
 from briefing.web.engine_names import DEFAULT_ENGINE
@@ -195,6 +195,15 @@ class _Zipping:
             worker.close()
 
 
+TRASH_WORKER = "trash"  # the name of the process that empties it
+
+
+def _trash(project: Project) -> Path | None:
+    """Where a build's old site goes (publish.staged), to be removed by the next build."""
+    root = cache_root(project.root)
+    return root / "trash" if root is not None else None
+
+
 def _search_cache(project: Project) -> Path | None:
     """Where the search index's parts are kept between builds (None: caching is off)."""
     root = cache_root(project.root)
@@ -216,14 +225,24 @@ def build_site(
     engine: the name of the engine that builds the pages (briefing.web.engines.ENGINES).
     """
     build_with = ENGINES[engine]  # an unknown name fails before the slow part
+    # The previous build's old site, left in the cache's trash (publish.staged), is removed
+    # by a process of its own while this one checks the content.
+    trash = _trash(project)
+    emptying = None
+    if trash is not None and has_trash(trash):
+        emptying = Background(lambda: empty_trash(trash), TRASH_WORKER)
     # The inspection's workers are forked first, while this process is small: a worker
     # forked later keeps its own copy of whatever this process held then (WorkerPool).
     pool = inspection_pool(default_workers(between_builds.sheet_files(project)))
     try:
-        return _build_site(project, site_dir, pdfs, verbose, checked, engine, build_with, pool)
+        return _build_site(
+            project, site_dir, pdfs, verbose, checked, engine, build_with, pool, trash
+        )
     finally:
         if pool is not None:  # stopped by the inspection, unless the build failed before it
             pool.shutdown(wait=True, cancel_futures=True)
+        if emptying is not None:  # done long since; else stopped: the next build goes on
+            emptying.close()
 
 
 def _build_site(
@@ -235,6 +254,7 @@ def _build_site(
     engine: str,
     build_with: Engine,
     pool: WorkerPool | None,
+    trash: Path | None,
 ) -> Built:
     workers = usable_cores()
     # The previous build's sheets and pages are reused where their inputs are unchanged.
@@ -248,7 +268,7 @@ def _build_site(
     # The previous build's unchanged pages are copied, not built (MkDocs only).
     reuse = SiteReuse.prepare(project, site_dir) if engine == "mkdocs" else None
     with (
-        staged(site_dir) as staging,
+        staged(site_dir, trash) as staging,
         # Forked before the pages are rendered: the PDF process (and each of its workers)
         # holds a copy of this process as it was, the smaller the better.
         _pdfs_beside(project, checked, pdfs, staging) as laying,

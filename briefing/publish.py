@@ -7,6 +7,13 @@ moved in. The clean-up runs on every exit, with SIGINT and SIGTERM held back unt
 done: if the old folder was moved aside but the new one is not in place (an interrupt
 between the two renames), the old one goes back; then both temporary folders are removed.
 So the published folder is always either exactly as it was or completely new.
+
+Removing the old folder is the file system's work for each of its files and folders: 0.13 s
+for a site of 1,000 sheets, at the end of every build. Given a trash folder (the build's
+cache, on the same file system), the old folder is moved there instead, in one rename, and
+the next build empties the trash (empty_trash) in a process of its own while it checks the
+content, when the machine's other core has nothing else to do. Where the rename fails (the
+cache on another file system), the old folder is removed here.
 """
 
 from __future__ import annotations
@@ -32,9 +39,49 @@ def _umask() -> int:
     return mask
 
 
+def empty_trash(trash: Path) -> None:
+    """Remove everything in the trash folder (staged's: old folders moved there)."""
+    try:
+        with os.scandir(trash) as listing:
+            names = [entry.name for entry in listing]
+    except OSError:
+        return
+    for name in names:
+        shutil.rmtree(trash / name, ignore_errors=True)
+
+
+def has_trash(trash: Path) -> bool:
+    """Whether the trash folder holds anything to remove."""
+    try:
+        with os.scandir(trash) as listing:
+            return any(True for _ in listing)
+    except OSError:
+        return False
+
+
+def _discard(old: Path, trash: Path | None, name: str) -> None:
+    """Move old into the trash folder (as a new folder there named after name, the folder
+    old was: not a temporary folder's name), or, without one or where that fails, remove
+    it."""
+    if trash is not None and old.exists():
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            place = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=trash))
+        except OSError:
+            place = None
+        if place is not None:
+            try:
+                old.rename(place)
+                return
+            except OSError:
+                place.rmdir()
+    shutil.rmtree(old, ignore_errors=True)
+
+
 @contextlib.contextmanager
-def staged(target: Path) -> Iterator[Path]:
-    """Yield an empty folder beside target; if the block succeeds, it replaces target."""
+def staged(target: Path, trash: Path | None = None) -> Iterator[Path]:
+    """Yield an empty folder beside target; if the block succeeds, it replaces target, and
+    the old target goes into trash (if given: see above)."""
     target = target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     build_prefix = temporary_names(target.name)[0][:-1]
@@ -61,4 +108,4 @@ def staged(target: Path) -> Iterator[Path]:
                 old.rename(target)
             for folder in made:
                 shutil.rmtree(folder, ignore_errors=True)
-            shutil.rmtree(old, ignore_errors=True)
+            _discard(old, trash, target.name)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.publish import staged, temporary_names
+from briefing.publish import empty_trash, has_trash, staged, temporary_names
 from tests.helpers import ROOT, leftovers, make_corpus, snapshot
 from tests.small_corpus import EXTRA
 
@@ -215,6 +215,44 @@ def test_a_failed_second_rename_puts_the_old_folder_back(
         (staging / "index.html").write_text("new")
     assert snapshot(target) == {"index.html": b"old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_old_folder_goes_into_the_trash_which_the_next_build_empties(
+    tmp_path: Path,
+) -> None:
+    target, trash = tmp_path / "site", tmp_path / "cache" / "trash"
+    for text in ("first", "second", "third"):
+        with staged(target, trash) as staging:
+            (staging / "index.html").write_text(text)
+        assert snapshot(target) == {"index.html": text.encode()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+    kept = sorted(trash.iterdir())
+    assert [p.name.startswith("site-") for p in kept] == [True, True]
+    assert sorted(snapshot(p)["index.html"] for p in kept) == [b"first", b"second"]
+    assert has_trash(trash)
+    empty_trash(trash)
+    assert not has_trash(trash) and trash.is_dir()
+
+
+def test_where_the_trash_cannot_take_the_old_folder_it_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, trash = tmp_path / "site", tmp_path / "cache" / "trash"
+    with staged(target, trash) as staging:
+        (staging / "index.html").write_text("old")
+    rename = Path.rename
+
+    def across_file_systems(self: Path, to: Path) -> Path:
+        if Path(to).parent == trash:
+            raise OSError(18, "Invalid cross-device link")
+        return rename(self, to)
+
+    monkeypatch.setattr(Path, "rename", across_file_systems)
+    with staged(target, trash) as staging:
+        (staging / "index.html").write_text("new")
+    assert snapshot(target) == {"index.html": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+    assert list(trash.iterdir()) == []
 
 
 def test_the_published_folder_gets_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from briefing.pdf import layout
 from briefing.pdf.cache import CACHE_ENV
 from briefing.pipeline import PdfOptions, build_site
 from briefing.project import Project
+from briefing.publish import empty_trash
 from briefing.web import between_builds, postbuild, reuse
 from briefing.web.linkcheck import page_links
 from briefing.web.render import RenderMemo
@@ -179,9 +180,14 @@ def test_unchanged_pages_are_linked_and_a_late_failure_leaves_the_site_as_it_was
     assert copied[1]
     assert snapshot(site) == published  # no write went through a link into the site
     build_site(project, site, PdfOptions(jobs=1))
-    for name in copied[2]:  # the very files published before, now only in the new site
+    # The very files published before, in the new site and in the old one, which is in the
+    # cache's trash until the next build removes it.
+    trash = project.root.parent / "cache" / "trash"
+    for name in copied[2]:
         status = (site / name).stat()
-        assert (status.st_ino, status.st_nlink) == (inodes[site / name], 1)
+        assert (status.st_ino, status.st_nlink) == (inodes[site / name], 2)
+    empty_trash(trash)
+    assert all((site / name).stat().st_nlink == 1 for name in copied[2])
     # The PDFs' list, filled in after the engine, is never copied: a new file every build.
     assert (site / "pdfs/index.html").is_file() and "pdfs/index.html" not in copied[2]
     cold(project, tmp_path / "cold", monkeypatch, pdfs=True)
@@ -426,3 +432,19 @@ def test_where_pages_cannot_be_linked_they_are_copied_and_kept_for_the_next_buil
     assert json.loads(manifest.read_text(encoding="utf-8"))["pages"].keys() == recorded.keys()
     cold(project, tmp_path / "cold", monkeypatch, pdfs=False)
     assert_same_site(project.root / "site", tmp_path / "cold")
+
+
+def test_each_build_removes_the_old_site_the_one_before_left_in_the_trash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Project
+) -> None:
+    trash = project.root.parent / "cache" / "trash"
+    held = []
+    for _ in range(3):
+        build_site(project, project.root / "site")
+        held.append(sorted(p.name for p in trash.iterdir()) if trash.is_dir() else [])
+    assert [len(names) for names in held] == [0, 1, 1] and held[1] != held[2]
+    with monkeypatch.context() as patch:  # no cache, no trash: the old site is removed
+        patch.setenv(CACHE_ENV, "off")
+        build_site(project, tmp_path / "cold")
+        build_site(project, tmp_path / "cold")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
