@@ -4,6 +4,7 @@ writes the same site, byte for byte, as a cold build of the same content."""
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -421,7 +422,7 @@ def test_where_pages_cannot_be_linked_they_are_copied_and_kept_for_the_next_buil
     def cross_device(source: str, target: str) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(reuse.os, "link", cross_device)
+    monkeypatch.setattr(os, "link", cross_device)
     manifest = project.root.parent / "cache" / "site" / reuse.MANIFEST
     build_site(project, project.root / "site")
     recorded = json.loads(manifest.read_text(encoding="utf-8"))["pages"]

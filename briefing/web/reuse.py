@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +70,7 @@ from briefing.pdf.cache import cache_root
 from briefing.project import Project
 from briefing.web.linkcheck import PageLinks
 from briefing.web.signature import context_signature, sha256
-from briefing.web.sitefiles import Digests, Stamp, stamp
+from briefing.web.sitefiles import Digests, Stamp, link_or_copy, stamp
 
 MANIFEST = "manifest.json"
 VERSION = "briefing-site-reuse 1"
@@ -123,21 +122,6 @@ def _front_matter(source: str, markdown: str, meta: Any) -> dict[str, Any] | Non
     if found is None or markdown != source[found.end() :].lstrip("\n"):
         return None
     return meta if isinstance(meta, dict) and _plain(meta) else None
-
-
-def _link_or_copy(published: str, target: str) -> bool:
-    """A hard link to the published file (no bytes copied), or a copy where the file system
-    cannot link. Nothing writes to a copied page afterwards (MkDocs skips unmodified pages;
-    a page a later stage rewrites is never copied, as save() records it only as MkDocs
-    wrote it; such a stage replaces the file, briefing.web.downloads), so the link never
-    changes the published site, which stays as it was if this build fails. Whether it is a
-    link."""
-    try:
-        os.link(published, target)
-    except OSError:
-        shutil.copyfile(published, target)
-        return False
-    return True
 
 
 def _always() -> bool:
@@ -214,8 +198,12 @@ class SiteReuse(BasePlugin):  # type: ignore[type-arg]
             if _stamp_of(old) != now and sha256(Path(published).read_bytes()) != html:
                 return False
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            # A link is the published file: the same stamp (a copy has its own).
-            if not _link_or_copy(published, target):
+            # A link is the published file: the same stamp (a copy has its own). Nothing
+            # writes to a copied page afterwards (MkDocs skips unmodified pages; a page a
+            # later stage rewrites is never copied, as save() records it only as MkDocs
+            # wrote it; such a stage replaces the file, briefing.web.downloads), so the link
+            # never changes the published site, which stays as it was if this build fails.
+            if not link_or_copy(published, target):
                 now = stamp(target)
         except OSError:
             return False

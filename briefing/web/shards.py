@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -39,7 +38,7 @@ from pathlib import Path
 
 from briefing.forked import stops_taken
 from briefing.present.links import FOLDERS
-from briefing.web.sitefiles import NONE_KNOWN, Digests, known_digest, site_files
+from briefing.web.sitefiles import NONE_KNOWN, Digests, known_digest, link_or_copy, site_files
 
 # Where the primary index goes, relative to the site root; the parts go in folders under it.
 OUTPUT = "pagefind"
@@ -204,16 +203,6 @@ class Indexer:
             if process.poll() is None:
                 process.kill()
             process.wait()
-
-
-def link_or_copy(source: str, target: str) -> None:
-    """copytree's copy_function: a hard link to source, or a copy (without its times and
-    mode: a bundle's files are Pagefind's, written with the usual mode) where the file
-    system cannot link, such as a cache on another one."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _read(path: Path) -> str | None:

@@ -15,6 +15,7 @@ only the pages whose stored member or part changed (0.06 s each at 1,000 sheets)
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -52,3 +53,15 @@ def site_files(site: Path) -> list[str]:
         return []
     listed = sorted(entries(site), key=lambda found: found[0])
     return ["/".join(parts) for parts, entry in listed if entry.is_file()]
+
+
+def link_or_copy(source: str, target: str) -> bool:
+    """A hard link at target to the file source (no bytes copied), or, where the file system
+    cannot link (another file system), a copy without its times and mode; whether it is a
+    link. (Also copytree's copy_function, which ignores what it returns.)"""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+        return False
+    return True
