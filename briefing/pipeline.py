@@ -233,10 +233,11 @@ def build_site(
         emptying = Background(lambda: empty_trash(trash), TRASH_WORKER)
     # The inspection's workers are forked first, while this process is small: a worker
     # forked later keeps its own copy of whatever this process held then (WorkerPool).
-    pool = inspection_pool(default_workers(between_builds.sheet_files(project)))
+    files = between_builds.sheet_files(project)
+    pool = inspection_pool(default_workers(files))
     try:
         return _build_site(
-            project, site_dir, pdfs, verbose, checked, engine, build_with, pool, trash
+            project, site_dir, pdfs, verbose, checked, engine, build_with, pool, trash, files
         )
     finally:
         if pool is not None:  # stopped by the inspection, unless the build failed before it
@@ -255,10 +256,11 @@ def _build_site(
     build_with: Engine,
     pool: WorkerPool | None,
     trash: Path | None,
+    files: int,  # sheet files, as between_builds.sheet_files counted them
 ) -> Built:
     workers = usable_cores()
     # The previous build's sheets and pages are reused where their inputs are unchanged.
-    memos = between_builds.recall(project)
+    memos = between_builds.recall(project, files)
     if checked is None:
         checked = check(project, workers, memos.sheets if memos is not None else None)
     sheets = len(checked.corpus.sheets)

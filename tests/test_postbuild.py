@@ -80,3 +80,13 @@ def test_large_sites_are_shared_out_among_workers(
     assert [str(b) for b in broken] == [
         "p29/index.html: broken link '../p30/': no such file (p30/index.html)"
     ]
+
+
+def test_the_link_context_is_worked_out_only_for_a_build_that_keeps_it(tmp_path: Path) -> None:
+    write_files(tmp_path, {"index.html": '<p id="a"><a href="#a">here</a></p>'})
+    with postbuild.Inspection(tmp_path) as inspection:
+        assert inspection.finish(context=False) == ([], [])
+        assert inspection.context == ""
+    with postbuild.Inspection(tmp_path) as inspection:
+        assert inspection.finish() == ([], [])
+        assert len(inspection.context) == 64  # a SHA-256, in hex

@@ -60,8 +60,8 @@ def recalled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[RenderMemo, int]]:
     found: list[tuple[RenderMemo, int]] = []
     recall = between_builds.recall
 
-    def recording(project: Project) -> between_builds.Memos | None:
-        memos = recall(project)
+    def recording(project: Project, files: int | None = None) -> between_builds.Memos | None:
+        memos = recall(project, files)
         if memos is not None:
             found.append((memos.render, len(memos.render.pages)))
         return memos

@@ -137,12 +137,13 @@ class Memos:
     render: RenderMemo = field(default_factory=RenderMemo)
 
 
-def recall(project: Project) -> Memos | None:
+def recall(project: Project, files: int | None = None) -> Memos | None:
     """The previous build's memos, if they were kept under this project's key, else empty
     ones; None with caching off, or for more than KEPT_UP_TO sheet files (counted before the
-    check: filling a sheet memo at 10,000 sheets, only to drop it, cost 33 MiB of peak)."""
+    check: filling a sheet memo at 10,000 sheets, only to drop it, cost 33 MiB of peak).
+    files: sheet_files(project), if the caller has counted them."""
     where = _memo_file(project)
-    if where is None or sheet_files(project) > KEPT_UP_TO:
+    if where is None or (sheet_files(project) if files is None else files) > KEPT_UP_TO:
         return None
     try:
         with where.open("rb", buffering=1 << 20) as file:

@@ -100,7 +100,8 @@ class InspectAsBuilt(BasePlugin):  # type: ignore[type-arg]
         if self.inspection is None:  # the build did not get as far as reading the pages
             self.inspection = self._start(None)
         published = self.reuse.link_context_before() if self.reuse is not None else None
-        unsafe, broken = self.inspection.finish(published)
+        kept = self.reuse is not None and self.reuse.cache is not None  # a next build's
+        unsafe, broken = self.inspection.finish(published, kept)
         if self.reuse is not None and not unsafe:
             results = self.inspection.results.items()
             self.reuse.inspected(
