@@ -36,7 +36,6 @@ from briefing.project import Project
 from briefing.publish import staged
 
 PAPERS = places.PAPERS
-print_notices = weasy.print_notices
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,7 @@ def _results(
 ) -> dict[str, tuple[bytes, int, float]]:
     found = [notice for *_, job_notices in done.values() for notice in job_notices]
     if notices is None:
-        print_notices(found)
+        weasy.print_notices(found)
     else:
         notices.extend(found)
     return {path: (data, pages, seconds) for path, (data, pages, seconds, _) in done.items()}
@@ -240,7 +239,7 @@ def build_pdfs(
     bound, pages = book.bind_book(
         env, checked.corpus, chapters, back_done[:2] if back_done else None, front, date, store
     )
-    print_notices(notices)  # each once
+    weasy.print_notices(notices)  # each once
     # The book's time: laying out its front and back parts, and binding.
     spent = time.perf_counter() - started + (back_done[2] if back_done else 0.0)
     done[places.BOOK] = (bound, pages, spent)
