@@ -1,8 +1,10 @@
-"""The build in order: check; the PDFs start being laid out beside the staging folder (a
-forked process: the second core); render the pages (reusing the previous build's where what
-they read is unchanged), which the engine builds into the staging folder; the PDFs join the
-staged site; Pagefind indexes its pages while the offline zip is written and the site
-inspected; and only then is it published.
+"""The build in order: check (while a forked process removes the site the previous build
+replaced, from the cache's trash); the PDFs start being laid out beside the staging folder
+(a forked process: the second core); render the pages (reusing the previous build's where
+what they read is unchanged), which the engine builds into the staging folder; the PDFs join
+the staged site; Pagefind indexes its pages while the offline zip is written (by a forked
+process, up to 5,000 sheets) and the site inspected; and only then is it published, the
+site it replaces going into the trash.
 
 At 10,000 sheets Pagefind needs 1.5 GB: it starts once the PDF process and the inspection's
 workers have ended and MkDocs' pages have been freed, and handed back to the system.
