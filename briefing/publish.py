@@ -54,7 +54,7 @@ def has_trash(trash: Path) -> bool:
     """Whether the trash folder holds anything to remove."""
     try:
         with os.scandir(trash) as listing:
-            return any(True for _ in listing)
+            return next(listing, None) is not None
     except OSError:
         return False
 
